@@ -1,0 +1,78 @@
+using AuthBench.Api.Hosting;
+using AuthBench.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace AuthBench.Api.Arms;
+
+public static class ArmsExtensions
+{
+    /// <summary>
+    /// Registers every arm's handler under the same authentication and authorization middleware; the configured
+    /// scheme only picks the default. Options are read lazily, so test hosts can override configuration.
+    /// </summary>
+    public static IServiceCollection AddAuthBenchArms(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => AuthBenchOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<AuthBenchOptions>();
+            return new UserDirectory(o.Users, o.UserPassword);
+        });
+        services.AddSingleton<StoreConnection>();
+        services.AddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<StoreConnection>().Multiplexer));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<AuthBenchOptions>();
+            var keys = o.KeyFile is null ? JwtKeySet.Generate(o.Algorithm) : JwtKeySet.Load(o.Algorithm, o.KeyFile);
+            return new JwtTokens(keys, o.Claims, o.TokenLifetime);
+        });
+        services.AddSingleton<ICredentialIssuer>(sp => sp.GetRequiredService<AuthBenchOptions>().Scheme switch
+        {
+            Scheme.Session => ActivatorUtilities.CreateInstance<SessionCredentialIssuer>(sp),
+            Scheme.Jwt => ActivatorUtilities.CreateInstance<JwtCredentialIssuer>(sp),
+            _ => new NoCredentialIssuer(),
+        });
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SchemeNames.Session, null)
+            .AddJwtBearer(SchemeNames.Jwt);
+        services.AddOptions<AuthenticationOptions>().Configure<AuthBenchOptions>((auth, o) =>
+        {
+            auth.DefaultScheme = o.Scheme switch
+            {
+                Scheme.Session => SchemeNames.Session,
+                Scheme.Jwt => SchemeNames.Jwt,
+                _ => null,
+            };
+        });
+        services.AddOptions<JwtBearerOptions>(SchemeNames.Jwt).Configure<JwtTokens>(ConfigureJwtBearer);
+        services.AddAuthorization();
+        return services;
+    }
+
+    private static void ConfigureJwtBearer(JwtBearerOptions bearer, JwtTokens tokens)
+    {
+        bearer.MapInboundClaims = false;
+        bearer.RequireHttpsMetadata = false;
+        bearer.SaveToken = false;
+        bearer.IncludeErrorDetails = false;
+        // No Authority and no MetadataAddress: the handler never fetches keys; only the configured key validates.
+        bearer.TokenHandlers.Clear();
+        bearer.TokenHandlers.Add(JwtTokens.CreateHandler());
+        bearer.TokenValidationParameters = JwtTokens.CreateValidationParameters(tokens.Keys);
+        bearer.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                // RFC 7515 §4.1.11: a recipient that does not understand a critical extension must reject the JWS.
+                if (context.SecurityToken is JsonWebToken && JwtTokens.HasCriticalHeader(context.SecurityToken))
+                {
+                    context.Fail("the token has a crit header, which this API does not support");
+                }
+                return Task.CompletedTask;
+            },
+        };
+    }
+}

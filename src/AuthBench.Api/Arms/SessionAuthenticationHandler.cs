@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using AuthBench.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace AuthBench.Api.Arms;
+
+/// <summary>
+/// The session arm's handler: the id comes only from the <c>__Host-sid</c> cookie, one <c>GETEX</c> per request
+/// reads the claims and slides the idle expiry. A store that does not answer fails closed with 503 + Retry-After.
+/// </summary>
+public sealed class SessionAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    RedisSessionStore sessions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Cookies.TryGetValue(WireSizes.SessionCookieName, out var id) || string.IsNullOrEmpty(id))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (!RedisSessionStore.IsWellFormedId(id))
+        {
+            return AuthenticateResult.Fail("malformed session id");
+        }
+        SessionData? session;
+        try
+        {
+            session = await sessions.GetAsync(id);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return AuthenticateResult.Fail(e);
+        }
+        if (session is null)
+        {
+            return AuthenticateResult.Fail("unknown or expired session");
+        }
+        var identity = new ClaimsIdentity(session.Claims, Scheme.Name, ClaimProfiles.Sub, ClaimProfiles.Role);
+        identity.AddClaim(new Claim(SessionClaims.SessionId, id));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is StoreUnavailableException)
+        {
+            await StoreOutage.WriteAsync(Context);
+            return;
+        }
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+    }
+}
+
+/// <summary>Claim types the session arm adds to its principal.</summary>
+public static class SessionClaims
+{
+    /// <summary>The id of the session that authenticated the request (for logout).</summary>
+    public const string SessionId = "authbench:sid";
+}

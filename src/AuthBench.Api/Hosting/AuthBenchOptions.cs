@@ -1,0 +1,123 @@
+using System.Globalization;
+using AuthBench.Core;
+
+namespace AuthBench.Api.Hosting;
+
+/// <summary>The API's run-time choices. Read from configuration (command line <c>--scheme jwt</c> is key <c>scheme</c>).</summary>
+public sealed class AuthBenchOptions
+{
+    /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
+    public static readonly string[] Keys =
+        ["scheme", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
+
+    public required Scheme Scheme { get; init; }
+    public JwtAlgorithm Algorithm { get; init; } = JwtAlgorithm.HS256;
+    public ClaimProfile Claims { get; init; } = ClaimProfile.Typical;
+    public int Users { get; init; } = UserDirectory.DefaultUserCount;
+    public string UserPassword { get; init; } = UserDirectory.DefaultPassword;
+    /// <summary>Explicit store connection string (<c>--redis</c> or <c>AUTHBENCH_REDIS</c>).</summary>
+    public string? Redis { get; init; }
+    /// <summary>Store provisioning mode when no connection string is given: auto, redis-server, docker, docker-host, garnet.</summary>
+    public string Store { get; init; } = "auto";
+    public string? KeyFile { get; init; }
+    public TimeSpan TokenLifetime { get; init; } = JwtTokens.DefaultLifetime;
+    /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
+    public string? AdminKey { get; init; }
+
+    public bool NeedsStore => Scheme == Scheme.Session;
+
+    /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> with a message that says what to set.</summary>
+    public static AuthBenchOptions FromConfiguration(IConfiguration config)
+    {
+        var schemeText = config["scheme"];
+        if (string.IsNullOrWhiteSpace(schemeText))
+        {
+            throw new ArgumentException("--scheme is required: none, session or jwt");
+        }
+        var users = ParseInt(config["users"], "users", UserDirectory.DefaultUserCount);
+        if (users is < 1 or > 10_000_000)
+        {
+            throw new ArgumentException($"--users must be between 1 and 10000000, got {users}");
+        }
+        var password = config["user-password"] ?? UserDirectory.DefaultPassword;
+        if (password.Length == 0)
+        {
+            throw new ArgumentException("--user-password must not be empty");
+        }
+        var lifetime = ParseDuration(config["token-lifetime"], "token-lifetime", JwtTokens.DefaultLifetime);
+        if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException("--token-lifetime must be between 1s and 24h");
+        }
+        var redis = config["redis"];
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            redis = Environment.GetEnvironmentVariable("AUTHBENCH_REDIS");
+        }
+        return new AuthBenchOptions
+        {
+            Scheme = SchemeNames.Parse(schemeText),
+            Algorithm = config["alg"] is { } alg ? JwtKeySet.ParseAlgorithm(alg) : JwtAlgorithm.HS256,
+            Claims = config["claims"] is { } claims ? ClaimProfiles.Parse(claims) : ClaimProfile.Typical,
+            Users = users,
+            UserPassword = password,
+            Redis = string.IsNullOrWhiteSpace(redis) ? null : redis,
+            Store = string.IsNullOrWhiteSpace(config["store"]) ? "auto" : config["store"]!,
+            KeyFile = string.IsNullOrWhiteSpace(config["key-file"]) ? null : config["key-file"],
+            TokenLifetime = lifetime,
+            AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
+        };
+    }
+
+    private static int ParseInt(string? text, string name, int fallback) =>
+        text is null ? fallback
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+        : throw new ArgumentException($"--{name} must be a whole number, got '{text}'");
+
+    /// <summary>Accepts <c>900</c> (seconds), <c>900s</c>, <c>15m</c>, <c>2h</c>.</summary>
+    public static TimeSpan ParseDuration(string? text, string name, TimeSpan fallback)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        var t = text.Trim();
+        var unit = t.Length > 0 && char.IsLetter(t[^1]) ? t[^1] : 's';
+        var number = char.IsLetter(unit) && t.Length > 0 && char.IsLetter(t[^1]) ? t[..^1] : t;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value) || double.IsInfinity(value))
+        {
+            throw new ArgumentException($"--{name} must be a duration such as 900s, 15m or 2h, got '{text}'");
+        }
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            _ => throw new ArgumentException($"--{name} must be a duration such as 900s, 15m or 2h, got '{text}'"),
+        };
+    }
+}
+
+/// <summary>The authentication arms; all share endpoints and middleware.</summary>
+public enum Scheme
+{
+    None,
+    Session,
+    Jwt,
+}
+
+public static class SchemeNames
+{
+    public const string Session = "session";
+    public const string Jwt = "jwt";
+
+    public static Scheme Parse(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "none" => Scheme.None,
+        "session" => Scheme.Session,
+        "jwt" => Scheme.Jwt,
+        _ => throw new ArgumentException($"unknown --scheme '{value}': use none, session or jwt"),
+    };
+
+    public static string ToName(this Scheme scheme) => scheme.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,49 @@
+namespace AuthBench.Api.Hosting;
+
+/// <summary>Rejects misspelt options up front: configuration would silently ignore <c>--sheme jwt</c>.</summary>
+public static class CommandLine
+{
+    private static readonly HashSet<string> HostKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "urls", "environment", "contentRoot", "applicationName",
+    };
+
+    public const string Usage = """
+        AuthBench API: one minimal API host, one authentication arm per process.
+
+        Usage: AuthBench.Api --scheme none|session|jwt [options]
+          --urls URL               where Kestrel listens (e.g. http://127.0.0.1:5080)
+          --alg HS256|RS256|ES256  JWT algorithm (jwt arm; default HS256)
+          --claims small|typical|large   claims each credential carries (default typical)
+          --users N                demo users user1..userN (default 1000)
+          --user-password P        their password (default authbench-demo)
+          --redis CONNSTR          session store connection string (or AUTHBENCH_REDIS)
+          --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet (default auto)
+          --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
+          --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
+          --admin-key KEY          enables /admin/* with header X-Admin-Key
+        """;
+
+    public static string? FindUnknownOption(string[] args)
+    {
+        foreach (var arg in args)
+        {
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var key = arg[2..];
+            var eq = key.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                key = key[..eq];
+            }
+            if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
+            {
+                return $"unknown option '{arg}'. Options: --scheme none|session|jwt, --urls, --alg, --claims, --users, "
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
+            }
+        }
+        return null;
+    }
+}

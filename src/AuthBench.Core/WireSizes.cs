@@ -1,0 +1,15 @@
+using System.Text;
+
+namespace AuthBench.Core;
+
+/// <summary>Exact bytes a credential costs on the wire, per HTTP/1.1 request (the header line and its CRLF).</summary>
+public static class WireSizes
+{
+    public const string SessionCookieName = "__Host-sid";
+
+    /// <summary><c>Authorization: Bearer &lt;token&gt;\r\n</c></summary>
+    public static int BearerHeaderLine(string token) => Encoding.ASCII.GetByteCount("Authorization: Bearer ") + Encoding.ASCII.GetByteCount(token) + 2;
+
+    /// <summary><c>Cookie: __Host-sid=&lt;id&gt;\r\n</c></summary>
+    public static int CookieHeaderLine(string sessionId) => Encoding.ASCII.GetByteCount("Cookie: " + SessionCookieName + "=") + Encoding.ASCII.GetByteCount(sessionId) + 2;
+}
