@@ -5,7 +5,7 @@ public sealed record StoreOptions
 {
     public string Mode { get; init; } = "auto";
     public string? ConnectionString { get; init; }
-    public static StoreOptions Parse(string? value) => value is "auto" or null ? new() : new() { Mode = "external", ConnectionString = value };
+    public static StoreOptions Parse(string? value) => value is "auto" or null ? new() { ConnectionString = Environment.GetEnvironmentVariable("AUTHBENCH_REDIS") } : new() { Mode = "external", ConnectionString = value };
 }
 public static class StoreResolver
 {

@@ -1,0 +1,55 @@
+using AuthBench.Api.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace AuthBench.Api.Tests;
+
+public sealed class OptionsTests
+{
+    private static AuthBenchOptions Read(params (string Key, string Value)[] settings) =>
+        AuthBenchOptions.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build());
+
+    [Theory]
+    [InlineData("scheme", "bogus", "unknown --scheme 'bogus'")]
+    [InlineData("alg", "HS512", "unknown algorithm 'HS512'")]
+    [InlineData("claims", "huge", "unknown claim profile 'huge'")]
+    [InlineData("users", "-5", "--users must be between")]
+    [InlineData("users", "many", "--users must be a whole number")]
+    [InlineData("token-lifetime", "soon", "--token-lifetime must be a duration")]
+    public void Bad_option_gets_a_message_that_names_it(string key, string value, string message)
+    {
+        var settings = new List<(string, string)> { ("scheme", "jwt") };
+        settings.RemoveAll(s => s.Item1 == key);
+        settings.Add((key, value));
+        var e = Assert.Throws<ArgumentException>(() => Read([.. settings]));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_scheme_says_what_to_set()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read());
+        Assert.Contains("--scheme is required", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_match_the_documented_ones()
+    {
+        var o = Read(("scheme", "session"));
+        Assert.Equal(Scheme.Session, o.Scheme);
+        Assert.Equal(AuthBench.Core.ClaimProfile.Typical, o.Claims);
+        Assert.Equal(1000, o.Users);
+        Assert.Equal(TimeSpan.FromMinutes(15), o.TokenLifetime);
+    }
+
+    [Theory]
+    [InlineData("--sheme", "jwt")]
+    [InlineData("--redis-url", "x")]
+    public void Misspelt_command_line_option_is_reported(params string[] args) =>
+        Assert.NotNull(CommandLine.FindUnknownOption(args));
+
+    [Fact]
+    public void Known_command_line_options_pass() =>
+        Assert.Null(CommandLine.FindUnknownOption(["--scheme", "jwt", "--urls", "http://127.0.0.1:5000", "--alg", "ES256", "--user-password=x"]));
+}
