@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace AuthBench.LoadTest.Cli;
+
+/// <summary>The command line: System.CommandLine for parsing and help, <see cref="LoadOptions"/> for the values.</summary>
+public static class LoadCommand
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitUsage = 2;
+    public const int ExitInterrupted = 130;
+
+    private static readonly Option<string> Arms = new("--arms") { Description = "Arms to compare, comma-separated: none, session, jwt", DefaultValueFactory = _ => "none,session,jwt" };
+    private static readonly Option<string> Alg = new("--alg") { Description = "JWT algorithm(s) for the jwt arm: HS256, RS256, ES256 (comma-separated: one jwt arm each)", DefaultValueFactory = _ => "HS256" };
+    private static readonly Option<string> Claims = new("--claims") { Description = "Claims each credential carries: small, typical, large", DefaultValueFactory = _ => "typical" };
+    private static readonly Option<string> Endpoint = new("--endpoint") { Description = "Path every request asks for", DefaultValueFactory = _ => "/api/me" };
+    private static readonly Option<string> Rates = new("--rates") { Description = "Open-loop rates in requests/s, comma-separated", DefaultValueFactory = _ => "500,1000,2000" };
+    private static readonly Option<bool> FindMax = new("--find-max") { Description = "Closed loop instead of rates: each arm's saturation throughput with --connections" };
+    private static readonly Option<int?> Connections = new("--connections") { Description = "Keep-alive connections per arm (default 64)" };
+    private static readonly Option<int> MaxInFlight = new("--max-in-flight") { Description = "Open loop: outstanding requests beyond which new ones are dropped (counted)", DefaultValueFactory = _ => 1024 };
+    private static readonly Option<string?> Duration = new("--duration") { Description = "Measured time per trial, e.g. 30s (default 30s)" };
+    private static readonly Option<string?> Warmup = new("--warmup") { Description = "Warm-up per arm and rate, not recorded, e.g. 10s (default 10s)" };
+    private static readonly Option<int?> Repeat = new("--repeat") { Description = "Rounds of A B C ... per rate (default 3)" };
+    private static readonly Option<int?> Users = new("--users") { Description = "Distinct users, each logged in through POST /auth/login (default 10000)" };
+    private static readonly Option<string> Store = new("--store") { Description = "auto | redis-server | docker | docker-host | garnet | <Redis connection string>", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<string?> Target = new("--target") { Description = "Drive an already running API at this URL instead of starting one (process probes are skipped)" };
+    private static readonly Option<string?> Out = new("--out") { Description = "Output folder (default results/load/<UTC timestamp>)" };
+    private static readonly Option<bool> Quick = new("--quick") { Description = "Smoke run of every arm in well under 2 minutes (CI)" };
+    private static readonly Option<string?> Fault = new("--fault") { Description = "Fault scenario in every trial, e.g. store-outage@10s:5s" };
+    private static readonly Option<string?> Soak = new("--soak") { Description = "Soak mode: one long run per arm at the (single) rate, e.g. 10m" };
+    private static readonly Option<string?> Api = new("--api") { Description = "Path of AuthBench.Api.dll (default: the Release build in src/AuthBench.Api/bin)" };
+    private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
+
+    public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
+        {
+            root.Options.Add(option);
+        }
+        root.SetAction((parse, ct) => run(Bind(parse, Environment.GetCommandLineArgs()), ct));
+        return root;
+    }
+
+    /// <summary>Parses and runs; bad arguments print one line on stderr and return 2.</summary>
+    public static async Task<int> RunAsync(string[] args, Func<LoadOptions, CancellationToken, Task<int>> run, CancellationToken ct)
+    {
+        var root = Create(run);
+        var parse = root.Parse(args);
+        var wantsHelp = args.Any(a => a is "--help" or "-h" or "-?");
+        if (parse.Errors.Count > 0 && !wantsHelp)
+        {
+            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            return ExitUsage;
+        }
+        try
+        {
+            // Signals are handled by Program (results must be written first), not by System.CommandLine.
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, ct);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitUsage;
+        }
+    }
+
+    /// <summary>Turns parsed values into validated options; throws <see cref="UsageException"/>.</summary>
+    public static LoadOptions Bind(ParseResult parse, string[] commandLine)
+    {
+        var quick = parse.GetValue(Quick);
+        var findMax = parse.GetValue(FindMax);
+        var arms = LoadOptions.ParseArms(parse.GetValue(Arms)!, parse.GetValue(Alg)!, parse.GetValue(Claims)!);
+        var endpoint = parse.GetValue(Endpoint)!.Trim();
+        if (!endpoint.StartsWith('/') || endpoint.Any(c => c <= ' ' || c > '~'))
+        {
+            throw new UsageException($"--endpoint '{endpoint}' must be a path starting with / (printable ASCII, no spaces)");
+        }
+        // --quick: one light rate unless rates are given, so that every arm is smoke-tested in well under 2 minutes.
+        var rates = LoadOptions.ParseRates(quick && parse.GetResult(Rates) is null ? "300" : parse.GetValue(Rates)!);
+        var duration = parse.GetValue(Duration) is { } d ? LoadOptions.ParseDuration(d, "--duration") : quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(30);
+        var warmup = parse.GetValue(Warmup) is { } w ? LoadOptions.ParseDuration(w, "--warmup") : quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
+        if (duration < TimeSpan.FromSeconds(1))
+        {
+            throw new UsageException("--duration must be at least 1s");
+        }
+        var repeat = parse.GetValue(Repeat) ?? (quick ? 1 : 3);
+        if (repeat is < 1 or > 100)
+        {
+            throw new UsageException($"--repeat must be between 1 and 100, got {repeat}");
+        }
+        var users = parse.GetValue(Users) ?? (quick ? 200 : 10_000);
+        if (users is < 1 or > 1_000_000)
+        {
+            throw new UsageException($"--users must be between 1 and 1000000, got {users}");
+        }
+        var connections = parse.GetValue(Connections) ?? (quick ? 16 : 64);
+        if (connections is < 1 or > 10_000)
+        {
+            throw new UsageException($"--connections must be between 1 and 10000, got {connections}");
+        }
+        var maxInFlight = parse.GetValue(MaxInFlight);
+        if (maxInFlight < connections)
+        {
+            throw new UsageException($"--max-in-flight ({maxInFlight}) must be at least --connections ({connections})");
+        }
+        var loginParallelism = parse.GetValue(LoginParallelism);
+        if (loginParallelism is < 1 or > 256)
+        {
+            throw new UsageException($"--login-parallelism must be between 1 and 256, got {loginParallelism}");
+        }
+        Uri? target = null;
+        if (parse.GetValue(Target) is { } t)
+        {
+            if (!Uri.TryCreate(t, UriKind.Absolute, out target) || target.Scheme != Uri.UriSchemeHttp || target.AbsolutePath != "/")
+            {
+                throw new UsageException($"--target '{t}' must be an http:// base URL such as http://127.0.0.1:5080 (HTTPS is not supported by the engine)");
+            }
+            if (arms.Count != 1)
+            {
+                throw new UsageException("--target drives one running API: name its arm with --arms (e.g. --arms jwt --alg ES256)");
+            }
+        }
+        var store = parse.GetValue(Store)!.Trim();
+        try
+        {
+            _ = AuthBench.Store.StoreOptions.Parse(store);
+        }
+        catch (AuthBench.Store.StoreConfigurationException e)
+        {
+            throw new UsageException($"--store: {e.Message}");
+        }
+        var fault = parse.GetValue(Fault) is { } f ? FaultSpec.Parse(f) : null;
+        if (fault is not null)
+        {
+            if (findMax)
+            {
+                throw new UsageException("--fault runs with --rates (open loop), not with --find-max");
+            }
+            if (target is not null)
+            {
+                throw new UsageException("--fault needs a store that AuthBench starts, so it cannot be combined with --target");
+            }
+            if (fault.Start + fault.Length >= duration)
+            {
+                throw new UsageException($"--fault {fault} must end inside each trial: make --duration longer than {LoadOptions.FormatDuration(fault.Start + fault.Length)}");
+            }
+        }
+        TimeSpan? soak = parse.GetValue(Soak) is { } s ? LoadOptions.ParseDuration(s, "--soak") : null;
+        if (soak is not null)
+        {
+            if (findMax || rates.Count != 1)
+            {
+                throw new UsageException("--soak runs at one rate: give exactly one --rates value (about 70% of the arm's saturation rate)");
+            }
+            if (soak < TimeSpan.FromMinutes(2))
+            {
+                throw new UsageException("--soak must be at least 2m (it compares the first and the last minute)");
+            }
+        }
+        var outDir = parse.GetValue(Out) ?? Path.Combine("results", "load", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+        return new LoadOptions
+        {
+            Arms = arms,
+            Endpoint = endpoint,
+            Rates = rates,
+            FindMax = findMax,
+            Connections = connections,
+            MaxInFlight = maxInFlight,
+            Duration = duration,
+            Warmup = warmup,
+            Repeat = repeat,
+            Users = users,
+            Store = store,
+            Target = target,
+            OutputDirectory = Path.GetFullPath(outDir),
+            Quick = quick,
+            Fault = fault,
+            Soak = soak,
+            ApiPath = parse.GetValue(Api),
+            LoginParallelism = loginParallelism,
+            CommandLine = string.Join(' ', commandLine.Select(Quote)),
+        };
+    }
+
+    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+}

@@ -1,0 +1,302 @@
+using System.Net;
+
+namespace AuthBench.LoadTest.Engine;
+
+/// <summary>How the engine reaches the server and what it sends.</summary>
+public sealed class EngineOptions
+{
+    public required EndPoint EndPoint { get; init; }
+
+    /// <summary>The preformatted request for request number <c>i</c> (the credential pool is walked round-robin).</summary>
+    public required Func<long, ReadOnlyMemory<byte>> RequestFor { get; init; }
+
+    /// <summary>Keep-alive connections (HTTP/1.1, one request at a time on each).</summary>
+    public int Connections { get; init; } = 64;
+
+    /// <summary>Open loop: requests outstanding (sent or waiting for a connection) beyond which new ones are dropped.</summary>
+    public int MaxInFlight { get; init; } = 1024;
+
+    /// <summary>A request that starts later than this after its intended time counts as late.</summary>
+    public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>After the last request is due, how long the engine waits for outstanding answers.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public IClock Clock { get; init; } = MonotonicClock.Instance;
+}
+
+/// <summary>What one trial measured.</summary>
+public sealed class TrialMeasurement
+{
+    public required Recorder Recorder { get; init; }
+
+    /// <summary>From the first intended send to the end of the schedule (open loop) or the deadline (closed loop).</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    public long Scheduled { get; init; }
+
+    public long Started { get; init; }
+
+    public long Dropped { get; init; }
+
+    public long Late { get; init; }
+
+    /// <summary>Requests that had no answer when the drain timeout ran out (also counted as errors "no_answer").</summary>
+    public long Unanswered { get; init; }
+
+    public long BytesSent { get; init; }
+
+    public long BytesReceived { get; init; }
+
+    public bool Interrupted { get; init; }
+
+    public long StartTicks { get; init; }
+}
+
+/// <summary>
+/// The load engine: an open loop (request i due at t0 + i/rate) or a closed loop (each connection sends its
+/// next request when the previous answer arrived). A dedicated pacing thread releases due requests in batches
+/// and sleeps until the next one is due (no timer per request).
+/// </summary>
+public sealed class LoadEngine(EngineOptions options)
+{
+    private readonly IClock _clock = options.Clock;
+
+    /// <summary>The recorder of the trial in progress, for the live display.</summary>
+    public Recorder? Current { get; private set; }
+
+    public async Task<TrialMeasurement> RunOpenLoopAsync(double rate, TimeSpan duration, Action<Recorder, long>? onStart = null, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
+        var connections = CreateConnections(options.Connections);
+        await ConnectAllAsync(connections, ct).ConfigureAwait(false);
+        var tps = _clock.TicksPerSecond;
+        var t0 = _clock.Now + (tps / 100); // 10 ms to get the pacing thread going
+        var total = (long)Math.Round(rate * duration.TotalSeconds);
+        var schedule = new OpenLoopSchedule(t0, rate, total, tps);
+        var dispatcher = new OpenLoopDispatcher(schedule, connections.Length, Math.Max(options.MaxInFlight, connections.Length),
+            (long)(options.LateThreshold.TotalSeconds * tps));
+        var recorder = new Recorder(t0, tps);
+        Current = recorder;
+        onStart?.Invoke(recorder, t0);
+        using var close = new CancellationTokenSource();
+        var closed = 0;
+        var active = 0;
+
+        async Task RunAsync(int c, ScheduledRequest request)
+        {
+            var connection = connections[c];
+            while (true)
+            {
+                var send = _clock.Now;
+                var status = 0;
+                string? error = null;
+                try
+                {
+                    status = await connection.SendAsync(options.RequestFor(request.Index), close.Token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    error = Recorder.Classify(e);
+                    connection.Close();
+                }
+                var done = _clock.Now;
+                if (Volatile.Read(ref closed) != 0)
+                {
+                    return;
+                }
+                recorder.Record(request.IntendedTicks, send, done, status, error);
+                if (!dispatcher.Complete(c, done, out request))
+                {
+                    return;
+                }
+            }
+        }
+
+        void Start(int c, ScheduledRequest request)
+        {
+            Interlocked.Increment(ref active);
+            _ = RunGuardedAsync();
+
+            async Task RunGuardedAsync()
+            {
+                try
+                {
+                    await RunAsync(c, request).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref active);
+                }
+            }
+        }
+
+        var pacing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var starts = new List<(int, ScheduledRequest)>(64);
+                var maxSleep = TimeSpan.FromMilliseconds(20);
+                while (!schedule.Done && !ct.IsCancellationRequested)
+                {
+                    dispatcher.Pump(_clock.Now, starts);
+                    foreach (var (c, request) in starts)
+                    {
+                        Start(c, request);
+                    }
+                    starts.Clear();
+                    var wait = schedule.TicksUntilNext(_clock.Now);
+                    if (wait > 0 && wait != long.MaxValue)
+                    {
+                        var sleep = TimeSpan.FromSeconds((double)wait / tps);
+                        PreciseSleep.For(sleep < maxSleep ? sleep : maxSleep);
+                    }
+                }
+                pacing.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                pacing.TrySetException(e);
+            }
+        })
+        { IsBackground = true, Name = "authbench-pacing", Priority = ThreadPriority.AboveNormal };
+        thread.Start();
+        await pacing.Task.ConfigureAwait(false);
+        var scheduleEnd = schedule.IntendedTicks(schedule.Next);
+
+        // Drain: wait (bounded) for answers still outstanding.
+        var drainDeadline = _clock.Now + (long)(options.DrainTimeout.TotalSeconds * tps);
+        while (dispatcher.InFlight > 0 && _clock.Now < drainDeadline && !ct.IsCancellationRequested)
+        {
+            await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
+        }
+        Volatile.Write(ref closed, 1);
+        var unanswered = dispatcher.Abandon();
+        await close.CancelAsync().ConfigureAwait(false);
+        foreach (var connection in connections)
+        {
+            connection.Close();
+        }
+        await WaitForAsync(() => Volatile.Read(ref active) == 0, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        var interrupted = ct.IsCancellationRequested;
+        if (unanswered > 0 && !interrupted)
+        {
+            for (var i = 0; i < unanswered; i++)
+            {
+                recorder.Record(scheduleEnd, scheduleEnd, _clock.Now, 0, "no_answer");
+            }
+        }
+        return new TrialMeasurement
+        {
+            Recorder = recorder,
+            Elapsed = TimeSpan.FromSeconds((double)(Math.Min(scheduleEnd, _clock.Now) - t0) / tps),
+            Scheduled = schedule.Next,
+            Started = dispatcher.Started,
+            Dropped = dispatcher.Dropped,
+            Late = dispatcher.Late,
+            Unanswered = unanswered,
+            BytesSent = connections.Sum(c => c.BytesSent),
+            BytesReceived = connections.Sum(c => c.BytesReceived),
+            Interrupted = interrupted,
+            StartTicks = t0,
+        };
+    }
+
+    /// <summary>Closed loop: every connection sends as fast as answers come back, for <paramref name="duration"/>.</summary>
+    public async Task<TrialMeasurement> RunClosedLoopAsync(TimeSpan duration, Action<Recorder, long>? onStart = null, CancellationToken ct = default)
+    {
+        var connections = CreateConnections(options.Connections);
+        await ConnectAllAsync(connections, ct).ConfigureAwait(false);
+        var tps = _clock.TicksPerSecond;
+        var t0 = _clock.Now;
+        var deadline = t0 + (long)(duration.TotalSeconds * tps);
+        var recorder = new Recorder(t0, tps);
+        Current = recorder;
+        onStart?.Invoke(recorder, t0);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        linked.CancelAfter(duration + options.DrainTimeout);
+        long next = -1;
+        long started = 0;
+
+        async Task WorkerAsync(HttpConnection connection)
+        {
+            await Task.Yield();
+            while (!linked.IsCancellationRequested)
+            {
+                var send = _clock.Now;
+                if (send >= deadline)
+                {
+                    return;
+                }
+                var index = Interlocked.Increment(ref next);
+                Interlocked.Increment(ref started);
+                var status = 0;
+                string? error = null;
+                try
+                {
+                    status = await connection.SendAsync(options.RequestFor(index), linked.Token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    error = Recorder.Classify(e);
+                    connection.Close();
+                }
+                if (error == "cancelled")
+                {
+                    return;
+                }
+                var done = _clock.Now;
+                recorder.Record(send, send, done, status, error);
+                if (error is not null)
+                {
+                    await Task.Delay(10, CancellationToken.None).ConfigureAwait(false); // no hot loop against a dead server
+                }
+            }
+        }
+
+        await Task.WhenAll(connections.Select(WorkerAsync)).ConfigureAwait(false);
+        foreach (var connection in connections)
+        {
+            connection.Close();
+        }
+        return new TrialMeasurement
+        {
+            Recorder = recorder,
+            Elapsed = TimeSpan.FromSeconds((double)(Math.Min(deadline, _clock.Now) - t0) / tps),
+            Scheduled = started,
+            Started = started,
+            BytesSent = connections.Sum(c => c.BytesSent),
+            BytesReceived = connections.Sum(c => c.BytesReceived),
+            Interrupted = ct.IsCancellationRequested,
+            StartTicks = t0,
+        };
+    }
+
+    private HttpConnection[] CreateConnections(int count) =>
+        [.. Enumerable.Range(0, Math.Max(1, count)).Select(_ => new HttpConnection(options.EndPoint))];
+
+    private static async Task ConnectAllAsync(HttpConnection[] connections, CancellationToken ct)
+    {
+        // A failed connect here is retried by the first request on that connection (and counted there).
+        await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (c, token) =>
+        {
+            try
+            {
+                await c.ConnectAsync(token).ConfigureAwait(false);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+}

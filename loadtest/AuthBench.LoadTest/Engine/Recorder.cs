@@ -1,0 +1,184 @@
+using System.Net.Sockets;
+using HdrHistogram;
+
+namespace AuthBench.LoadTest.Engine;
+
+/// <summary>
+/// Everything one trial records, under one lock (a few hundred ns per request at most; the lock also makes
+/// the live display's reads safe). Latency runs from the intended send time, service time from the actual
+/// send; both in microseconds, 3 significant digits, up to one hour.
+/// </summary>
+public sealed class Recorder
+{
+    public const long HighestTrackableMicros = 3_600_000_000;
+    private static readonly string[] StatusNames = [.. Enumerable.Range(0, 600).Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    private readonly object _gate = new();
+    private readonly long _origin;
+    private readonly double _microsPerTick;
+    private readonly long _ticksPerSecond;
+    private readonly long[] _statusCounts = new long[600];
+    private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly List<Dictionary<string, long>> _timeline = [];
+    private long _outageStart = long.MaxValue;
+    private long _outageEnd = long.MaxValue;
+    private long _outageRestarted = long.MaxValue;
+
+    public Recorder(long originTicks, long ticksPerSecond)
+    {
+        _origin = originTicks;
+        _ticksPerSecond = ticksPerSecond;
+        _microsPerTick = 1_000_000.0 / ticksPerSecond;
+    }
+
+    public LongHistogram Latency { get; } = new(HighestTrackableMicros, 3);
+
+    public LongHistogram ServiceTime { get; } = new(HighestTrackableMicros, 3);
+
+    /// <summary>Responses received, whatever their status.</summary>
+    public long Responses { get; private set; }
+
+    /// <summary>Requests that ended without a response (connection refused or reset, protocol error).</summary>
+    public long TransportErrors { get; private set; }
+
+    /// <summary>2xx responses to requests sent after the store was stopped and answered before it was started again.</summary>
+    public long AcceptedDuringOutage { get; private set; }
+
+    /// <summary>First 2xx answer after the store was started again (ticks), for the fault scenario's time to recover.</summary>
+    public long FirstSuccessAfterRestart { get; private set; } = long.MaxValue;
+
+    public void Record(long intendedTicks, long sendTicks, long doneTicks, int status, string? error)
+    {
+        var latency = ToMicros(doneTicks - intendedTicks);
+        var service = ToMicros(doneTicks - sendTicks);
+        var ok = error is null && status is >= 200 and < 300;
+        var outcome = error ?? (ok ? "2xx" : StatusName(status));
+        lock (_gate)
+        {
+            Latency.RecordValue(latency);
+            ServiceTime.RecordValue(service);
+            if (error is null)
+            {
+                Responses++;
+                _statusCounts[Math.Clamp(status, 0, 599)]++;
+                if (!ok)
+                {
+                    Increment(_errors, "http_" + StatusName(status));
+                }
+            }
+            else
+            {
+                TransportErrors++;
+                Increment(_errors, error);
+            }
+            var second = (int)Math.Clamp((doneTicks - _origin) / _ticksPerSecond, 0, 86_400);
+            while (_timeline.Count <= second)
+            {
+                _timeline.Add(new Dictionary<string, long>(StringComparer.Ordinal));
+            }
+            Increment(_timeline[second], outcome);
+            if (ok)
+            {
+                if (sendTicks >= _outageStart && doneTicks <= _outageEnd)
+                {
+                    AcceptedDuringOutage++;
+                }
+                if (doneTicks >= _outageRestarted && sendTicks >= _outageRestarted && doneTicks < FirstSuccessAfterRestart)
+                {
+                    FirstSuccessAfterRestart = doneTicks;
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks the store as down from <paramref name="stoppedTicks"/> (stop finished).</summary>
+    public void MarkOutageStart(long stoppedTicks)
+    {
+        lock (_gate)
+        {
+            _outageStart = stoppedTicks;
+        }
+    }
+
+    /// <summary>Marks the outage as over: restart begun at <paramref name="restartBeginTicks"/>, finished at <paramref name="restartedTicks"/>.</summary>
+    public void MarkOutageEnd(long restartBeginTicks, long restartedTicks)
+    {
+        lock (_gate)
+        {
+            _outageEnd = restartBeginTicks;
+            _outageRestarted = restartedTicks;
+        }
+    }
+
+    public Snapshot Read()
+    {
+        lock (_gate)
+        {
+            var count = Latency.TotalCount;
+            return new Snapshot(
+                Responses,
+                TransportErrors + _errors.Where(e => e.Key.StartsWith("http_", StringComparison.Ordinal)).Sum(e => e.Value),
+                count == 0 ? 0 : Latency.GetValueAtPercentile(99));
+        }
+    }
+
+    public IReadOnlyDictionary<string, long> Errors()
+    {
+        lock (_gate)
+        {
+            return new SortedDictionary<string, long>(_errors, StringComparer.Ordinal);
+        }
+    }
+
+    public IReadOnlyDictionary<string, long> StatusCodes()
+    {
+        lock (_gate)
+        {
+            var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            for (var s = 0; s < _statusCounts.Length; s++)
+            {
+                if (_statusCounts[s] > 0)
+                {
+                    result[StatusName(s)] = _statusCounts[s];
+                }
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Outcomes per second of the trial ("2xx", "503", "connection_refused", ...), by completion time.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, long>> Timeline()
+    {
+        lock (_gate)
+        {
+            return [.. _timeline.Select(d => (IReadOnlyDictionary<string, long>)new SortedDictionary<string, long>(d, StringComparer.Ordinal))];
+        }
+    }
+
+    public long ToMicros(long ticks) => Math.Clamp((long)Math.Round(ticks * _microsPerTick), 1, HighestTrackableMicros);
+
+    /// <summary>Names a transport failure by kind, for the errors table.</summary>
+    public static string Classify(Exception e) => e switch
+    {
+        SocketException s => s.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection_refused",
+            SocketError.ConnectionReset => "connection_reset",
+            SocketError.TimedOut => "timeout",
+            SocketError.Shutdown or SocketError.ConnectionAborted => "connection_aborted",
+            _ => "socket_" + s.SocketErrorCode.ToString().ToLowerInvariant(),
+        },
+        HttpProtocolException => "protocol",
+        OperationCanceledException => "cancelled",
+        IOException { InnerException: SocketException inner } => Classify(inner),
+        _ => "other_" + e.GetType().Name,
+    };
+
+    private static string StatusName(int status) => StatusNames[Math.Clamp(status, 0, 599)];
+
+    private static void Increment(Dictionary<string, long> counts, string key) =>
+        counts[key] = counts.TryGetValue(key, out var n) ? n + 1 : 1;
+
+    /// <summary>What the live display shows.</summary>
+    public readonly record struct Snapshot(long Responses, long Errors, long P99Micros);
+}

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using AuthBench.LoadTest.Cli;
+using AuthBench.LoadTest.Probes;
+
+namespace AuthBench.LoadTest.Orchestration;
+
+/// <summary>One AuthBench.Api process for one arm, on a free loopback port, its output kept in a log file.</summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    public const string ReadyPrefix = "AuthBench API ready:";
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private ApiProcess(Process process, StreamWriter log, ArmSpec arm, Uri baseUri, string readyLine)
+    {
+        _process = process;
+        _log = log;
+        Arm = arm;
+        BaseUri = baseUri;
+        ReadyLine = readyLine;
+        Probe = new ProcessProbe(process.Id);
+    }
+
+    /// <summary>True when this process set <see cref="InlineCompletionsVariable"/> for itself (not the user): children do not inherit it.</summary>
+    public static bool RemoveInlineCompletionsFromChildren { get; set; }
+
+    public ArmSpec Arm { get; }
+
+    public Uri BaseUri { get; }
+
+    public string ReadyLine { get; }
+
+    public ProcessProbe Probe { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>
+    /// Finds the API's build output: <paramref name="explicitPath"/>, or src/AuthBench.Api/bin/Release/net10.0 of the
+    /// repository this tool was built from. Nothing is built here; a missing build is a clear error.
+    /// </summary>
+    public static string LocateApi(string? explicitPath)
+    {
+        if (explicitPath is not null)
+        {
+            var full = Path.GetFullPath(explicitPath);
+            return File.Exists(full) ? full : throw new UsageException($"--api '{explicitPath}': no such file (expected the path of AuthBench.Api.dll)");
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AuthBench.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "AuthBench.Api", "bin", "Release", "net10.0", "AuthBench.Api.dll");
+                if (File.Exists(dll))
+                {
+                    return dll;
+                }
+                throw new UsageException($"the API is not built: {dll} is missing. Build it first: dotnet build -c Release (or pass --api <path of AuthBench.Api.dll>)");
+            }
+        }
+        throw new UsageException("cannot find the AuthBench repository above this tool to locate the API: pass --api <path of AuthBench.Api.dll>");
+    }
+
+    public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
+        string logPath, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeLoopbackPort();
+            try
+            {
+                return await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, ct).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process took the port between our probe and the API's bind: try another.
+            }
+        }
+    }
+
+    private static async Task<ApiProcess> StartOnceAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
+        int port, string logPath, CancellationToken ct)
+    {
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo(DotnetHost(), [apiDll, "--scheme", arm.Scheme, "--urls", url, "--claims", arm.Claims,
+            "--users", users.ToString(CultureInfo.InvariantCulture), "--user-password", password,
+            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+        };
+        if (RemoveInlineCompletionsFromChildren)
+        {
+            info.Environment.Remove(InlineCompletionsVariable);
+        }
+        if (arm.Alg is not null)
+        {
+            info.ArgumentList.Add("--alg");
+            info.ArgumentList.Add(arm.Alg);
+        }
+        if (redis is not null)
+        {
+            // Through the environment, not argv: the connection string holds the store's password.
+            info.Environment["AUTHBENCH_REDIS"] = redis;
+        }
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        await log.WriteLineAsync($"# {DateTime.UtcNow:O} starting {arm.Label}: dotnet {string.Join(' ', info.ArgumentList.Skip(1))}").ConfigureAwait(false);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tail = new Queue<string>();
+        void OnLine(string? line, bool stderr)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (tail)
+            {
+                log.WriteLine(stderr ? "stderr: " + line : line);
+                tail.Enqueue(line);
+                if (tail.Count > 8)
+                {
+                    tail.Dequeue();
+                }
+            }
+            if (!stderr && line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
+            {
+                ready.TrySetResult(line);
+            }
+        }
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, false);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, true);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("exited"));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"could not start the {arm.Label} API (dotnet {apiDll})");
+        }
+        ChildProcesses.Add(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var line = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            return new ApiProcess(process, log, arm, new Uri(url), line);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            ChildProcesses.Stop(process);
+            string lines;
+            lock (tail)
+            {
+                lines = string.Join(" | ", tail);
+            }
+            await log.DisposeAsync().ConfigureAwait(false);
+            var why = e is TimeoutException ? "did not print its readiness line within 60 s" : $"exited with code {SafeExitCode(process)}";
+            throw new InvalidOperationException($"the {arm.Label} API {why}: {lines} (log: {logPath})");
+        }
+        catch
+        {
+            ChildProcesses.Stop(process);
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ChildProcesses.Stop(_process);
+        try
+        {
+            await _log.WriteLineAsync($"# {DateTime.UtcNow:O} stopped by the load test").ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        await _log.DisposeAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The dotnet host that runs this tool (or the first on PATH).</summary>
+    private static string DotnetHost()
+    {
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (root is not null && File.Exists(Path.Combine(root, "dotnet")))
+        {
+            return Path.Combine(root, "dotnet");
+        }
+        var fromRuntime = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet"));
+        return File.Exists(fromRuntime) ? fromRuntime : "dotnet";
+    }
+
+    private static string SafeExitCode(Process p)
+    {
+        try
+        {
+            return p.HasExited ? p.ExitCode.ToString(CultureInfo.InvariantCulture) : "?";
+        }
+        catch (InvalidOperationException)
+        {
+            return "?";
+        }
+    }
+}

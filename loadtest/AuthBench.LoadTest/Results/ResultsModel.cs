@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AuthBench.LoadTest.Results;
+
+// results.json. Other tools (the report, CI) read these names: add fields, never rename them; a breaking
+// change bumps SchemaVersion. Property names become snake_case (LatencyUs → latency_us).
+
+/// <summary>The whole run: written after every trial, so an interrupted run keeps what it measured.</summary>
+public sealed class RunResults
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>running, complete, interrupted or failed.</summary>
+    public string Status { get; set; } = "running";
+
+    public string? Error { get; set; }
+
+    public required string Mode { get; init; }
+
+    public DateTimeOffset StartedUtc { get; init; }
+
+    public DateTimeOffset? FinishedUtc { get; set; }
+
+    public required RunSettings Settings { get; init; }
+
+    public required EnvironmentInfo Environment { get; init; }
+
+    /// <summary>Probes that could not run, with the reason (e.g. process probes in --target mode).</summary>
+    public List<string> SkippedProbes { get; } = [];
+
+    public List<ArmInfo> Arms { get; } = [];
+
+    public List<TrialResult> Trials { get; } = [];
+}
+
+public sealed record RunSettings(
+    IReadOnlyList<string> Arms,
+    IReadOnlyList<string> Alg,
+    string Claims,
+    string Endpoint,
+    IReadOnlyList<double> Rates,
+    bool FindMax,
+    int Connections,
+    int MaxInFlight,
+    double DurationS,
+    double WarmupS,
+    int Repeat,
+    int Users,
+    string Store,
+    string? Target,
+    bool Quick,
+    string? Fault,
+    double? SoakS,
+    double LateThresholdMs);
+
+public sealed class EnvironmentInfo
+{
+    public string? CpuModel { get; init; }
+    public int Cores { get; init; }
+    public string? Os { get; init; }
+    public string? Kernel { get; init; }
+    public string? DotnetRuntime { get; init; }
+    public string? ApiGcMode { get; init; }
+    public string? LoadgenGcMode { get; init; }
+    public SortedDictionary<string, string> Packages { get; init; } = new(StringComparer.Ordinal);
+    public StoreInfo? Store { get; set; }
+    public string? GitCommit { get; init; }
+    public string? CommandLine { get; init; }
+    public string Transport { get; init; } = "HTTP/1.1 keep-alive over loopback TCP, no TLS";
+    public string? Machine { get; init; }
+}
+
+public sealed record StoreInfo(string Kind, string Version, string Topology, string Endpoint, string Description);
+
+/// <summary>One API process as it announced itself, and its credential size.</summary>
+public sealed record ArmInfo(string Arm, string? Alg, string? Claims, string Label, string Url, int? Pid, string ReadyLine, double CredentialHeaderBytes);
+
+public sealed record Percentiles(long P50, long P90, long P99, long P999, long P9999, long Max, double Mean);
+
+public sealed record BytesPerRequest(double Sent, double Received);
+
+public sealed record StoreCostResult(double CommandsPerRequest, double UsecPerRequest, double CpuUsPerRequest, double BytesPerRequest, IReadOnlyDictionary<string, double> Commands);
+
+public sealed record FaultResult(
+    string Kind,
+    double StartS,
+    double LengthS,
+    long AcceptedDuringOutage,
+    double? TimeToRecoverMs,
+    double? StoreStoppedAtS,
+    double? StoreRestartedAtS,
+    IReadOnlyList<IReadOnlyDictionary<string, long>> OutcomesPerSecond);
+
+public sealed class TrialResult
+{
+    public required string Arm { get; init; }
+    public string? Alg { get; init; }
+    public string? Claims { get; init; }
+    public required string Label { get; init; }
+    public required string Endpoint { get; init; }
+    /// <summary>The open-loop rate; null for --find-max (closed loop).</summary>
+    public double? TargetRps { get; init; }
+    public int Repetition { get; init; }
+    public double DurationS { get; init; }
+    public double AchievedRps { get; init; }
+    /// <summary>Requests started (sent or attempted); dropped ones are not among them.</summary>
+    public long Requests { get; init; }
+    public long Responses { get; init; }
+    /// <summary>Non-2xx statuses ("http_503") and transport failures ("connection_refused", "no_answer") by kind.</summary>
+    public IReadOnlyDictionary<string, long> Errors { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> StatusCodes { get; init; } = new Dictionary<string, long>();
+    public long Late { get; init; }
+    public long Dropped { get; init; }
+    public required Percentiles LatencyUs { get; init; }
+    public required Percentiles ServiceTimeUs { get; init; }
+    public required BytesPerRequest BytesPerRequest { get; init; }
+    public double? ServerCpuUsPerRequest { get; init; }
+    public double? ServerPeakRssMb { get; init; }
+    public double? LoadgenCpuUsPerRequest { get; init; }
+    public StoreCostResult? Store { get; init; }
+    public FaultResult? Fault { get; init; }
+    /// <summary>Soak mode: the minute of the arm's soak this trial is, and the API's RSS at its end.</summary>
+    public int? SoakMinute { get; init; }
+    public double? ServerRssMb { get; init; }
+    public DateTimeOffset StartedUtc { get; init; }
+}
+
+/// <summary>Serializer settings for results.json.</summary>
+public static class ResultsJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Serialize(RunResults results) => JsonSerializer.Serialize(results, Options);
+}

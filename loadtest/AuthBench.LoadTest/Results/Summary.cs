@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+
+namespace AuthBench.LoadTest.Results;
+
+/// <summary>summary.md: per rate one table, arms side by side, medians over repetitions with min–max, and each arm's difference to none.</summary>
+public static class Summary
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private sealed record Metric(string Name, Func<TrialResult, double?> Value, string Format);
+
+    private static readonly Metric[] Metrics =
+    [
+        new("achieved req/s", t => t.AchievedRps, "0.0"),
+        new("latency p50 (µs)", t => t.LatencyUs.P50, "0"),
+        new("latency p90 (µs)", t => t.LatencyUs.P90, "0"),
+        new("latency p99 (µs)", t => t.LatencyUs.P99, "0"),
+        new("latency p99.9 (µs)", t => t.LatencyUs.P999, "0"),
+        new("latency max (µs)", t => t.LatencyUs.Max, "0"),
+        new("service time p99 (µs)", t => t.ServiceTimeUs.P99, "0"),
+        new("bytes sent / request", t => t.BytesPerRequest.Sent, "0.0"),
+        new("bytes received / request", t => t.BytesPerRequest.Received, "0.0"),
+        new("server CPU µs / request", t => t.ServerCpuUsPerRequest, "0.0"),
+        new("server peak RSS (MiB)", t => t.ServerPeakRssMb, "0.0"),
+        new("load-gen CPU µs / request", t => t.LoadgenCpuUsPerRequest, "0.0"),
+        new("store commands / request", t => t.Store?.CommandsPerRequest, "0.00"),
+        new("store µs / request (commandstats)", t => t.Store?.UsecPerRequest, "0.00"),
+        new("store CPU µs / request", t => t.Store?.CpuUsPerRequest, "0.0"),
+        new("store bytes / request", t => t.Store?.BytesPerRequest, "0.0"),
+        new("errors", t => t.Errors.Values.Sum(), "0"),
+        new("late starts", t => t.Late, "0"),
+        new("dropped", t => t.Dropped, "0"),
+    ];
+
+    public static string Render(RunResults r)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(Inv, $"# AuthBench load test ({r.Mode}, {r.Status})");
+        sb.AppendLine();
+        var e = r.Environment;
+        sb.AppendLine(Inv, $"- started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(r.FinishedUtc is { } f ? $", finished {f:HH:mm:ss} UTC" : "")}; endpoint `{r.Settings.Endpoint}`; {r.Settings.Users} users; {r.Settings.Connections} connections");
+        sb.AppendLine(Inv, $"- machine: {e.CpuModel} ({e.Cores} cores), {e.Os}, kernel {e.Kernel}, {e.DotnetRuntime}, API GC {e.ApiGcMode}");
+        sb.AppendLine(Inv, $"- store: {e.Store?.Description ?? "none"}; commit {e.GitCommit}");
+        sb.AppendLine(Inv, $"- command: `{e.CommandLine}`");
+        if (r.Error is not null)
+        {
+            sb.AppendLine(Inv, $"- error: {r.Error}");
+        }
+        foreach (var skipped in r.SkippedProbes)
+        {
+            sb.AppendLine(Inv, $"- skipped: {skipped}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("Cells: median over repetitions [min–max]. Δ none: the arm's median minus the none arm's median. "
+            + "Latency is measured from each request's intended send time (open loop: no coordinated omission); "
+            + "service time from the actual send. See docs/methodology.md.");
+        var labels = r.Trials.Select(t => t.Label).Distinct().ToList();
+        var hasNone = labels.Contains("none");
+        foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => t.TargetRps))
+        {
+            sb.AppendLine();
+            var reps = group.Select(t => t.Repetition).Distinct().Count();
+            sb.AppendLine(group.Key is { } rate
+                ? string.Create(Inv, $"## {rate:0.##} requests/s (open loop, {reps} repetition(s) of {group.First().DurationS:0.#} s)")
+                : string.Create(Inv, $"## Saturation (closed loop, {r.Settings.Connections} connections, {reps} repetition(s) of {group.First().DurationS:0.#} s)"));
+            sb.AppendLine();
+            var header = new StringBuilder("| metric |");
+            var rule = new StringBuilder("|---|");
+            foreach (var label in labels)
+            {
+                header.Append(Inv, $" {label} |");
+                rule.Append("---:|");
+                if (hasNone && label != "none")
+                {
+                    header.Append(Inv, $" Δ none |");
+                    rule.Append("---:|");
+                }
+            }
+            sb.AppendLine(header.ToString());
+            sb.AppendLine(rule.ToString());
+            foreach (var metric in Metrics)
+            {
+                var row = new StringBuilder().Append(Inv, $"| {metric.Name} |");
+                double? noneMedian = hasNone ? Median(group.Where(t => t.Label == "none").Select(metric.Value)) : null;
+                foreach (var label in labels)
+                {
+                    var values = group.Where(t => t.Label == label).Select(metric.Value).Where(v => v is not null).Select(v => v!.Value).ToList();
+                    if (values.Count == 0)
+                    {
+                        row.Append(" – |");
+                    }
+                    else
+                    {
+                        var median = MedianOf(values);
+                        row.Append(' ').Append(median.ToString(metric.Format, Inv));
+                        if (values.Count > 1)
+                        {
+                            row.Append(Inv, $" [{values.Min().ToString(metric.Format, Inv)}–{values.Max().ToString(metric.Format, Inv)}]");
+                        }
+                        row.Append(" |");
+                    }
+                    if (hasNone && label != "none")
+                    {
+                        var median = values.Count > 0 ? MedianOf(values) : (double?)null;
+                        row.Append(median is { } m && noneMedian is { } n ? $" {Signed(m - n, metric.Format)}{Percent(m, n)} |" : " – |");
+                    }
+                }
+                sb.AppendLine(row.ToString());
+            }
+            var faults = group.Where(t => t.Fault is not null).ToList();
+            if (faults.Count > 0)
+            {
+                sb.AppendLine();
+                sb.AppendLine("Store outage per trial: 2xx answers to requests sent while the store was down (must be 0 for session), time from the store's restart to the first 2xx:");
+                sb.AppendLine();
+                sb.AppendLine("| arm | rep | accepted during outage | time to recover (ms) | errors by kind |");
+                sb.AppendLine("|---|---:|---:|---:|---|");
+                foreach (var t in faults)
+                {
+                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {t.Fault!.AcceptedDuringOutage} | {(t.Fault.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "no 2xx after restart")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
+                }
+            }
+        }
+        AppendSoak(sb, r);
+        return sb.ToString();
+    }
+
+    private static void AppendSoak(StringBuilder sb, RunResults r)
+    {
+        var soak = r.Trials.Where(t => t.SoakMinute is not null).GroupBy(t => t.Label).ToList();
+        if (soak.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Soak: first minute against last minute");
+        sb.AppendLine();
+        sb.AppendLine("| arm | rate | minutes | errors | p99 first (µs) | p99 last (µs) | p99 drift | RSS first (MiB) | RSS last (MiB) | RSS growth (MiB) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var arm in soak)
+        {
+            var minutes = arm.OrderBy(t => t.SoakMinute).ToList();
+            var first = minutes[0];
+            var last = minutes[^1];
+            var drift = first.LatencyUs.P99 > 0 ? (double)last.LatencyUs.P99 / first.LatencyUs.P99 - 1 : 0;
+            sb.AppendLine(Inv, $"| {arm.Key} | {first.TargetRps:0} | {minutes.Count} | {minutes.Sum(t => t.Errors.Values.Sum())} | {first.LatencyUs.P99} | {last.LatencyUs.P99} | {drift:+0.0%;-0.0%} | {first.ServerRssMb:0.0} | {last.ServerRssMb:0.0} | {(last.ServerRssMb - first.ServerRssMb):+0.0;-0.0} |");
+        }
+    }
+
+    private static double? Median(IEnumerable<double?> values)
+    {
+        var list = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        return list.Count == 0 ? null : MedianOf(list);
+    }
+
+    public static double MedianOf(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static string Signed(double value, string format) => (value >= 0 ? "+" : "") + value.ToString(format, Inv);
+
+    private static string Percent(double value, double baseline) =>
+        baseline > 0 ? string.Create(Inv, $" ({Signed(Math.Round(((value / baseline) - 1) * 100), "0")}%)") : "";
+}
