@@ -78,7 +78,7 @@ public static class LoadCommand
             throw new UsageException($"--endpoint '{endpoint}' must be a path starting with / (printable ASCII, no spaces)");
         }
         // --quick: one light rate unless rates are given, so that every arm is smoke-tested in well under 2 minutes.
-        var rates = LoadOptions.ParseRates(quick && parse.GetResult(Rates) is null ? "300" : parse.GetValue(Rates)!);
+        var rates = LoadOptions.ParseRates(quick && parse.GetResult(Rates) is null or { Implicit: true } ? "300" : parse.GetValue(Rates)!);
         var duration = parse.GetValue(Duration) is { } d ? LoadOptions.ParseDuration(d, "--duration") : quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(30);
         var warmup = parse.GetValue(Warmup) is { } w ? LoadOptions.ParseDuration(w, "--warmup") : quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
         if (duration < TimeSpan.FromSeconds(1))

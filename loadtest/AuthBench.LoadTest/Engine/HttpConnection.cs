@@ -88,11 +88,11 @@ internal sealed class HttpConnection : IDisposable
         {
             if (_end - _start >= MaxHeaderBytes)
             {
-                throw new HttpProtocolException("response headers larger than 64 KB");
+                throw new HttpFramingException("response headers larger than 64 KB");
             }
             if (await FillAsync(ct).ConfigureAwait(false) == 0)
             {
-                throw new HttpProtocolException("connection closed before the response headers ended");
+                throw new HttpFramingException("connection closed before the response headers ended");
             }
         }
         var head = new ReadOnlySpan<byte>(_buffer, _start, headerEnd - _start);
@@ -138,7 +138,7 @@ internal sealed class HttpConnection : IDisposable
             await SkipAsync(size, ct).ConfigureAwait(false);
             if ((await ReadLineAsync(ct).ConfigureAwait(false)).Length != 0)
             {
-                throw new HttpProtocolException("chunk not followed by CRLF");
+                throw new HttpFramingException("chunk not followed by CRLF");
             }
         }
     }
@@ -159,11 +159,11 @@ internal sealed class HttpConnection : IDisposable
             }
             if (_end - _start >= MaxHeaderBytes)
             {
-                throw new HttpProtocolException("chunk header line too long");
+                throw new HttpFramingException("chunk header line too long");
             }
             if (await FillAsync(ct).ConfigureAwait(false) == 0)
             {
-                throw new HttpProtocolException("connection closed inside a chunked body");
+                throw new HttpFramingException("connection closed inside a chunked body");
             }
         }
     }
@@ -174,7 +174,7 @@ internal sealed class HttpConnection : IDisposable
         {
             if (_start == _end && await FillAsync(ct).ConfigureAwait(false) == 0)
             {
-                throw new HttpProtocolException("connection closed inside the body");
+                throw new HttpFramingException("connection closed inside the body");
             }
             var take = (int)Math.Min(count, _end - _start);
             _start += take;
@@ -202,7 +202,7 @@ internal sealed class HttpConnection : IDisposable
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
         }
-        var socket = _socket ?? throw new HttpProtocolException("not connected");
+        var socket = _socket ?? throw new HttpFramingException("not connected");
         var n = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false);
         BytesReceived += n;
         _end += n;
@@ -218,7 +218,7 @@ internal sealed class HttpConnection : IDisposable
 }
 
 /// <summary>The server broke HTTP/1.1 framing (or closed the connection mid-response).</summary>
-internal sealed class HttpProtocolException(string message) : Exception(message);
+internal sealed class HttpFramingException(string message) : Exception(message);
 
 /// <summary>What the engine needs from a response head: status, body framing, and whether the server closes.</summary>
 internal readonly record struct ResponseHead(int Status, long ContentLength, bool Chunked, bool Close)
@@ -228,12 +228,12 @@ internal readonly record struct ResponseHead(int Status, long ContentLength, boo
         // "HTTP/1.1 200 OK"
         if (head.Length < 12 || !head.StartsWith("HTTP/1."u8) || head[8] != ' ')
         {
-            throw new HttpProtocolException("not an HTTP/1.x status line");
+            throw new HttpFramingException("not an HTTP/1.x status line");
         }
         var code = head.Slice(9, 3);
         if (!char.IsAsciiDigit((char)code[0]) || !char.IsAsciiDigit((char)code[1]) || !char.IsAsciiDigit((char)code[2]))
         {
-            throw new HttpProtocolException("status code is not three digits");
+            throw new HttpFramingException("status code is not three digits");
         }
         var status = ((code[0] - '0') * 100) + ((code[1] - '0') * 10) + (code[2] - '0');
         var close = head[7] == '0'; // HTTP/1.0 closes unless told otherwise; Kestrel answers 1.1
@@ -260,7 +260,7 @@ internal readonly record struct ResponseHead(int Status, long ContentLength, boo
             {
                 if (!System.Buffers.Text.Utf8Parser.TryParse(value, out long length, out var used) || used != value.Length || length < 0)
                 {
-                    throw new HttpProtocolException("bad Content-Length");
+                    throw new HttpFramingException("bad Content-Length");
                 }
                 contentLength = length;
             }
@@ -286,7 +286,7 @@ internal readonly record struct ResponseHead(int Status, long ContentLength, boo
         line = line.Trim((byte)' ');
         if (line.IsEmpty || line.Length > 15)
         {
-            throw new HttpProtocolException("bad chunk size");
+            throw new HttpFramingException("bad chunk size");
         }
         long size = 0;
         foreach (var b in line)
@@ -296,7 +296,7 @@ internal readonly record struct ResponseHead(int Status, long ContentLength, boo
                 >= (byte)'0' and <= (byte)'9' => b - '0',
                 >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
                 >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-                _ => throw new HttpProtocolException("bad chunk size"),
+                _ => throw new HttpFramingException("bad chunk size"),
             };
             size = (size * 16) + digit;
         }

@@ -168,7 +168,7 @@ public sealed class Recorder
             SocketError.Shutdown or SocketError.ConnectionAborted => "connection_aborted",
             _ => "socket_" + s.SocketErrorCode.ToString().ToLowerInvariant(),
         },
-        HttpProtocolException => "protocol",
+        HttpFramingException => "protocol",
         OperationCanceledException => "cancelled",
         IOException { InnerException: SocketException inner } => Classify(inner),
         _ => "other_" + e.GetType().Name,

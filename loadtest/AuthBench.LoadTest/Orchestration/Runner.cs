@@ -73,12 +73,19 @@ public sealed class Runner(LoadOptions options, Progress progress)
             exitCode = LoadCommand.ExitInterrupted;
             progress.Line("interrupted: stopping the processes and keeping what was measured");
         }
-        catch (Exception e) when (e is InvalidOperationException or StoreConfigurationException or RedisException or HttpRequestException or IOException or TimeoutException)
+        catch (UsageException e)
         {
             _results.Status = "failed";
             _results.Error = e.Message;
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Whatever failed, the processes are stopped and the files say so; a stack trace helps no reader here.
+            _results.Status = "failed";
+            _results.Error = e.Message;
             exitCode = LoadCommand.ExitFailed;
-            progress.Line($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {e.Message}");
         }
         finally
         {
@@ -228,7 +235,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
             _storeProbe = new StoreProbe(_store, _storeMux);
             await _storeProbe.ReadAsync(ct).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or ArgumentException)
         {
             _storeProbe = null;
             _results.SkippedProbes.Add($"store: INFO failed ({e.Message}); a connection string needs allowAdmin=true");

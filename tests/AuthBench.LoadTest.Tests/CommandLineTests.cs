@@ -1,0 +1,101 @@
+using AuthBench.LoadTest.Cli;
+
+namespace AuthBench.LoadTest.Tests;
+
+public class CommandLineTests
+{
+    private static async Task<(int Code, LoadOptions? Options, string Error)> RunAsync(params string[] args)
+    {
+        LoadOptions? seen = null;
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var code = await LoadCommand.RunAsync(args, (o, _) => { seen = o; return Task.FromResult(0); }, CancellationToken.None);
+            return (code, seen, error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+
+    [Theory]
+    [InlineData("--rates", "-5")]
+    [InlineData("--rates", "abc")]
+    [InlineData("--arms", "none,kerberos")]
+    [InlineData("--alg", "none")]
+    [InlineData("--claims", "huge")]
+    [InlineData("--duration", "forever")]
+    [InlineData("--repeat", "0")]
+    [InlineData("--users", "-1")]
+    [InlineData("--connections", "0")]
+    [InlineData("--endpoint", "api/me")]
+    [InlineData("--target", "ftp://127.0.0.1:1")]
+    [InlineData("--fault", "store-outage@10s")]
+    [InlineData("--fault", "cpu-hog@1s:1s")]
+    [InlineData("--no-such-option", "1")]
+    public async Task Bad_arguments_get_one_line_and_exit_code_2(string option, string value)
+    {
+        var (code, options, error) = await RunAsync(option, value);
+
+        Assert.Equal(2, code);
+        Assert.Null(options);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Defaults_match_the_issue()
+    {
+        var (code, o, _) = await RunAsync();
+
+        Assert.Equal(0, code);
+        Assert.Equal(["none", "session", "jwt-HS256"], o!.Arms.Select(a => a.Label));
+        Assert.Equal([500.0, 1000, 2000], o.Rates);
+        Assert.Equal(TimeSpan.FromSeconds(30), o.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.Warmup);
+        Assert.Equal(3, o.Repeat);
+        Assert.Equal(10_000, o.Users);
+        Assert.Equal("/api/me", o.Endpoint);
+        Assert.Contains(Path.Combine("results", "load"), o.OutputDirectory, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Several_algorithms_make_one_jwt_arm_each()
+    {
+        var (_, o, _) = await RunAsync("--arms", "jwt,none", "--alg", "HS256,es256", "--claims", "large");
+
+        Assert.Equal(["jwt-HS256", "jwt-ES256", "none"], o!.Arms.Select(a => a.Label));
+        Assert.All(o.Arms, a => Assert.Equal("large", a.Claims));
+    }
+
+    [Fact]
+    public async Task Quick_is_short_and_fault_and_soak_are_parsed()
+    {
+        var (_, quick, _) = await RunAsync("--quick");
+        Assert.True(quick!.Duration < TimeSpan.FromSeconds(10));
+        Assert.Single(quick.Rates);
+
+        var (_, fault, _) = await RunAsync("--fault", "store-outage@10s:5s", "--duration", "30s");
+        Assert.Equal(new FaultSpec(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)), fault!.Fault);
+
+        var (code, _, error) = await RunAsync("--fault", "store-outage@10s:5s", "--duration", "12s");
+        Assert.Equal(2, code);
+        Assert.Contains("--duration", error, StringComparison.Ordinal);
+
+        var (_, soak, _) = await RunAsync("--soak", "10m", "--rates", "700");
+        Assert.Equal(TimeSpan.FromMinutes(10), soak!.Soak);
+        Assert.Equal("soak", soak.Mode);
+    }
+
+    [Theory]
+    [InlineData("30s", 30)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("2m", 120)]
+    [InlineData("1h", 3600)]
+    [InlineData("45", 45)]
+    public void Durations_are_parsed(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), LoadOptions.ParseDuration(text, "--duration"));
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using AuthBench.LoadTest.Results;
+
+namespace AuthBench.LoadTest.Tests;
+
+public class ResultsTests
+{
+    private static RunResults Sample()
+    {
+        var results = new RunResults
+        {
+            Mode = "open-loop",
+            StartedUtc = DateTimeOffset.UnixEpoch,
+            Settings = new RunSettings(["none", "jwt"], ["HS256"], "typical", "/api/me", [500], false, 64, 1024, 30, 10, 3, 100, "auto", null, false, null, null, 1),
+            Environment = new EnvironmentInfo { CpuModel = "cpu", Cores = 2, Os = "os", Kernel = "k", DotnetRuntime = ".NET", ApiGcMode = "server", GitCommit = "abc", CommandLine = "x" },
+        };
+        results.Environment.Store = new StoreInfo("redis-server", "redis 7.0.15", "standalone", "127.0.0.1:1", "redis-server redis 7.0.15 standalone @127.0.0.1:1");
+        foreach (var (label, arm, sent, rep) in new[] { ("none", "none", 47.0, 1), ("jwt-HS256", "jwt", 487.0, 1), ("none", "none", 47.0, 2), ("jwt-HS256", "jwt", 489.0, 2) })
+        {
+            results.Trials.Add(new TrialResult
+            {
+                Arm = arm,
+                Alg = arm == "jwt" ? "HS256" : null,
+                Claims = arm == "jwt" ? "typical" : null,
+                Label = label,
+                Endpoint = "/api/me",
+                TargetRps = 500,
+                Repetition = rep,
+                AchievedRps = 500,
+                Requests = 15000,
+                Responses = 15000,
+                LatencyUs = new Percentiles(100, 200, 300, 400, 500, 600, 150),
+                ServiceTimeUs = new Percentiles(90, 190, 290, 390, 490, 590, 140),
+                BytesPerRequest = new BytesPerRequest(sent, 240),
+                ServerCpuUsPerRequest = 100,
+                ServerPeakRssMb = 90,
+                LoadgenCpuUsPerRequest = 10,
+                Store = new StoreCostResult(0, 0, 0, 0, new Dictionary<string, double>()),
+            });
+        }
+        return results;
+    }
+
+    [Fact]
+    public void Results_json_has_the_field_names_other_tools_read()
+    {
+        using var doc = JsonDocument.Parse(ResultsJson.Serialize(Sample()));
+        var root = doc.RootElement;
+        Assert.Equal(1, root.GetProperty("schema_version").GetInt32());
+        foreach (var name in new[] { "cpu_model", "cores", "os", "kernel", "dotnet_runtime", "api_gc_mode", "packages", "store", "git_commit", "command_line" })
+        {
+            Assert.True(root.GetProperty("environment").TryGetProperty(name, out _), $"environment.{name}");
+        }
+        var trial = root.GetProperty("trials")[0];
+        foreach (var name in new[] { "arm", "alg", "claims", "target_rps", "repetition", "achieved_rps", "requests", "errors", "late", "dropped",
+            "latency_us", "service_time_us", "bytes_per_request", "server_cpu_us_per_request", "server_peak_rss_mb", "loadgen_cpu_us_per_request", "store" })
+        {
+            Assert.True(trial.TryGetProperty(name, out _), $"trials[].{name}");
+        }
+        foreach (var p in new[] { "p50", "p90", "p99", "p999", "p9999", "max", "mean" })
+        {
+            Assert.True(trial.GetProperty("latency_us").TryGetProperty(p, out _), $"latency_us.{p}");
+            Assert.True(trial.GetProperty("service_time_us").TryGetProperty(p, out _), $"service_time_us.{p}");
+        }
+        Assert.True(trial.GetProperty("bytes_per_request").TryGetProperty("sent", out _));
+        Assert.True(trial.GetProperty("bytes_per_request").TryGetProperty("received", out _));
+        foreach (var s in new[] { "commands_per_request", "usec_per_request", "cpu_us_per_request", "bytes_per_request" })
+        {
+            Assert.True(trial.GetProperty("store").TryGetProperty(s, out _), $"store.{s}");
+        }
+    }
+
+    [Fact]
+    public void Summary_puts_arms_side_by_side_with_medians_ranges_and_the_difference_to_none()
+    {
+        var md = Summary.Render(Sample());
+
+        Assert.Contains("## 500 requests/s", md, StringComparison.Ordinal);
+        Assert.Contains("| metric | none | jwt-HS256 | Δ none |", md, StringComparison.Ordinal);
+        Assert.Contains("| bytes sent / request | 47.0 [47.0–47.0] | 488.0 [487.0–489.0] | +441.0 (+938%) |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Atomic_write_replaces_the_file_and_leaves_no_temporary_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("authbench-atomic-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "results.json");
+            AtomicFile.WriteAllText(path, "old");
+            AtomicFile.WriteAllText(path, "new");
+
+            Assert.Equal("new", File.ReadAllText(path));
+            Assert.Equal(["results.json"], Directory.GetFiles(dir).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Trials_csv_has_one_row_per_trial()
+    {
+        var csv = ResultWriter.Csv(Sample()).Trim().Split('\n');
+        Assert.Equal(5, csv.Length);
+        Assert.StartsWith("arm,alg,claims,label", csv[0], StringComparison.Ordinal);
+    }
+}
