@@ -30,6 +30,8 @@ if (port is null || !int.TryParse(port, out var portNumber) || portNumber is <= 
     return 2;
 }
 
+// Garnet keeps its INFO counters (commands, bytes, hits) only through its metrics monitor, which
+// samples once per metrics-sampling-freq second (1 is the smallest): INFO lags by up to a second.
 var garnetArgs = new List<string> { "--bind", bind, "--port", port, "--logger-level", "Warning", "--commandstats-monitor", "true", "--metrics-sampling-freq", "1" };
 if (!string.IsNullOrEmpty(password))
 {

@@ -3,6 +3,8 @@ namespace AuthBench.Store;
 /// <summary>
 /// Cumulative server counters from INFO. Subtract two snapshots (<see cref="Minus"/>) to get the
 /// store's work during a run, then divide by the request count for per-request costs.
+/// Garnet refreshes these counters once a second (its metrics monitor), and reports no CPU and no
+/// per-command usec: read a Garnet snapshot at least 1.1 s after the work it should include.
 /// </summary>
 /// <param name="TotalCommands">total_commands_processed.</param>
 /// <param name="CommandUsec">Sum of usec over all commandstats entries (server time spent in commands).</param>

@@ -30,8 +30,13 @@ public class RedisServerStoreTests
         withoutPassword.AbortOnConnectFail = true;
         withoutPassword.ConnectRetry = 1;
 
-        await using var mux = await ConnectionMultiplexer.ConnectAsync(withoutPassword);
-        await Assert.ThrowsAsync<RedisServerException>(() => mux.GetDatabase().StringGetAsync("k"));
+        var ex = await Record.ExceptionAsync(async () =>
+        {
+            await using var mux = await ConnectionMultiplexer.ConnectAsync(withoutPassword);
+            await mux.GetDatabase().StringGetAsync("k");
+        });
+
+        Assert.True(ex is RedisConnectionException or RedisServerException, $"expected an authentication failure, got {ex?.GetType().Name ?? "none"}");
     }
 
     [Fact]
@@ -61,7 +66,7 @@ public class RedisServerStoreTests
         await using var mux = await ConnectionMultiplexer.ConnectAsync(options);
 
         await store.PauseAsync();
-        await Assert.ThrowsAnyAsync<RedisException>(() => mux.GetDatabase().PingAsync());
+        await Assert.ThrowsAnyAsync<TimeoutException>(() => mux.GetDatabase().PingAsync());
         await store.ResumeAsync();
 
         await mux.GetDatabase().PingAsync();
