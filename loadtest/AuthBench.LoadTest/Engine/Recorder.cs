@@ -47,6 +47,9 @@ public sealed class Recorder
     /// <summary>First 2xx answer after the store was started again (ticks), for the fault scenario's time to recover.</summary>
     public long FirstSuccessAfterRestart { get; private set; } = long.MaxValue;
 
+    /// <summary>First answer after the restart that is not a 503 (the store answers again, even if it forgot the session: 401).</summary>
+    public long FirstStoreAnswerAfterRestart { get; private set; } = long.MaxValue;
+
     public void Record(long intendedTicks, long sendTicks, long doneTicks, int status, string? error)
     {
         var latency = ToMicros(doneTicks - intendedTicks);
@@ -77,6 +80,10 @@ public sealed class Recorder
                 _timeline.Add(new Dictionary<string, long>(StringComparer.Ordinal));
             }
             Increment(_timeline[second], outcome);
+            if (error is null && status != 503 && sendTicks >= _outageRestarted && doneTicks < FirstStoreAnswerAfterRestart)
+            {
+                FirstStoreAnswerAfterRestart = doneTicks;
+            }
             if (ok)
             {
                 if (sendTicks >= _outageStart && doneTicks <= _outageEnd)

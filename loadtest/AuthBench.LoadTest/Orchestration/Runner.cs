@@ -256,7 +256,8 @@ public sealed class Runner(LoadOptions options, Progress progress)
     {
         foreach (var rate in options.Rates)
         {
-            var key = string.Create(Inv, $"{rate:0.##}rps");
+            // File names: latency-<arm>-<rate>.hgrm; the report finds them by arm and rate.
+            var key = string.Create(Inv, $"{rate:0.##}");
             foreach (var arm in _arms)
             {
                 if (options.Warmup > TimeSpan.Zero)
@@ -296,7 +297,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
     private async Task SoakAsync(TimeSpan soak, CancellationToken ct)
     {
         var rate = options.Rates[0];
-        var key = string.Create(Inv, $"soak-{rate:0.##}rps");
+        var key = string.Create(Inv, $"soak-{rate:0.##}");
         foreach (var arm in _arms)
         {
             if (options.Warmup > TimeSpan.Zero)
@@ -398,10 +399,10 @@ public sealed class Runner(LoadOptions options, Progress progress)
         FaultResult? faultResult = null;
         if (fault is not null)
         {
+            double? SinceRestartMs(long ticks) => ticks == long.MaxValue || restartedAt is null ? null
+                : Math.Round(((double)(ticks - measurement.StartTicks) / clock.TicksPerSecond - restartedAt.Value) * 1000, 1);
             faultResult = new FaultResult(FaultSpec.Kind, fault.Start.TotalSeconds, fault.Length.TotalSeconds, rec.AcceptedDuringOutage,
-                rec.FirstSuccessAfterRestart == long.MaxValue || restartedAt is null ? null
-                    : Math.Round(((double)(rec.FirstSuccessAfterRestart - measurement.StartTicks) / clock.TicksPerSecond - restartedAt.Value) * 1000, 1),
-                stoppedAt, restartedAt, rec.Timeline());
+                SinceRestartMs(rec.FirstSuccessAfterRestart), SinceRestartMs(rec.FirstStoreAnswerAfterRestart), stoppedAt, restartedAt, rec.Timeline());
         }
         var trial = new TrialResult
         {

@@ -90,6 +90,7 @@ public sealed record FaultResult(
     double LengthS,
     long AcceptedDuringOutage,
     double? TimeToRecoverMs,
+    double? TimeToFirstNon503Ms,
     double? StoreStoppedAtS,
     double? StoreRestartedAtS,
     IReadOnlyList<IReadOnlyDictionary<string, long>> OutcomesPerSecond);

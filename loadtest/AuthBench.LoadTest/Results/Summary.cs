@@ -112,13 +112,16 @@ public static class Summary
             if (faults.Count > 0)
             {
                 sb.AppendLine();
-                sb.AppendLine("Store outage per trial: 2xx answers to requests sent while the store was down (must be 0 for session), time from the store's restart to the first 2xx:");
+                sb.AppendLine("Store outage per trial: 2xx answers to requests sent while the store was down (must be 0 for session); after the restart, "
+                    + "time to the first answer that is not a 503 (the store answers again) and to the first 2xx. A store restarted without persistence "
+                    + "has forgotten every session, so the session arm answers 401 until users log in again. Outcomes per second are in results.json (fault.outcomes_per_second).");
                 sb.AppendLine();
-                sb.AppendLine("| arm | rep | accepted during outage | time to recover (ms) | errors by kind |");
-                sb.AppendLine("|---|---:|---:|---:|---|");
+                sb.AppendLine("| arm | rep | accepted during outage | first non-503 after restart (ms) | first 2xx after restart (ms) | errors by kind |");
+                sb.AppendLine("|---|---:|---:|---:|---:|---|");
                 foreach (var t in faults)
                 {
-                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {t.Fault!.AcceptedDuringOutage} | {(t.Fault.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "no 2xx after restart")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
+                    var fr = t.Fault!;
+                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {fr.AcceptedDuringOutage} | {(fr.TimeToFirstNon503Ms is { } a ? a.ToString("0", Inv) : "none")} | {(fr.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "none")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
                 }
             }
         }
