@@ -21,7 +21,7 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
     public static readonly HashSet<string> Housekeeping = new(StringComparer.OrdinalIgnoreCase)
     {
         "info", "ping", "echo", "client", "cluster", "config", "hello", "auth", "select", "command", "role",
-        "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "sentinel", "exists",
+        "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "sentinel",
     };
 
     public IProvisionedStore Store { get; } = store;
