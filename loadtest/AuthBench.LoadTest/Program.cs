@@ -20,5 +20,12 @@ void OnSignal(PosixSignalContext context)
 }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+// Console.CancelKeyPress also decides what SIGINT does once any library subscribes to it (the store provisioning
+// does): it must say "cancel" too, or the process would end before the results are written.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
 
 return await LoadCommand.RunAsync(args, (options, _) => new Runner(options, Progress.ForConsole()).RunAsync(cancel.Token), cancel.Token);
