@@ -91,6 +91,21 @@ public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<Redi
         Assert.Equal("no-store", logout.Headers.CacheControl?.ToString());
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "username=user39&password=authbench-demo")]
+    [InlineData("text/plain", "{\"username\":\"user39\",\"password\":\"authbench-demo\"}")]
+    [InlineData("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nuser39\r\n--x--\r\n")]
+    public async Task Login_accepts_only_json_so_a_cross_site_form_cannot_log_in(string contentType, string body)
+    {
+        // CSRF posture: an HTML form can send these three content types without a CORS preflight; JSON it cannot.
+        var content = new StringContent(body);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await _client.PostAsync("/auth/login", content);
+        Assert.True(response.StatusCode is HttpStatusCode.UnsupportedMediaType or HttpStatusCode.BadRequest, $"got {response.StatusCode}");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
     // Ids.
 
     [Fact]
