@@ -278,8 +278,9 @@ public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<Redi
         var statuses = await Task.WhenAll(readers.Concat(more));
         var logoutStatuses = await Task.WhenAll(logouts);
 
-        // During the race a request may still see the session (200) or not (401); nothing else, and no 5xx.
-        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Unauthorized, $"got {s}"));
+        // During the race a request may still see the session (200) or not (401); a store too slow for the API's
+        // 500 ms budget on a busy test machine is a 503 (fail closed). Nothing else: no 500.
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable, $"got {s}"));
         Assert.All(logoutStatuses, s => Assert.Equal(HttpStatusCode.NoContent, s));
         // Afterwards the session is gone for good: no GETEX racing the DEL brought it back.
         Assert.False(await Db.KeyExistsAsync(RedisSessionStore.KeyPrefix + id));

@@ -11,7 +11,9 @@ public sealed class SessionStoreLifetimeTests(RedisFixture redis) : IClassFixtur
 {
     private ConnectionMultiplexer _mux = null!;
 
-    public async Task InitializeAsync() => _mux = await RedisConnections.ConnectAsync(redis.ConnectionString);
+    // Default client timeouts, not the product's 500 ms fail-fast ones: these tests are about lifetimes, and a busy
+    // test machine must not turn a slow reply into a failure.
+    public async Task InitializeAsync() => _mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
 
     public async Task DisposeAsync() => await _mux.DisposeAsync();
 
