@@ -107,16 +107,18 @@ public sealed class SignatureFloor : IDisposable
 
     public bool Verify(byte[] signingInput, byte[] signature)
     {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         switch (_algorithm)
         {
             case JwtAlgorithm.HS256:
-                Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-                return _hmac!.TryComputeHash(signingInput, mac, out _) && CryptographicOperations.FixedTimeEquals(mac, signature);
+                return _hmac!.TryComputeHash(signingInput, digest, out _) && CryptographicOperations.FixedTimeEquals(digest, signature);
             case JwtAlgorithm.RS256:
-                return _rsa!.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                SHA256.HashData(signingInput, digest);
+                return _rsa!.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             case JwtAlgorithm.ES256:
-                // JWS carries ECDSA signatures as r||s (RFC 7518 §3.4), not DER.
-                return _ecdsa!.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                SHA256.HashData(signingInput, digest);
+                // JWS carries ECDSA signatures as r||s (RFC 7518 §3.4), not DER: IEEE P1363, the span overload's format.
+                return _ecdsa!.VerifyHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
             default:
                 throw new InvalidOperationException($"unknown algorithm {_algorithm}");
         }

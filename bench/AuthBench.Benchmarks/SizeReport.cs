@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,9 +18,28 @@ namespace AuthBench.Benchmarks;
 /// </summary>
 public static class SizeReport
 {
-    public sealed record HeaderRow(string Alg, string Claims, int BearerLine, int BearerLineMin, int BearerLineMax, int TokenChars, int CookieLine, int ExtraBytesPerRequest, double Ratio, int StoredSessionValue);
+    // sizes.json is read by the report (report/AuthBench.Report): "rows" with alg, claims, bearer_header_bytes, cookie_header_bytes.
+    public sealed record HeaderRow(
+        [property: JsonPropertyName("alg")] string Alg,
+        [property: JsonPropertyName("claims")] string Claims,
+        [property: JsonPropertyName("token_chars")] int TokenChars,
+        [property: JsonPropertyName("bearer_header_bytes")] int BearerLine,
+        [property: JsonPropertyName("bearer_header_bytes_min")] int BearerLineMin,
+        [property: JsonPropertyName("bearer_header_bytes_max")] int BearerLineMax,
+        [property: JsonPropertyName("cookie_header_bytes")] int CookieLine,
+        [property: JsonPropertyName("extra_bytes_per_request")] int ExtraBytesPerRequest,
+        [property: JsonPropertyName("bearer_to_cookie")] double Ratio,
+        [property: JsonPropertyName("session_value_bytes")] int StoredSessionValue);
 
-    public sealed record LoginRow(string Arm, string? Alg, string Claims, int StatusAndHeaders, int Body, int Total, string[] HeaderNames, bool Chunked);
+    public sealed record LoginRow(
+        [property: JsonPropertyName("arm")] string Arm,
+        [property: JsonPropertyName("alg")] string? Alg,
+        [property: JsonPropertyName("claims")] string Claims,
+        [property: JsonPropertyName("status_and_header_bytes")] int StatusAndHeaders,
+        [property: JsonPropertyName("body_bytes")] int Body,
+        [property: JsonPropertyName("total_bytes")] int Total,
+        [property: JsonPropertyName("headers")] string[] HeaderNames,
+        [property: JsonPropertyName("chunked")] bool Chunked);
 
     public static async Task WriteAsync(string directory, string? redisConnectionString, Action<string> log)
     {
@@ -32,7 +52,7 @@ public static class SizeReport
                 var token = CredentialSizes.Token(alg, profile);
                 var bearer = WireSizes.BearerHeaderLine(token);
                 var (min, max) = CredentialSizes.BearerLineRange(alg, profile);
-                headers.Add(new HeaderRow(alg.ToString(), profile.ToName(), bearer, min, max, token.Length, cookie, bearer - cookie,
+                headers.Add(new HeaderRow(alg.ToString(), profile.ToName(), token.Length, bearer, min, max, cookie, bearer - cookie,
                     Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile)));
             }
         }
@@ -59,13 +79,18 @@ public static class SizeReport
         }
 
         Directory.CreateDirectory(directory);
-        var json = JsonSerializer.Serialize(new { representativeUser = CredentialSizes.User().Sub, headers, logins }, JsonOptions);
+        var json = JsonSerializer.Serialize(new SizesFile(CredentialSizes.User().Sub, headers, logins), JsonOptions);
         await File.WriteAllTextAsync(Path.Combine(directory, "sizes.json"), json + "\n");
         await File.WriteAllTextAsync(Path.Combine(directory, "sizes.md"), Markdown(headers, logins));
         log($"sizes: wrote {Path.Combine(directory, "sizes.md")} and sizes.json");
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private sealed record SizesFile(
+        [property: JsonPropertyName("representative_user")] string RepresentativeUser,
+        [property: JsonPropertyName("rows")] List<HeaderRow> Rows,
+        [property: JsonPropertyName("login_responses")] List<LoginRow> LoginResponses);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private static string Markdown(List<HeaderRow> headers, List<LoginRow> logins)
     {
