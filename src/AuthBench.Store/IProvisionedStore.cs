@@ -42,6 +42,18 @@ public interface IProvisionedStore : IAsyncDisposable
     /// <summary>Starts the store again on the same endpoint with the same password (fault scenarios).</summary>
     Task StartAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Freezes the store without closing its sockets (SIGSTOP for a local process, docker pause for
+    /// a container), so clients see timeouts rather than refused connections. Works when
+    /// <see cref="CanRestart"/> is true.
+    /// </summary>
+    Task PauseAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{Kind.ToKindName()} store cannot be paused: it is not ours");
+
+    /// <summary>Undoes <see cref="PauseAsync"/>.</summary>
+    Task ResumeAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{Kind.ToKindName()} store cannot be resumed: it is not ours");
+
     /// <summary>One line for logs and results, e.g. "redis-server redis 7.0.15 standalone @127.0.0.1:40123".</summary>
     string Describe() => $"{Kind.ToKindName()} {Version} {Topology} @{Endpoint}";
 }

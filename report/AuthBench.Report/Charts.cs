@@ -1,0 +1,163 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace AuthBench.Report;
+
+/// <summary>A series for a line chart: one arm's points.</summary>
+public sealed record Series(string Label, double[] X, double[] Y);
+
+/// <summary>The report's charts, each written as PNG and SVG with labelled axes, units and a legend.</summary>
+public static class Charts
+{
+    public const int Width = 960;
+    public const int Height = 540;
+
+    private static readonly ScottPlot.Palettes.Category10 Palette = new();
+
+    /// <summary>Latency against percentile, the percentile axis logarithmic in 1/(1-p) (HdrHistogram's classic plot).</summary>
+    public static void LatencySpectrum(string basePath, string title, IReadOnlyList<Series> series)
+    {
+        var plot = NewPlot(title, "percentile (log scale in 1/(1-p))", "latency from intended send time (ms)");
+        var maxDecade = 1.0;
+        foreach (var (s, i) in series.Select((s, i) => (s, i)))
+        {
+            var xs = s.X.Select(p => Math.Log10(1 / Math.Max(1e-7, 1 - p))).ToArray();
+            maxDecade = Math.Max(maxDecade, xs.DefaultIfEmpty(0).Max());
+            var line = plot.Add.ScatterLine(xs, s.Y);
+            line.LegendText = s.Label;
+            line.Color = Palette.GetColor(i);
+            line.LineWidth = 2;
+        }
+        var decades = (int)Math.Ceiling(maxDecade);
+        double[] positions = [.. Enumerable.Range(0, decades + 1).Select(d => (double)d)];
+        string[] labels = [.. positions.Select(d => d == 0 ? "0%" : (100 * (1 - Math.Pow(10, -d))).ToString("0.#####", CultureInfo.InvariantCulture) + "%")];
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
+        plot.Axes.SetLimitsX(0, decades);
+        plot.Axes.Margins(bottom: 0);
+        Save(plot, basePath);
+    }
+
+    /// <summary>One line per arm: y against offered rate.</summary>
+    public static void AgainstRate(string basePath, string title, string yLabel, IReadOnlyList<Series> series)
+    {
+        var plot = NewPlot(title, "offered rate (requests/s, open loop)", yLabel);
+        foreach (var (s, i) in series.Select((s, i) => (s, i)))
+        {
+            var line = plot.Add.Scatter(s.X, s.Y);
+            line.LegendText = s.Label;
+            line.Color = Palette.GetColor(i);
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+        }
+        plot.Axes.Margins(bottom: 0);
+        Save(plot, basePath);
+    }
+
+    /// <summary>One bar per arm, with min–max whiskers over repetitions; the baseline arm is drawn grey.</summary>
+    public static void Bars(string basePath, string title, string yLabel, IReadOnlyList<(string Label, Spread Value)> bars, string? baseline)
+    {
+        var plot = NewPlot(title, "arm", yLabel);
+        var items = new List<Bar>();
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var (label, value) = bars[i];
+            items.Add(new Bar
+            {
+                Position = i,
+                Value = double.IsNaN(value.Median) ? 0 : value.Median,
+                Error = 0,
+                FillColor = label == baseline ? Colors.Gray : Palette.GetColor(i),
+                Label = LoadRun.Format(value.Median),
+            });
+            if (value.N > 1)
+            {
+                var whisker = plot.Add.Line(i, value.Min, i, value.Max);
+                whisker.Color = Colors.Black;
+                whisker.LineWidth = 1.5f;
+            }
+        }
+        var barPlot = plot.Add.Bars(items);
+        barPlot.ValueLabelStyle.FontSize = 14;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, bars.Count).Select(i => (double)i)], [.. bars.Select(b => b.Label)]);
+        plot.Axes.Margins(bottom: 0, top: 0.15);
+        Save(plot, basePath);
+    }
+
+    /// <summary>Stacked bars: per arm, one segment per part (e.g. bytes by hop).</summary>
+    public static void StackedBars(string basePath, string title, string yLabel, IReadOnlyList<string> arms, IReadOnlyList<(string Part, double[] Values)> parts)
+    {
+        var plot = NewPlot(title, "arm", yLabel);
+        var bars = new List<Bar>();
+        for (var a = 0; a < arms.Count; a++)
+        {
+            var bottom = 0.0;
+            for (var p = 0; p < parts.Count; p++)
+            {
+                var v = parts[p].Values[a];
+                if (double.IsNaN(v) || v <= 0)
+                {
+                    continue;
+                }
+                bars.Add(new Bar { Position = a, ValueBase = bottom, Value = bottom + v, FillColor = Palette.GetColor(p) });
+                bottom += v;
+            }
+            var total = plot.Add.Text(LoadRun.Format(bottom, 0) + " B", a, bottom);
+            total.LabelFontSize = 14;
+            total.LabelAlignment = Alignment.LowerCenter;
+        }
+        plot.Add.Bars(bars);
+        for (var p = 0; p < parts.Count; p++)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = parts[p].Part, FillColor = Palette.GetColor(p) });
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, arms.Count).Select(i => (double)i)], [.. arms]);
+        plot.Axes.Margins(bottom: 0, top: 0.15);
+        Save(plot, basePath);
+    }
+
+    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title, size: 18);
+        plot.Axes.Bottom.Label.Text = xLabel;
+        plot.Axes.Left.Label.Text = yLabel;
+        plot.Axes.Bottom.Label.FontSize = 15;
+        plot.Axes.Left.Label.FontSize = 15;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static void Save(Plot plot, string basePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(basePath)!);
+        AtomicFile.Write(basePath + ".png", tmp => plot.SavePng(tmp, Width, Height));
+        AtomicFile.Write(basePath + ".svg", tmp => plot.SaveSvg(tmp, Width, Height));
+    }
+}
+
+/// <summary>Write to a temporary file in the same folder, then rename: a reader never sees half a file.</summary>
+public static class AtomicFile
+{
+    public static void Write(string path, Action<string> write)
+    {
+        var tmp = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            write(tmp);
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
+        }
+    }
+
+    public static void WriteText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
+}

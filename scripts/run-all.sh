@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The whole job: microbenchmarks, load tests, then the report, on whatever store the resolver finds
+# (AUTHBENCH_REDIS, else a private redis-server, else Docker, else embedded Garnet).
+#
+#   scripts/run-all.sh            full run into results/ (what results/README.md publishes)
+#   scripts/run-all.sh --quick    every benchmark once and a short load smoke run, into results/quick/
+#   --no-build                    skip the Release build (CI builds first)
+#   --skip-micro / --skip-load    reuse the other half's existing results
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0 build=1 micro=1 load=1
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick=1 ;;
+        --no-build) build=0 ;;
+        --skip-micro) micro=0 ;;
+        --skip-load) load=0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "error: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+if ((quick)); then results=results/quick; else results=results; fi
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+micro_cmd=(dotnet run -c Release --no-build --project bench/AuthBench.Benchmarks -- --filter '*' --artifacts "$results/micro")
+load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp")
+if ((quick)); then
+    micro_cmd+=(--job dry)
+    load_cmd+=(--quick)
+fi
+report_cmd=(dotnet run -c Release --no-build --project report/AuthBench.Report -- --results "$results")
+
+if ((build)); then
+    echo "== build (Release)"
+    dotnet build -c Release -nologo -v q
+fi
+mkdir -p "$results"
+started=$(date +%s)
+micro_text="${micro_cmd[*]}" load_text="${load_cmd[*]}"
+((micro)) || micro_text="(not run: existing results kept)"
+((load)) || load_text="(not run: existing results kept)"
+
+if ((micro)); then
+    echo "== microbenchmarks: ${micro_cmd[*]}"
+    rm -rf "$results/micro.previous"; [[ -d "$results/micro" ]] && mv "$results/micro" "$results/micro.previous"
+    if "${micro_cmd[@]}"; then rm -rf "$results/micro.previous"; else
+        echo "error: microbenchmarks failed; the previous results are kept in $results/micro.previous" >&2; exit 1
+    fi
+fi
+micro_done=$(date +%s)
+
+if ((load)); then
+    echo "== load tests: ${load_cmd[*]}"
+    "${load_cmd[@]}"
+    # Only the newest run is published; older ones stay on disk for comparison but are not the report's input.
+fi
+load_done=$(date +%s)
+
+# What produced these results, for the report's environment block (written atomically).
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+dirty=$(git status --porcelain 2>/dev/null | grep -v '^?? results/' | grep -qv '^ M results/' && echo true || echo false)
+tmp=$(mktemp "$results/run.json.XXXX")
+cat > "$tmp" <<JSON
+{
+  "date_utc": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "commit": "$commit",
+  "working_tree_dirty": $dirty,
+  "mode": "$( ((quick)) && echo quick || echo full )",
+  "commands": {
+    "all": "scripts/run-all.sh $*",
+    "micro": "$micro_text",
+    "load": "$load_text",
+    "report": "${report_cmd[*]}"
+  },
+  "durations_s": { "micro": $((micro_done - started)), "load": $((load_done - micro_done)) }
+}
+JSON
+mv "$tmp" "$results/run.json"
+
+echo "== report: ${report_cmd[*]}"
+"${report_cmd[@]}"
+echo "== done in $(( $(date +%s) - started )) s: $results/README.md"

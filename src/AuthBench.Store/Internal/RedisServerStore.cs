@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace AuthBench.Store.Internal;
+
+/// <summary>A private redis-server child: loopback only, random password, no persistence.</summary>
+internal sealed class RedisServerStore : ChildProcessStore
+{
+    private readonly string _executable;
+
+    public RedisServerStore(string executable, TimeSpan startTimeout, Action<string>? log)
+        : base(startTimeout, log)
+    {
+        _executable = executable;
+    }
+
+    public override StoreKind Kind => StoreKind.RedisServer;
+
+    protected override string What => "redis-server";
+
+    /// <summary>The redis-server on PATH, or null.</summary>
+    public static string? FindOnPath() => PathSearch.Find("redis-server");
+
+    protected override ProcessStartInfo CreateStartInfo(int port)
+    {
+        var psi = new ProcessStartInfo(_executable)
+        {
+            // No config file is read; the working folder only matters if something tried to save.
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var arg in new[]
+        {
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--requirepass", Password,
+            "--save", string.Empty,
+            "--appendonly", "no",
+        })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        return psi;
+    }
+}
