@@ -2,9 +2,10 @@ namespace AuthBench.Benchmarks;
 
 /// <summary>
 /// AuthBench's own switches, taken out before the rest goes to BenchmarkDotNet (which rejects switches it does not know):
-/// <c>--store MODE|CONNSTR</c> (default auto) and <c>--sizes</c> (write sizes.md/json and exit).
+/// <c>--store MODE|CONNSTR</c> (default auto), <c>--sizes</c> (write sizes.md/json and exit) and <c>--check-floors</c>
+/// (check in one process that every floor is cheaper than its measured operations, and exit).
 /// </summary>
-public sealed record HostOptions(string Store, bool StoreGiven, bool SizesOnly, string[] BenchmarkArgs, string[] OriginalArgs)
+public sealed record HostOptions(string Store, bool StoreGiven, bool SizesOnly, bool CheckFloors, string[] BenchmarkArgs, string[] OriginalArgs)
 {
     private static readonly string[] ListingSwitches = ["--list", "--help", "-h", "-?", "--version", "--info"];
 
@@ -16,6 +17,7 @@ public sealed record HostOptions(string Store, bool StoreGiven, bool SizesOnly, 
         var store = "auto";
         var storeGiven = false;
         var sizes = false;
+        var checkFloors = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -23,6 +25,10 @@ public sealed record HostOptions(string Store, bool StoreGiven, bool SizesOnly, 
             if (arg == "--sizes")
             {
                 sizes = true;
+            }
+            else if (arg == "--check-floors")
+            {
+                checkFloors = true;
             }
             else if (arg == "--store" || arg.StartsWith("--store=", StringComparison.Ordinal))
             {
@@ -40,6 +46,6 @@ public sealed record HostOptions(string Store, bool StoreGiven, bool SizesOnly, 
                 rest.Add(arg);
             }
         }
-        return new HostOptions(store, storeGiven, sizes, [.. rest], args);
+        return new HostOptions(store, storeGiven, sizes, checkFloors, [.. rest], args);
     }
 }

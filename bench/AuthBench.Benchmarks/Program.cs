@@ -25,9 +25,14 @@ public static class Program
             {
                 store = await ProvisionStoreAsync(options);
             }
+            if (options.CheckFloors)
+            {
+                return await FloorCheck.RunAsync(store?.ConnectionString, Console.WriteLine) ? 0 : 1;
+            }
             if (options.SizesOnly)
             {
                 await SizeReport.WriteAsync(resultsDirectory, store?.ConnectionString, Console.WriteLine);
+                RunReport.WriteReadme(resultsDirectory);
                 return 0;
             }
 
@@ -53,6 +58,7 @@ public static class Program
                 await SizeReport.WriteAsync(resultsDirectory, store?.ConnectionString, Console.WriteLine);
             }
             RunReport.Write(resultsDirectory, options.OriginalArgs, summaries, clock.Elapsed, failed);
+            RunReport.WriteReadme(resultsDirectory);
             Console.WriteLine($"AuthBench: {summaries.Sum(s => s.BenchmarksCases.Length)} benchmarks in {clock.Elapsed:hh\\:mm\\:ss}; results in {resultsDirectory}");
             if (failed)
             {

@@ -20,7 +20,7 @@ public static class RunReport
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Commit: {Git("rev-parse HEAD") ?? "unknown"}{(Git("status --porcelain --untracked-files=no") is { Length: > 0 } ? " (with uncommitted changes)" : "")}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run -c Release --project bench/AuthBench.Benchmarks -- {string.Join(' ', args.Select(Quote))}`");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Arguments: `{string.Join(' ', args.Select(Quote))}` (as in `dotnet run -c Release --project bench/AuthBench.Benchmarks -- <arguments>`)");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Store: {BenchStore.Description ?? "none provisioned"}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Duration: {elapsed:hh\\:mm\\:ss}; benchmarks: {summaries.Sum(s => s.BenchmarksCases.Length)}; outcome: {(failed ? "FAILED (see the log)" : "all succeeded")}");
@@ -62,6 +62,16 @@ public static class RunReport
         }
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "run.md"), md.ToString());
+    }
+
+    /// <summary>Writes the results README (embedded from <c>results/micro/README.md</c>) into the artifacts folder.</summary>
+    public static void WriteReadme(string directory)
+    {
+        using var resource = typeof(RunReport).Assembly.GetManifestResourceStream("results-micro-README.md")
+            ?? throw new InvalidOperationException("the embedded results README is missing from the build");
+        Directory.CreateDirectory(directory);
+        using var file = File.Create(Path.Combine(directory, "README.md"));
+        resource.CopyTo(file);
     }
 
     private static string Quote(string arg) => arg.Contains(' ', StringComparison.Ordinal) || arg.Contains('*', StringComparison.Ordinal) ? $"'{arg}'" : arg;
