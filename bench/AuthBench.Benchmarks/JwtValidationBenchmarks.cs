@@ -100,6 +100,22 @@ public class JwtValidationBenchmarks
         }
         return ClaimReader.ReadApiClaims(new ClaimsPrincipal(result.ClaimsIdentity));
     }
+
+    /// <summary>
+    /// Everything the jwt arm does per request: validation, AuthBench's canonical-form check (<see cref="JwsPolicy"/>,
+    /// which JwtBearer's OnTokenValidated runs in the API), then the claims <c>/api/me</c> reads. The difference to
+    /// <see cref="JsonWebTokenHandler_ReadClaims"/> is what the policy costs.
+    /// </summary>
+    [Benchmark]
+    public async Task<int> JsonWebTokenHandler_AsApi()
+    {
+        var result = await _jsonWebTokenHandler.ValidateTokenAsync(_ring.Tokens[Next()], _parameters);
+        if (!result.IsValid || JwsPolicy.FindViolation((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)result.SecurityToken) is not null)
+        {
+            throw result.Exception ?? new InvalidOperationException("JwsPolicy refused a ring token");
+        }
+        return ClaimReader.ReadApiClaims(new ClaimsPrincipal(result.ClaimsIdentity));
+    }
 }
 
 /// <summary>Reads the claims <c>/api/me</c> reads; returns their total length so nothing is optimised away.</summary>

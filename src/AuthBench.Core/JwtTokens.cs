@@ -93,10 +93,6 @@ public sealed class JwtTokens
         return result;
     }
 
-    /// <summary>True when the token names critical header parameters, none of which AuthBench understands (RFC 7515 §4.1.11).</summary>
-    public static bool HasCriticalHeader(SecurityToken token) =>
-        token is JsonWebToken jwt && jwt.TryGetHeaderValue<object>("crit", out _);
-
     public static ClaimsIdentity ToIdentity(JsonWebToken token, string authenticationType) =>
         new(token.Claims, authenticationType, ClaimProfiles.Sub, ClaimProfiles.Role);
 }
