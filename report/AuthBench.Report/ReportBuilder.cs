@@ -308,7 +308,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
     /// <summary>Baselines by name: the benchmarks mark their floor or no-auth path with these names.</summary>
     internal static bool IsBaseline(string type, string method) =>
         method.StartsWith("Floor", StringComparison.Ordinal)
-        || method is "Ping" or "None" or "Baseline"
+        || method is "None" or "Baseline" or "Cookie_HeaderLine"
         || (type.Contains("HeadToHead", StringComparison.Ordinal) && method.Contains("Session", StringComparison.Ordinal));
 
     private static string MicroHowToRead(string type) => type switch

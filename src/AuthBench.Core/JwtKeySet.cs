@@ -141,9 +141,42 @@ public sealed class JwtKeySet : IDisposable
             throw new ArgumentException(
                 $"HS256 key of {secret.Length * 8} bits refused: at least {MinimumHmacKeyBytes * 8} bits are required");
         }
+        if (WeakHmacKeyReason(secret) is { } weak)
+        {
+            throw new ArgumentException($"HS256 key refused: {weak}; use {MinimumHmacKeyBytes} random bytes, e.g. `openssl rand -base64 {MinimumHmacKeyBytes}`");
+        }
         var kid = KeyIdOf(secret);
         var key = new SymmetricSecurityKey(secret) { KeyId = kid };
         return new JwtKeySet(JwtAlgorithm.HS256, key, key, null, kid);
+    }
+
+    /// <summary>
+    /// Catches secrets that are long enough but not random (RFC 8725 §3.5: no human-memorable passwords as keys).
+    /// A key drawn from a CSPRNG fails either test with probability below 1e-13, so no real key is refused.
+    /// </summary>
+    public static string? WeakHmacKeyReason(ReadOnlySpan<byte> secret)
+    {
+        Span<bool> seen = stackalloc bool[256];
+        var distinct = 0;
+        var printable = true;
+        foreach (var b in secret)
+        {
+            if (!seen[b])
+            {
+                seen[b] = true;
+                distinct++;
+            }
+            printable &= b is >= 0x20 and <= 0x7E;
+        }
+        if (distinct < MinimumHmacKeyBytes / 2)
+        {
+            return $"it repeats a few byte values ({distinct} distinct in {secret.Length} bytes)";
+        }
+        if (printable)
+        {
+            return "it is printable text (a password or passphrase), not random bytes";
+        }
+        return null;
     }
 
     public static JwtKeySet FromRsa(RSA rsa)

@@ -82,12 +82,16 @@ public sealed class JwtTokens
         return _handler.CreateToken(descriptor);
     }
 
-    /// <summary>Validates as the API does (used by benchmarks and tests; the API goes through JwtBearer).</summary>
-    public Task<TokenValidationResult> ValidateAsync(string token) => _handler.ValidateTokenAsync(token, ValidationParameters);
-
-    /// <summary>True when the token names critical header parameters, none of which AuthBench understands (RFC 7515 §4.1.11).</summary>
-    public static bool HasCriticalHeader(SecurityToken token) =>
-        token is JsonWebToken jwt && jwt.TryGetHeaderValue<object>("crit", out _);
+    /// <summary>Validates as the API does, <see cref="JwsPolicy"/> included (used by benchmarks and tests; the API goes through JwtBearer).</summary>
+    public async Task<TokenValidationResult> ValidateAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters).ConfigureAwait(false);
+        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && JwsPolicy.FindViolation(jwt) is { } violation)
+        {
+            return new TokenValidationResult { IsValid = false, Exception = new SecurityTokenValidationException(violation) };
+        }
+        return result;
+    }
 
     public static ClaimsIdentity ToIdentity(JsonWebToken token, string authenticationType) =>
         new(token.Claims, authenticationType, ClaimProfiles.Sub, ClaimProfiles.Role);

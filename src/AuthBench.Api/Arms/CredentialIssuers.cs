@@ -40,7 +40,7 @@ public sealed class SessionCredentialIssuer(RedisSessionStore sessions, AuthBenc
     public async Task<IResult> IssueAsync(DemoUser user, HttpContext context)
     {
         // No fixation: whatever session the client brought is ended, and the new one gets a new id.
-        if (context.Request.Cookies.TryGetValue(WireSizes.SessionCookieName, out var previous))
+        foreach (var previous in SessionCookie.All(context.Request))
         {
             await sessions.DeleteAsync(previous);
         }
@@ -51,7 +51,7 @@ public sealed class SessionCredentialIssuer(RedisSessionStore sessions, AuthBenc
 
     public async Task RevokeAsync(HttpContext context)
     {
-        if (context.Request.Cookies.TryGetValue(WireSizes.SessionCookieName, out var id))
+        foreach (var id in SessionCookie.All(context.Request))
         {
             await sessions.DeleteAsync(id);
         }

@@ -19,7 +19,14 @@ public sealed class SessionAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Cookies.TryGetValue(WireSizes.SessionCookieName, out var id) || string.IsNullOrEmpty(id))
+        switch (SessionCookie.Read(Request, out var id))
+        {
+            case SessionCookie.Outcome.Absent:
+                return AuthenticateResult.NoResult();
+            case SessionCookie.Outcome.Ambiguous:
+                return AuthenticateResult.Fail("several session cookies, or one whose name differs in case");
+        }
+        if (string.IsNullOrEmpty(id))
         {
             return AuthenticateResult.NoResult();
         }

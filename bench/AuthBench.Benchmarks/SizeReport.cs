@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AuthBench.Core;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuthBench.Benchmarks;
+
+/// <summary>
+/// Writes <c>sizes.md</c> and <c>sizes.json</c>: per algorithm and claim profile the credential header line against the
+/// session cookie line, and the login response of each arm as the API really sends it (Kestrel on loopback, counted
+/// off the socket). Produced by code on every run that includes the Size category, or alone with <c>--sizes</c>.
+/// </summary>
+public static class SizeReport
+{
+    // sizes.json is read by the report (report/AuthBench.Report): "rows" with alg, claims, bearer_header_bytes, cookie_header_bytes.
+    public sealed record HeaderRow(
+        [property: JsonPropertyName("alg")] string Alg,
+        [property: JsonPropertyName("claims")] string Claims,
+        [property: JsonPropertyName("token_chars")] int TokenChars,
+        [property: JsonPropertyName("bearer_header_bytes")] int BearerLine,
+        [property: JsonPropertyName("bearer_header_bytes_min")] int BearerLineMin,
+        [property: JsonPropertyName("bearer_header_bytes_max")] int BearerLineMax,
+        [property: JsonPropertyName("cookie_header_bytes")] int CookieLine,
+        [property: JsonPropertyName("extra_bytes_per_request")] int ExtraBytesPerRequest,
+        [property: JsonPropertyName("bearer_to_cookie")] double Ratio,
+        [property: JsonPropertyName("session_value_bytes")] int StoredSessionValue);
+
+    public sealed record LoginRow(
+        [property: JsonPropertyName("arm")] string Arm,
+        [property: JsonPropertyName("alg")] string? Alg,
+        [property: JsonPropertyName("claims")] string Claims,
+        [property: JsonPropertyName("status_and_header_bytes")] int StatusAndHeaders,
+        [property: JsonPropertyName("body_bytes")] int Body,
+        [property: JsonPropertyName("total_bytes")] int Total,
+        [property: JsonPropertyName("headers")] string[] HeaderNames,
+        [property: JsonPropertyName("chunked")] bool Chunked);
+
+    public static async Task WriteAsync(string directory, string? redisConnectionString, Action<string> log)
+    {
+        var cookie = CredentialSizes.CookieLine();
+        var headers = new List<HeaderRow>();
+        foreach (var alg in Enum.GetValues<JwtAlgorithm>())
+        {
+            foreach (var profile in Enum.GetValues<ClaimProfile>())
+            {
+                var token = CredentialSizes.Token(alg, profile);
+                var bearer = WireSizes.BearerHeaderLine(token);
+                var (min, max) = CredentialSizes.BearerLineRange(alg, profile);
+                headers.Add(new HeaderRow(alg.ToString(), profile.ToName(), token.Length, bearer, min, max, cookie, bearer - cookie,
+                    Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile)));
+            }
+        }
+
+        var logins = new List<LoginRow>();
+        logins.Add(await MeasureLoginAsync("none", null, ClaimProfile.Typical, null));
+        if (redisConnectionString is null)
+        {
+            log("sizes: no store, so the session arm's login response is left out");
+        }
+        else
+        {
+            foreach (var profile in Enum.GetValues<ClaimProfile>())
+            {
+                logins.Add(await MeasureLoginAsync("session", null, profile, redisConnectionString));
+            }
+        }
+        foreach (var alg in Enum.GetValues<JwtAlgorithm>())
+        {
+            foreach (var profile in Enum.GetValues<ClaimProfile>())
+            {
+                logins.Add(await MeasureLoginAsync("jwt", alg, profile, null));
+            }
+        }
+
+        Directory.CreateDirectory(directory);
+        var json = JsonSerializer.Serialize(new SizesFile(CredentialSizes.User().Sub, headers, logins), JsonOptions);
+        await File.WriteAllTextAsync(Path.Combine(directory, "sizes.json"), json + "\n");
+        await File.WriteAllTextAsync(Path.Combine(directory, "sizes.md"), Markdown(headers, logins));
+        log($"sizes: wrote {Path.Combine(directory, "sizes.md")} and sizes.json");
+    }
+
+    private sealed record SizesFile(
+        [property: JsonPropertyName("representative_user")] string RepresentativeUser,
+        [property: JsonPropertyName("rows")] List<HeaderRow> Rows,
+        [property: JsonPropertyName("login_responses")] List<LoginRow> LoginResponses);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private static string Markdown(List<HeaderRow> headers, List<LoginRow> logins)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"""
+            # Credential sizes on the wire
+
+            Generated by `bench/AuthBench.Benchmarks` (`SizeReport`); do not edit by hand. Regenerate with
+            `dotnet run -c Release --project bench/AuthBench.Benchmarks -- --sizes`.
+            Tokens are minted by `JwtTokens.Issue` and session ids by `RedisSessionStore`, the code the API runs.
+            Bytes are HTTP/1.1 bytes: the whole header line with its name, `: `, the value and CRLF.
+            The representative user is `{CredentialSizes.User().Sub}`; the range covers user1 to user{UserDirectory.DefaultUserCount}.
+
+            ## Per request: `Authorization: Bearer <token>\r\n` against `Cookie: {WireSizes.SessionCookieName}=<id>\r\n`
+
+            | Alg | Claims | Token chars | Bearer line (B) | Range over users (B) | Cookie line (B) | Extra B per request | Bearer / cookie | Session value in store (B) |
+            |---|---|---:|---:|---:|---:|---:|---:|---:|
+
+            """);
+        foreach (var h in headers)
+        {
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerLine} | {h.BearerLineMin}–{h.BearerLineMax} | {h.CookieLine} | {h.ExtraBytesPerRequest} | {h.Ratio:0.00}× | {h.StoredSessionValue} |\n");
+        }
+        md.Append("""
+
+            The session value column is the JSON the store returns to the API on every lookup (GETEX reply payload),
+            the bytes the session arm moves between API and store instead of between client and API.
+
+            ## Login response (`POST /auth/login`, 200), as Kestrel sends it
+
+            Counted off a loopback socket: status line, every header with its CRLF, the blank line, then the body as
+            sent (chunk framing included when chunked). Headers include `Date` (always 37 bytes); the API sends no `Server` header.
+
+            | Arm | Alg | Claims | Status + headers (B) | Body (B) | Total (B) | Headers |
+            |---|---|---|---:|---:|---:|---|
+
+            """);
+        foreach (var l in logins)
+        {
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {l.Arm} | {l.Alg ?? "-"} | {l.Claims} | {l.StatusAndHeaders} | {l.Body} | {l.Total} | {string.Join(", ", l.HeaderNames)}{(l.Chunked ? " (chunked)" : "")} |\n");
+        }
+        return md.ToString();
+    }
+
+    private static async Task<LoginRow> MeasureLoginAsync(string arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
+    {
+        await using var host = ApiHost.For(arm, profile.ToName(), alg?.ToString(), redis, UserDirectory.DefaultUserCount);
+        host.UseKestrel(0);
+        host.StartServer();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+
+        var body = $$"""{"username":"{{CredentialSizes.User().Sub}}","password":"{{UserDirectory.DefaultPassword}}"}""";
+        var request = $"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+        using var tcp = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await tcp.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
+        var response = await ReadResponseAsync(stream, timeout.Token);
+
+        var text = Encoding.ASCII.GetString(response.Bytes);
+        var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        var lines = text[..(headEnd - 4)].Split("\r\n");
+        if (!lines[0].StartsWith("HTTP/1.1 200", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"login on the {arm} arm answered '{lines[0]}'");
+        }
+        var names = lines.Skip(1).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
+        return new LoginRow(arm, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
+    }
+
+    private static async Task<(byte[] Bytes, bool Chunked)> ReadResponseAsync(NetworkStream stream, CancellationToken ct)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int? headEnd = null;
+        long? contentLength = null;
+        var chunked = false;
+        while (true)
+        {
+            var n = await stream.ReadAsync(buffer, ct);
+            if (n == 0)
+            {
+                return (received.ToArray(), chunked);
+            }
+            received.Write(buffer, 0, n);
+            var text = Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)received.Length);
+            if (headEnd is null)
+            {
+                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    continue;
+                }
+                headEnd = end + 4;
+                foreach (var line in text[..end].Split("\r\n"))
+                {
+                    if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        contentLength = long.Parse(line["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
+                    }
+                    else if (line.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase) && line.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+                    {
+                        chunked = true;
+                    }
+                }
+            }
+            if (contentLength is { } length && received.Length >= headEnd + length)
+            {
+                return (received.ToArray(), chunked);
+            }
+            if (chunked && text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal))
+            {
+                return (received.ToArray(), chunked);
+            }
+        }
+    }
+}
