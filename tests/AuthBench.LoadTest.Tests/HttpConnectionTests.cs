@@ -54,13 +54,25 @@ public class HttpConnectionTests
     [Fact]
     public async Task A_server_that_closes_mid_body_is_a_protocol_error()
     {
-        using var server = new ScriptedServer(_ => TimeSpan.Zero, _ => "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort"u8.ToArray());
-        using var connection = new HttpConnection(server.EndPoint);
-        // The scripted server keeps the socket open after writing; make it close by disposing it after the write.
-        var send = connection.SendAsync(Request, CancellationToken.None).AsTask();
-        await Task.Delay(50);
-        server.Dispose();
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => send);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var buffer = new byte[1024];
+            var read = 0;
+            while (read < Request.Length)
+            {
+                read += await stream.ReadAsync(buffer.AsMemory(read));
+            }
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"u8.ToArray());
+        }); // disposing the client closes the connection 95 bytes early
+        using var connection = new HttpConnection((System.Net.IPEndPoint)listener.LocalEndpoint);
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => connection.SendAsync(Request, CancellationToken.None).AsTask());
+        await server;
+
         Assert.Equal("protocol", Recorder.Classify(e));
     }
 
