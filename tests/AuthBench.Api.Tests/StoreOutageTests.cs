@@ -91,4 +91,50 @@ public sealed class StoreOutageTests(RestartableRedisFixture redis, ITestOutputH
         output.WriteLine($"session arm recovered after {recovered.ElapsedMilliseconds} ms");
         Assert.Equal(HttpStatusCode.OK, status);
     }
+
+    [Fact]
+    public async Task Store_paused_gives_503_in_session_and_200_in_jwt_and_the_same_session_works_after_resume()
+    {
+        var sessionClient = _session.CreateClient();
+        var jwtClient = _jwt.CreateClient();
+        var id = await sessionClient.LoginSessionAsync("user21");
+        var token = await jwtClient.LoginTokenAsync("user21");
+
+        await redis.Store.PauseAsync(); // SIGSTOP: the store holds the connection open and never answers
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            using var me = await sessionClient.GetWithCookieAsync("/api/me", id);
+            output.WriteLine($"503 after {clock.ElapsedMilliseconds} ms (store paused)");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, me.StatusCode);
+            Assert.Equal("1", me.Headers.GetValues("Retry-After").Single());
+
+            using var login = await sessionClient.LoginAsync("user22");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
+            Assert.False(login.Headers.Contains("Set-Cookie"));
+
+            using var jwtMe = await jwtClient.GetWithAuthorizationAsync("/api/me", "Bearer " + token);
+            Assert.Equal(HttpStatusCode.OK, jwtMe.StatusCode);
+        }
+        finally
+        {
+            await redis.Store.ResumeAsync();
+        }
+
+        // A paused store keeps its data: the session that existed before the pause works again.
+        var recovered = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var again = await sessionClient.GetWithCookieAsync("/api/me", id);
+            status = again.StatusCode;
+            if (status != HttpStatusCode.OK)
+            {
+                await Task.Delay(100);
+            }
+        }
+        while (status != HttpStatusCode.OK && recovered.Elapsed < TimeSpan.FromSeconds(15));
+        output.WriteLine($"session arm answered 200 again {recovered.ElapsedMilliseconds} ms after resume");
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
 }
