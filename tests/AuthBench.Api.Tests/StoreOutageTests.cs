@@ -49,67 +49,45 @@ public sealed class StoreOutageTests(RestartableRedisFixture redis, ITestOutputH
     public async Task Store_down_gives_503_with_retry_after_in_session_and_200_in_jwt_then_session_recovers()
     {
         var sessionClient = _session.CreateClient();
-        var jwtClient = _jwt.CreateClient();
-        var id = await sessionClient.LoginSessionAsync("user11");
-        var token = await jwtClient.LoginTokenAsync("user11");
+        await OutageAsync("stopped", redis.Store.StopAsync, redis.Store.StartAsync, "user11", "user12");
 
-        await redis.Store.StopAsync();
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            using var me = await sessionClient.GetWithCookieAsync("/api/me", id);
-            output.WriteLine($"503 after {clock.ElapsedMilliseconds} ms (store stopped)");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, me.StatusCode);
-            Assert.Equal("1", me.Headers.GetValues("Retry-After").Single());
-            Assert.Equal("store_unavailable", (await me.JsonAsync()).GetProperty("error").GetString());
-
-            using var login = await sessionClient.LoginAsync("user12");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
-            Assert.False(login.Headers.Contains("Set-Cookie"));
-
-            using var jwtMe = await jwtClient.GetWithAuthorizationAsync("/api/me", "Bearer " + token);
-            Assert.Equal(HttpStatusCode.OK, jwtMe.StatusCode);
-        }
-        finally
-        {
-            await redis.Store.StartAsync();
-        }
-
-        // Recovery without a restart of the API (bounded wait; how fast is a load-test figure, not a test).
-        var recovered = Stopwatch.StartNew();
-        HttpStatusCode status;
-        do
-        {
-            using var again = await sessionClient.LoginAsync("user13");
-            status = again.StatusCode;
-            if (status != HttpStatusCode.OK)
-            {
-                await Task.Delay(100);
-            }
-        }
-        while (status != HttpStatusCode.OK && recovered.Elapsed < TimeSpan.FromSeconds(15));
-        output.WriteLine($"session arm recovered after {recovered.ElapsedMilliseconds} ms");
-        Assert.Equal(HttpStatusCode.OK, status);
+        // A restarted store without persistence has forgotten every session: recovery means a login works again.
+        await WaitForOkAsync("a login", () => sessionClient.LoginAsync("user13"));
     }
 
     [Fact]
     public async Task Store_paused_gives_503_in_session_and_200_in_jwt_and_the_same_session_works_after_resume()
     {
+        // SIGSTOP: the store keeps the connection open and never answers, so only the timeouts can end the wait.
+        var id = await OutageAsync("paused", redis.Store.PauseAsync, redis.Store.ResumeAsync, "user21", "user22");
+
+        // A paused store keeps its data: the session that existed before the pause works again.
+        var sessionClient = _session.CreateClient();
+        await WaitForOkAsync("the old session", () => sessionClient.GetWithCookieAsync("/api/me", id));
+    }
+
+    /// <summary>
+    /// Logs a user in to both arms, takes the store away, and checks the arms during the outage: the session arm fails
+    /// closed (503 + Retry-After, login sets no cookie), the jwt arm keeps answering. Returns the session id.
+    /// </summary>
+    private async Task<string> OutageAsync(string how, Func<CancellationToken, Task> takeAway, Func<CancellationToken, Task> giveBack, string user, string otherUser)
+    {
         var sessionClient = _session.CreateClient();
         var jwtClient = _jwt.CreateClient();
-        var id = await sessionClient.LoginSessionAsync("user21");
-        var token = await jwtClient.LoginTokenAsync("user21");
+        var id = await sessionClient.LoginSessionAsync(user);
+        var token = await jwtClient.LoginTokenAsync(user);
 
-        await redis.Store.PauseAsync(); // SIGSTOP: the store holds the connection open and never answers
+        await takeAway(CancellationToken.None);
         try
         {
             var clock = Stopwatch.StartNew();
             using var me = await sessionClient.GetWithCookieAsync("/api/me", id);
-            output.WriteLine($"503 after {clock.ElapsedMilliseconds} ms (store paused)");
+            output.WriteLine($"503 after {clock.ElapsedMilliseconds} ms (store {how})");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, me.StatusCode);
             Assert.Equal("1", me.Headers.GetValues("Retry-After").Single());
+            Assert.Equal("store_unavailable", (await me.JsonAsync()).GetProperty("error").GetString());
 
-            using var login = await sessionClient.LoginAsync("user22");
+            using var login = await sessionClient.LoginAsync(otherUser);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
             Assert.False(login.Headers.Contains("Set-Cookie"));
 
@@ -118,23 +96,27 @@ public sealed class StoreOutageTests(RestartableRedisFixture redis, ITestOutputH
         }
         finally
         {
-            await redis.Store.ResumeAsync();
+            await giveBack(CancellationToken.None);
         }
+        return id;
+    }
 
-        // A paused store keeps its data: the session that existed before the pause works again.
-        var recovered = Stopwatch.StartNew();
+    /// <summary>Recovery without a restart of the API: a bounded wait (how fast is a load-test figure, not a test).</summary>
+    private async Task WaitForOkAsync(string what, Func<Task<HttpResponseMessage>> send)
+    {
+        var clock = Stopwatch.StartNew();
         HttpStatusCode status;
         do
         {
-            using var again = await sessionClient.GetWithCookieAsync("/api/me", id);
-            status = again.StatusCode;
+            using var response = await send();
+            status = response.StatusCode;
             if (status != HttpStatusCode.OK)
             {
                 await Task.Delay(100);
             }
         }
-        while (status != HttpStatusCode.OK && recovered.Elapsed < TimeSpan.FromSeconds(15));
-        output.WriteLine($"session arm answered 200 again {recovered.ElapsedMilliseconds} ms after resume");
+        while (status != HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(15));
+        output.WriteLine($"{what} answered 200 again {clock.ElapsedMilliseconds} ms after the store returned");
         Assert.Equal(HttpStatusCode.OK, status);
     }
 }
