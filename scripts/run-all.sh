@@ -6,28 +6,37 @@
 #   scripts/run-all.sh --quick    every benchmark once and a short load smoke run, into results/quick/
 #   --no-build                    skip the Release build (CI builds first)
 #   --skip-micro / --skip-load    reuse the other half's existing results
+#   --rates R1,R2,...             load-test rates (default: the published run's, light load to beyond saturation
+#                                 of the session arm on a 2-core machine; pick your own from --find-max)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0 build=1 micro=1 load=1
-for arg in "$@"; do
-    case "$arg" in
+quick=0 build=1 micro=1 load=1 rates=2000,8000,15000,30000
+args=("$@")
+while (($#)); do
+    case "$1" in
         --quick) quick=1 ;;
         --no-build) build=0 ;;
         --skip-micro) micro=0 ;;
         --skip-load) load=0 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        *) echo "error: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+        --rates)
+            [[ $# -ge 2 && "$2" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "error: --rates takes comma-separated whole numbers, e.g. --rates 1000,4000" >&2; exit 2; }
+            rates=$2; shift ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
+    shift
 done
 
 if ((quick)); then results=results/quick; else results=results; fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 micro_cmd=(dotnet run -c Release --no-build --project bench/AuthBench.Benchmarks -- --filter '*' --artifacts "$results/micro")
-load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp")
+load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp" --arms none,session,jwt --alg HS256,ES256 --claims typical)
 if ((quick)); then
     micro_cmd+=(--job dry)
     load_cmd+=(--quick)
+else
+    load_cmd+=(--rates "$rates" --repeat 3)
 fi
 report_cmd=(dotnet run -c Release --no-build --project report/AuthBench.Report -- --results "$results")
 
@@ -68,7 +77,7 @@ cat > "$tmp" <<JSON
   "working_tree_dirty": $dirty,
   "mode": "$( ((quick)) && echo quick || echo full )",
   "commands": {
-    "all": "scripts/run-all.sh $*",
+    "all": "scripts/run-all.sh ${args[*]}",
     "micro": "$micro_text",
     "load": "$load_text",
     "report": "${report_cmd[*]}"
