@@ -6,8 +6,8 @@
 #   scripts/run-all.sh --quick    every benchmark once and a short load smoke run, into results/quick/
 #   --no-build                    skip the Release build (CI builds first)
 #   --skip-micro / --skip-load    reuse the other half's existing results
-#   --rates R1,R2,...             load-test rates (default: the published run's, light load to beyond saturation
-#                                 of the session arm on a 2-core machine; pick your own from --find-max)
+#   --rates R1,R2,...             load-test rates (default: the published run's, from light load to beyond the
+#                                 ES256 arm's saturation on a 2-core machine; pick your own from --find-max)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
