@@ -38,6 +38,8 @@ if ((quick)); then
 else
     load_cmd+=(--rates "$rates" --repeat 3)
 fi
+# Closed-loop saturation per arm: the throughput ceiling and CPU per request without idle spinning.
+saturation_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp-find-max" --arms none,session,jwt --alg HS256,ES256 --claims typical --find-max --duration 10s --warmup 3s --repeat 3)
 report_cmd=(dotnet run -c Release --no-build --project report/AuthBench.Report -- --results "$results")
 
 if ((build)); then
@@ -62,6 +64,10 @@ micro_done=$(date +%s)
 if ((load)); then
     echo "== load tests: ${load_cmd[*]}"
     "${load_cmd[@]}"
+    if ((!quick)); then
+        echo "== saturation: ${saturation_cmd[*]}"
+        "${saturation_cmd[@]}"
+    fi
     # Only the newest run is published; older ones stay on disk for comparison but are not the report's input.
 fi
 load_done=$(date +%s)
@@ -80,6 +86,7 @@ cat > "$tmp" <<JSON
     "all": "scripts/run-all.sh ${args[*]}",
     "micro": "$micro_text",
     "load": "$load_text",
+    "saturation": "$( ((load && !quick)) && echo "${saturation_cmd[*]}" || echo "(not run)" )",
     "report": "${report_cmd[*]}"
   },
   "durations_s": { "micro": $((micro_done - started)), "load": $((load_done - micro_done)) }

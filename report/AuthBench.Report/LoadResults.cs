@@ -42,7 +42,7 @@ public sealed record Trial(
 }
 
 /// <summary>A load run's results.json, read tolerantly: a missing figure is NaN, never a crash.</summary>
-public sealed record LoadRun(string Directory, string FileName, int SchemaVersion, string Status, JsonElement Environment, IReadOnlyList<Trial> Trials)
+public sealed record LoadRun(string Directory, string FileName, int SchemaVersion, string Status, string Mode, bool HasFault, JsonElement Environment, IReadOnlyList<Trial> Trials)
 {
     public static LoadRun Read(string path)
     {
@@ -61,9 +61,18 @@ public sealed record LoadRun(string Directory, string FileName, int SchemaVersio
             Path.GetFileName(path),
             root.TryGetProperty("schema_version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0,
             root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "unknown",
+            root.TryGetProperty("mode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "rates",
+            root.TryGetProperty("settings", out var settings) && settings.ValueKind == JsonValueKind.Object
+                && settings.TryGetProperty("fault", out var f) && f.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined),
             root.TryGetProperty("environment", out var env) ? env.Clone() : default,
             trials);
     }
+
+    /// <summary>A closed-loop saturation run (<c>--find-max</c>): no target rate, one row per arm.</summary>
+    public bool IsFindMax => Mode == "find-max";
+
+    /// <summary>An ordinary open-loop run at fixed rates, without a fault or soak: what the report's tables compare.</summary>
+    public bool IsRatesRun => !IsFindMax && Mode != "soak" && !HasFault;
 
     private static Trial ReadTrial(JsonElement t)
     {

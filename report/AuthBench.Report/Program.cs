@@ -60,8 +60,10 @@ static int Run(DirectoryInfo? resultsDir, DirectoryInfo? microDir, FileSystemInf
         return 0;
     }
 
-    var loadPath = ResolveLoad(load, results);
+    var loadPath = ResolveLoad(load, results, r => r.IsRatesRun);
     var loadRun = loadPath is null ? null : LoadRun.Read(loadPath);
+    var saturationPath = ResolveLoad(null, results, r => r.IsFindMax);
+    var saturation = saturationPath is null ? null : LoadRun.Read(saturationPath);
     var micro = MicroRun.Read(microDir?.FullName ?? Path.Combine(results, "micro"));
     var runInfoPath = Path.Combine(results, "run.json");
     JsonElement runInfo = default;
@@ -77,7 +79,7 @@ static int Run(DirectoryInfo? resultsDir, DirectoryInfo? microDir, FileSystemInf
     }
 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
-    var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate));
+    var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation));
     var markdown = builder.Build(charts);
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     AtomicFile.WriteText(output, markdown);
@@ -87,11 +89,11 @@ static int Run(DirectoryInfo? resultsDir, DirectoryInfo? microDir, FileSystemInf
     AtomicFile.WriteText(Path.Combine(Path.GetDirectoryName(output)!, "headline-benchmark.json"),
         JsonSerializer.Serialize(bench, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
-    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "none"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "none"} benchmarks)");
+    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "none"}; saturation: {saturationPath ?? "none"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "none"} benchmarks)");
     return 0;
 }
 
-static string? ResolveLoad(FileSystemInfo? load, string results)
+static string? ResolveLoad(FileSystemInfo? load, string results, Func<LoadRun, bool> wanted)
 {
     if (load is not null)
     {
@@ -103,12 +105,12 @@ static string? ResolveLoad(FileSystemInfo? load, string results)
     {
         return null;
     }
-    // Run folders are named by UTC timestamp, so the newest sorts last.
+    // Run folders are named by UTC timestamp, so the newest sorts last; only complete runs of the wanted kind count.
     return Directory.GetDirectories(loadRoot)
         .Select(d => Path.Combine(d, "results.json"))
         .Where(File.Exists)
         .Order(StringComparer.Ordinal)
-        .LastOrDefault();
+        .LastOrDefault(p => LoadRun.Read(p) is { Status: "complete" } run && wanted(run));
 }
 
 static string RepoRoot()

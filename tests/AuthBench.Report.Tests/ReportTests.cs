@@ -124,4 +124,34 @@ public sealed class ReportTests : IDisposable
         File.WriteAllText(path, node.ToJsonString());
         Assert.Equal(5, LoadRun.Read(path).Trials[0].Errors);
     }
+
+    [Fact]
+    public void Saturation_run_adds_its_table_and_the_spin_free_cpu_to_the_headline()
+    {
+        var trials = new JsonArray();
+        foreach (var rep in new[] { 1, 2, 3 })
+        {
+            var none = Trial("none", null, 0, rep, 14, 2000, 47, null);
+            none["target_rps"] = null;
+            trials.Add(none);
+            var session = Trial("session", null, 0, rep, 29, 3000, 111, 280);
+            session["target_rps"] = null;
+            trials.Add(session);
+        }
+        var dir = Path.Combine(_root, "load", "20260101T000000Z-find-max");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "results.json"),
+            new JsonObject { ["schema_version"] = 1, ["status"] = "complete", ["mode"] = "find-max", ["trials"] = trials }.ToJsonString());
+        var saturation = LoadRun.Read(Path.Combine(dir, "results.json"));
+        var run = LoadRun.Read(Path.Combine(WriteLoadRun(), "results.json"));
+
+        var builder = new ReportBuilder(new ReportInputs(run, null, default, _root, null, saturation));
+        var md = builder.Build(Path.Combine(_root, "charts"));
+
+        Assert.True(saturation.IsFindMax);
+        Assert.False(saturation.IsRatesRun);
+        Assert.Contains("### Saturation (closed loop)", md, StringComparison.Ordinal);
+        var cpu = builder.HeadlineFigures.Single(h => h.Name.StartsWith("Server CPU per request over none at saturation", StringComparison.Ordinal) && h.Name.EndsWith("[session]", StringComparison.Ordinal));
+        Assert.Equal(15.0, cpu.Value);
+    }
 }
