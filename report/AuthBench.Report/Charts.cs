@@ -37,19 +37,31 @@ public static class Charts
         Save(plot, basePath);
     }
 
-    /// <summary>One line per arm: y against offered rate.</summary>
+    /// <summary>One line per arm: y against offered rate, y on a log scale (latencies span several decades).</summary>
     public static void AgainstRate(string basePath, string title, string yLabel, IReadOnlyList<Series> series)
     {
-        var plot = NewPlot(title, "offered rate (requests/s, open loop)", yLabel);
+        var plot = NewPlot(title, "offered rate (requests/s, open loop)", yLabel + ", log scale");
+        var all = series.SelectMany(s => s.Y).Where(y => y > 0 && !double.IsNaN(y)).DefaultIfEmpty(1).ToArray();
+        var (low, high) = (Math.Floor(Math.Log10(all.Min())), Math.Ceiling(Math.Log10(all.Max())));
+        var ticks = new List<double>();
+        for (var d = low; d <= high; d++)
+        {
+            foreach (var m in new[] { 1.0, 2.0, 5.0 })
+            {
+                ticks.Add(Math.Log10(m) + d);
+            }
+        }
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. ticks], [.. ticks.Select(t => Math.Pow(10, t).ToString("0.###", CultureInfo.InvariantCulture))]);
+        plot.Axes.SetLimitsY(low, high);
         foreach (var (s, i) in series.Select((s, i) => (s, i)))
         {
-            var line = plot.Add.Scatter(s.X, s.Y);
+            var line = plot.Add.Scatter(s.X, s.Y.Select(y => y > 0 ? Math.Log10(y) : double.NaN).ToArray());
             line.LegendText = s.Label;
             line.Color = Palette.GetColor(i);
             line.LineWidth = 2;
             line.MarkerSize = 7;
         }
-        plot.Axes.Margins(bottom: 0);
         Save(plot, basePath);
     }
 
