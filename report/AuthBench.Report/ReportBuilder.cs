@@ -148,6 +148,12 @@ public sealed class ReportBuilder(ReportInputs inputs)
     private Spread At(string arm, double rate, Func<Trial, double> figure) =>
         Spread.Of(Load!.Trials.Where(t => t.Label == arm && t.TargetRps == rate).Select(figure));
 
+    /// <summary>An arm's figure over the repetitions of the saturation (find-max) run.</summary>
+    private Spread Sat(string arm, Func<Trial, double> figure) =>
+        Spread.Of(inputs.Saturation!.Trials.Where(t => t.Label == arm).Select(figure));
+
+    private double SatDelta(string arm, Func<Trial, double> figure) => Sat(arm, figure).Median - Sat(BaselineArm, figure).Median;
+
     private void WriteHeadline()
     {
         _md.AppendLine("## Headline");
@@ -186,10 +192,8 @@ public sealed class ReportBuilder(ReportInputs inputs)
             Row("Store commands per request", "commands", arms, a => At(a, rate, t => t.Store?.CommandsPerRequest ?? 0).Median, 2);
             Row("Store CPU per request (µs)", "µs", arms, a => At(a, rate, t => t.Store?.CpuUsPerRequest ?? 0).Median);
         }
-        if (inputs.Saturation is { } sat)
+        if (inputs.Saturation is not null)
         {
-            Spread Sat(string arm, Func<Trial, double> f) => Spread.Of(sat.Trials.Where(t => t.Label == arm).Select(f));
-            double SatDelta(string arm, Func<Trial, double> f) => Sat(arm, f).Median - Sat(BaselineArm, f).Median;
             Row("Server CPU per request over none at saturation (closed loop; no idle spinning) (µs)", "µs", arms, a => SatDelta(a, t => t.ServerCpuUsPerRequest));
             Row("Saturation throughput (closed loop, requests/s)", "requests/s", arms, a => Sat(a, t => t.AchievedRps).Median, 0);
             Row("Store CPU per request at saturation (µs)", "µs", arms, a => Sat(a, t => t.Store?.CpuUsPerRequest ?? 0).Median);
@@ -419,8 +423,8 @@ public sealed class ReportBuilder(ReportInputs inputs)
         _md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var arm in arms)
         {
-            Spread S(Func<Trial, double> f) => Spread.Of(sat.Trials.Where(t => t.Label == arm).Select(f));
-            var delta = arm == BaselineArm ? "–" : LoadRun.Format(S(t => t.ServerCpuUsPerRequest).Median - Spread.Of(sat.Trials.Where(t => t.Label == BaselineArm).Select(t => t.ServerCpuUsPerRequest)).Median);
+            Spread S(Func<Trial, double> f) => Sat(arm, f);
+            var delta = arm == BaselineArm ? "–" : LoadRun.Format(SatDelta(arm, t => t.ServerCpuUsPerRequest));
             _md.AppendLine($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
                 + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Errors).Show(0)} |");
         }

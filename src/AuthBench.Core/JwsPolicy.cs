@@ -74,7 +74,8 @@ public static class JwsPolicy
         };
     }
 
-    private static int ValueOf(char c) => c switch
+    /// <summary>The 6-bit value of a base64url character (RFC 4648 §5), or -1 for any other character.</summary>
+    internal static int ValueOf(char c) => c switch
     {
         >= 'A' and <= 'Z' => c - 'A',
         >= 'a' and <= 'z' => c - 'a' + 26,

@@ -56,7 +56,7 @@ public sealed class RedisSessionStore
         }
         foreach (var c in id)
         {
-            if (!(c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+            if (JwsPolicy.ValueOf(c) < 0)
             {
                 return false;
             }
