@@ -4,7 +4,7 @@
 #
 #   scripts/run-all.sh            full run into results/ (what results/README.md publishes)
 #   scripts/run-all.sh --quick    every benchmark once and a short load smoke run, into results/quick/
-#   --no-build                    skip the Release build (CI builds first)
+#   --no-build                    skip the Release build (everything must already be built)
 #   --skip-micro / --skip-load    reuse the other half's existing results
 #   --rates R1,R2,...             load-test rates (default: the published run's, from light load to beyond the
 #                                 ES256 arm's saturation on a 2-core machine; pick your own from --find-max)
@@ -45,6 +45,15 @@ report_cmd=(dotnet run -c Release --no-build --project report/AuthBench.Report -
 if ((build)); then
     echo "== build (Release)"
     dotnet build -c Release -nologo -v q
+else
+    # --no-build runs what is already built; a missing program is a clear error, not dotnet run's stack trace.
+    for project in bench/AuthBench.Benchmarks loadtest/AuthBench.LoadTest report/AuthBench.Report; do
+        name=${project##*/}
+        if [[ ! -f "$project/bin/Release/net10.0/$name.dll" ]]; then
+            echo "error: --no-build, but $project has no Release build; run without --no-build or 'dotnet build -c Release' first" >&2
+            exit 2
+        fi
+    done
 fi
 mkdir -p "$results"
 started=$(date +%s)
