@@ -8,6 +8,7 @@
 #
 #   scripts/crosscheck-wrk.sh [--arm none|session|jwt] [--alg HS256] [--endpoint /health]
 #                             [--connections 64] [--duration 10s] [--rounds 3] [--users 1000]
+# The published runs are saved under results/crosscheck/ (output to a temporary file, then renamed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,7 @@ while (($#)); do
         --duration) duration=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
         --users) users=$2; shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -32,6 +33,11 @@ command -v wrk >/dev/null || { echo "error: wrk is not installed (apt-get instal
 api=src/AuthBench.Api/bin/Release/net10.0/AuthBench.Api.dll
 engine=loadtest/AuthBench.LoadTest/bin/Release/net10.0/AuthBench.LoadTest.dll
 [[ -f "$api" && -f "$engine" ]] || { echo "error: build first: dotnet build -c Release" >&2; exit 2; }
+
+# What produced the figures below, so a saved copy of this output stands on its own.
+echo "command: scripts/crosscheck-wrk.sh --arm $arm --alg $alg --endpoint $endpoint --connections $connections --duration $duration --rounds $rounds --users $users"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git status --porcelain 2>/dev/null | grep -qv '^?? results/' && echo ' (dirty)')"
+echo "machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 work=$(mktemp -d /tmp/authbench-crosscheck.XXXXXX)
 pids=()
