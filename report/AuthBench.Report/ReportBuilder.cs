@@ -19,6 +19,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         "## Headline",
         "## Microbenchmarks",
         "## Load tests",
+        "## Capacity model",
         "## Charts",
         "## Caveats",
         "## Raw data",
@@ -44,6 +45,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         WriteHeadline();
         WriteMicro();
         WriteLoad();
+        WriteCapacity();
         WriteCharts(chartsDirectory);
         WriteCaveats();
         WriteRawData();
@@ -428,6 +430,75 @@ public sealed class ReportBuilder(ReportInputs inputs)
             _md.AppendLine($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
                 + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Errors).Show(0)} |");
         }
+        _md.AppendLine();
+    }
+
+    // ---------------------------------------------------------------- capacity model
+    /// <summary>Fleet-wide request rates the model projects to. Scenario inputs, not measurements.</summary>
+    public static readonly double[] FleetRates = [10_000, 100_000, 1_000_000];
+
+    /// <summary>
+    /// Projects the saturation run's spin-free per-request costs linearly to fleet rates: API cores, the share of
+    /// them that authentication takes, store cores and traffic. Every input is a median of the saturation run.
+    /// </summary>
+    private void WriteCapacity()
+    {
+        _md.AppendLine("## Capacity model");
+        _md.AppendLine();
+        if (inputs.Saturation is not { } sat || !sat.Trials.Any(t => t.Label == BaselineArm))
+        {
+            _md.AppendLine("_No saturation (closed-loop) run with the `none` arm: the model projects its spin-free costs per request. "
+                + "A full `scripts/run-all.sh` produces one._");
+            _md.AppendLine();
+            return;
+        }
+        var arms = sat.Trials.Select(t => t.Label).Where(l => l != BaselineArm).Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal).ToList();
+        double Api(string arm) => Sat(arm, t => t.ServerCpuUsPerRequest).Median;
+        double Auth(string arm) => SatDelta(arm, t => t.ServerCpuUsPerRequest);
+        double StoreCpu(string arm) => Sat(arm, t => t.Store?.CpuUsPerRequest ?? 0).Median;
+        double StoreBytes(string arm) => Sat(arm, t => t.Store?.BytesPerRequest ?? 0).Median;
+        double ClientBytes(string arm) => SatDelta(arm, t => t.BytesSent + t.BytesReceived);
+        var dir = Path.GetRelativePath(inputs.ResultsRoot, sat.Directory).Replace('\\', '/');
+
+        _md.AppendLine($"A linear projection of the per-request costs measured in the saturation run ([`{dir}/{sat.FileName}`]({dir}/{sat.FileName}), medians over its repetitions) "
+            + "to fleet-wide request rates. The rates are scenarios; every cost is measured. It answers \"at what size does the store matter\" "
+            + "with this machine's numbers instead of a rule of thumb.");
+        _md.AppendLine();
+        _md.AppendLine("How to read this: API cores are CPU-seconds per second across the whole API fleet, however it is split into servers; "
+            + "\"of which auth\" is the part over the `none` arm. Store cores count the store's own CPU (Redis runs commands on one thread, "
+            + "so one instance tops out at one core). Mbit/s are payload bytes on each hop, both directions, without TCP/IP or TLS overhead.");
+        _md.AppendLine();
+        _md.AppendLine("| arm | API CPU µs/req | of which auth µs/req | store CPU µs/req | store B/req | client B/req over none |");
+        _md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        _md.AppendLine($"| `{BaselineArm}` | {LoadRun.Format(Api(BaselineArm))} | – | {LoadRun.Format(StoreCpu(BaselineArm))} | {LoadRun.Format(StoreBytes(BaselineArm), 0)} | – |");
+        foreach (var arm in arms)
+        {
+            _md.AppendLine($"| `{arm}` | {LoadRun.Format(Api(arm))} | {LoadRun.Format(Auth(arm))} | {LoadRun.Format(StoreCpu(arm))} | {LoadRun.Format(StoreBytes(arm), 0)} | {LoadRun.Format(ClientBytes(arm), 0)} |");
+        }
+        _md.AppendLine();
+        _md.AppendLine("| fleet requests/s | arm | API cores | of which auth | store cores | store hop Mbit/s | extra client Mbit/s over none |");
+        _md.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var rate in FleetRates)
+        {
+            foreach (var arm in arms)
+            {
+                _md.AppendLine($"| {Rate(rate)} | `{arm}` | {LoadRun.Format(rate * Api(arm) / 1e6)} | {LoadRun.Format(rate * Auth(arm) / 1e6)} "
+                    + $"| {LoadRun.Format(rate * StoreCpu(arm) / 1e6, 2)} | {LoadRun.Format(rate * StoreBytes(arm) * 8 / 1e6)} | {LoadRun.Format(rate * ClientBytes(arm) * 8 / 1e6)} |");
+            }
+        }
+        _md.AppendLine();
+        foreach (var arm in arms.Where(a => StoreCpu(a) > 0 && Sat(a, t => t.Store?.CommandsPerRequest ?? 0).Median >= 0.5))
+        {
+            var perStoreThread = 1e6 / StoreCpu(arm);
+            var apiThroughput = Sat(arm, t => t.AchievedRps).Median;
+            _md.AppendLine($"- **Where one store instance fills up (`{arm}`).** At {LoadRun.Format(StoreCpu(arm))} µs of store CPU per request, one store thread "
+                + $"is busy at about **{Rate(perStoreThread)} requests/s**: the throughput of about {LoadRun.Format(perStoreThread / apiThroughput)} API processes like the one "
+                + $"measured here at their own saturation ({Rate(apiThroughput)} requests/s each, on 2 cores shared with the load generator, so a dedicated "
+                + "server does more and fewer of them fill the store). Past that point sessions need more store instances (sharding by session id needs no "
+                + "coordination) or a near cache; the jwt arms need no store at any fleet size.");
+        }
+        _md.AppendLine("- **What the model leaves out.** Network round trips (loopback here), the store's replication and persistence, headroom for peaks, "
+            + "and revocation: a jwt arm that must revoke before `exp` adds a store or denylist lookup of its own, which this run does not measure.");
         _md.AppendLine();
     }
 

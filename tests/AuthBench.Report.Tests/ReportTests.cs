@@ -154,4 +154,43 @@ public sealed class ReportTests : IDisposable
         var cpu = builder.HeadlineFigures.Single(h => h.Name.StartsWith("Server CPU per request over none at saturation", StringComparison.Ordinal) && h.Name.EndsWith("[session]", StringComparison.Ordinal));
         Assert.Equal(15.0, cpu.Value);
     }
+
+    [Fact]
+    public void Capacity_model_projects_the_saturation_costs_linearly()
+    {
+        var trials = new JsonArray();
+        foreach (var rep in new[] { 1, 2, 3 })
+        {
+            var none = Trial("none", null, 0, rep, 14, 2000, 47, null);
+            none["target_rps"] = null;
+            none["achieved_rps"] = 80_000;
+            trials.Add(none);
+            var session = Trial("session", null, 0, rep, 29, 3000, 111, 280);
+            session["target_rps"] = null;
+            session["achieved_rps"] = 40_000;
+            trials.Add(session);
+        }
+        var dir = Path.Combine(_root, "load", "20260101T000000Z-find-max");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "results.json"),
+            new JsonObject { ["schema_version"] = 1, ["status"] = "complete", ["mode"] = "find-max", ["trials"] = trials }.ToJsonString());
+        var saturation = LoadRun.Read(Path.Combine(dir, "results.json"));
+
+        var md = new ReportBuilder(new ReportInputs(null, null, default, _root, null, saturation)).Build(Path.Combine(_root, "charts"));
+
+        // Inputs: session 29 µs API CPU, 15 over none; store 5 µs and 280 B per request; client bytes (111+300) - (47+300) = 64.
+        Assert.Contains("| `session` | 29.0 | 15.0 | 5.0 | 280 | 64 |", md, StringComparison.Ordinal);
+        // 100,000 requests/s: 2.9 API cores, 1.5 for auth, 0.5 store cores, 280 B x 8 x 1e5 = 224 Mbit/s, 64 B x 8 x 1e5 = 51.2 Mbit/s.
+        Assert.Contains("| 100,000 | `session` | 2.9 | 1.5 | 0.50 | 224.0 | 51.2 |", md, StringComparison.Ordinal);
+        // One store thread at 5 µs per request: 200,000 requests/s, five API processes at 40,000 each.
+        Assert.Contains("about **200,000 requests/s**: the throughput of about 5.0 API processes", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Capacity_model_says_what_it_needs_without_a_saturation_run()
+    {
+        var (md, _) = Build();
+        Assert.Contains("## Capacity model", md, StringComparison.Ordinal);
+        Assert.Contains("_No saturation (closed-loop) run", md, StringComparison.Ordinal);
+    }
 }
