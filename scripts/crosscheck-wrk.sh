@@ -131,4 +131,7 @@ w = [float(x) for x in sys.argv[1].split()]
 e = [float(x) for x in sys.argv[2].split()]
 mw, me = statistics.median(w), statistics.median(e)
 print(f"\nmedian throughput: wrk {mw:.0f} req/s, engine {me:.0f} req/s, engine/wrk = {me / mw:.3f}")
+# Each engine round runs right after its wrk round, so the per-round ratio cancels slow drift of the machine.
+paired = sorted(b / a for a, b in zip(w, e))
+print(f"engine/wrk per round: median {statistics.median(paired):.3f}, range {paired[0]:.3f}-{paired[-1]:.3f} over {len(paired)} rounds")
 PY
