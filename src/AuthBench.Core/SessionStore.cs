@@ -195,10 +195,12 @@ public sealed class RedisSessionStore
     }
 
     // RedisTimeoutException is a TimeoutException, not a RedisException: both mean the store did not answer.
-    private static bool IsStoreFailure(Exception e) => e is RedisException or TimeoutException;
+    internal static bool IsStoreFailure(Exception e) => e is RedisException or TimeoutException;
 
-    private static StoreUnavailableException Unavailable(Exception e) =>
-        new($"session store unavailable: {e.GetType().Name}", e);
+    private static StoreUnavailableException Unavailable(Exception e) => Unavailable("session store", e);
+
+    internal static StoreUnavailableException Unavailable(string what, Exception e) =>
+        new($"{what} unavailable: {e.GetType().Name}", e);
 
     /// <summary>The stored value: <c>{"iat":…,"abs":…,"c":{claims}}</c>, UTF-8 JSON.</summary>
     public static byte[] Serialize(IDictionary<string, object> claims, DateTimeOffset created, DateTimeOffset absoluteExpiry)

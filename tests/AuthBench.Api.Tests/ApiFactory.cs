@@ -15,6 +15,12 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
     public static ApiFactory Jwt(string keyFile, JwtAlgorithm alg, string claims = "typical") =>
         new(new Dictionary<string, string?> { ["scheme"] = "jwt", ["alg"] = alg.ToString(), ["key-file"] = keyFile, ["claims"] = claims });
 
+    public static ApiFactory JwtDenylist(string keyFile, string redis, string? adminKey = null) =>
+        new(new Dictionary<string, string?>
+        {
+            ["scheme"] = "jwt-denylist", ["alg"] = "HS256", ["key-file"] = keyFile, ["redis"] = redis, ["admin-key"] = adminKey,
+        });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings)

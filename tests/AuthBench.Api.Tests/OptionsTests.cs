@@ -44,6 +44,19 @@ public sealed class OptionsTests
     }
 
     [Theory]
+    [InlineData("none", Scheme.None, false)]
+    [InlineData("session", Scheme.Session, true)]
+    [InlineData("jwt", Scheme.Jwt, false)]
+    [InlineData("JWT-Denylist", Scheme.JwtDenylist, true)]
+    public void Each_scheme_parses_and_says_whether_it_needs_the_store(string text, Scheme scheme, bool needsStore)
+    {
+        var o = Read(("scheme", text));
+        Assert.Equal(scheme, o.Scheme);
+        Assert.Equal(needsStore, o.NeedsStore);
+        Assert.Equal(text.ToLowerInvariant(), o.Scheme.ToName());
+    }
+
+    [Theory]
     [InlineData("--sheme", "jwt")]
     [InlineData("--redis-url", "x")]
     public void Misspelt_command_line_option_is_reported(params string[] args) =>

@@ -22,6 +22,7 @@ public static class ArmsExtensions
         });
         services.AddSingleton<StoreConnection>();
         services.AddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<StoreConnection>().Multiplexer));
+        services.AddSingleton(sp => new RevocationList(sp.GetRequiredService<StoreConnection>().Multiplexer, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<AuthBenchOptions>();
@@ -32,22 +33,30 @@ public static class ArmsExtensions
         {
             Scheme.Session => ActivatorUtilities.CreateInstance<SessionCredentialIssuer>(sp),
             Scheme.Jwt => ActivatorUtilities.CreateInstance<JwtCredentialIssuer>(sp),
+            Scheme.JwtDenylist => ActivatorUtilities.CreateInstance<JwtDenylistCredentialIssuer>(sp),
             _ => new NoCredentialIssuer(),
         });
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SchemeNames.Session, null)
-            .AddJwtBearer(SchemeNames.Jwt);
+            .AddJwtBearer(SchemeNames.Jwt)
+            .AddJwtBearer(SchemeNames.JwtDenylist);
         services.AddOptions<AuthenticationOptions>().Configure<AuthBenchOptions>((auth, o) =>
         {
             auth.DefaultScheme = o.Scheme switch
             {
                 Scheme.Session => SchemeNames.Session,
                 Scheme.Jwt => SchemeNames.Jwt,
+                Scheme.JwtDenylist => SchemeNames.JwtDenylist,
                 _ => null,
             };
         });
         services.AddOptions<JwtBearerOptions>(SchemeNames.Jwt).Configure<JwtTokens>(ConfigureJwtBearer);
+        services.AddOptions<JwtBearerOptions>(SchemeNames.JwtDenylist).Configure<JwtTokens, IServiceProvider>((bearer, tokens, sp) =>
+        {
+            ConfigureJwtBearer(bearer, tokens);
+            AddRevocationCheck(bearer, sp);
+        });
         services.AddAuthorization();
         return services;
     }
@@ -78,6 +87,48 @@ public static class ArmsExtensions
                 }
                 return Task.CompletedTask;
             },
+        };
+    }
+
+    /// <summary>
+    /// The jwt-denylist arm: after the signature and the policy, one store read asks whether the user's tokens up to
+    /// this one's <c>iat</c> are revoked. A store that does not answer fails closed with 503 + Retry-After, as in the session arm.
+    /// </summary>
+    private static void AddRevocationCheck(JwtBearerOptions bearer, IServiceProvider services)
+    {
+        var validated = bearer.Events.OnTokenValidated;
+        bearer.Events.OnTokenValidated = async context =>
+        {
+            await validated(context);
+            if (context.Result is not null || context.SecurityToken is not JsonWebToken jwt)
+            {
+                return;
+            }
+            if (!jwt.TryGetPayloadValue<string>(ClaimProfiles.Sub, out var sub) || string.IsNullOrEmpty(sub)
+                || !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var issuedAt))
+            {
+                context.Fail("a revocable token needs sub and iat");
+                return;
+            }
+            try
+            {
+                if (await services.GetRequiredService<RevocationList>().IsRevokedAsync(sub, issuedAt))
+                {
+                    context.Fail("revoked");
+                }
+            }
+            catch (StoreUnavailableException e)
+            {
+                context.Fail(e);
+            }
+        };
+        bearer.Events.OnChallenge = async context =>
+        {
+            if (context.AuthenticateFailure is StoreUnavailableException)
+            {
+                context.HandleResponse();
+                await StoreOutage.WriteAsync(context.HttpContext);
+            }
         };
     }
 }

@@ -1,5 +1,6 @@
 using AuthBench.Api.Hosting;
 using AuthBench.Core;
+using Microsoft.AspNetCore.Authentication;
 
 namespace AuthBench.Api.Arms;
 
@@ -60,6 +61,37 @@ public sealed class SessionCredentialIssuer(RedisSessionStore sessions, AuthBenc
 
     public async Task<(long, string)> RevokeUserAsync(string sub) =>
         (await sessions.DeleteUserSessionsAsync(sub), "session arm: every session of the user is deleted; the next request gets 401");
+}
+
+/// <summary>
+/// jwt-denylist arm: the jwt arm's token, plus a per-user revocation marker in the store. Logout and the admin
+/// revoke end every token of the user issued so far (the tokens carry no <c>jti</c>, so revocation is per user).
+/// </summary>
+public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList revocations) : ICredentialIssuer
+{
+    private readonly JwtCredentialIssuer _issuer = new(tokens);
+
+    public Task<IResult> IssueAsync(DemoUser user, HttpContext context) => _issuer.IssueAsync(user, context);
+
+    public async Task RevokeAsync(HttpContext context)
+    {
+        // Logout is anonymous in every arm; only a token that still authenticates names a user to revoke.
+        var result = await context.AuthenticateAsync(SchemeNames.JwtDenylist);
+        if (result.Failure is StoreUnavailableException failure)
+        {
+            throw failure;
+        }
+        if (result.Principal?.FindFirst(ClaimProfiles.Sub)?.Value is { Length: > 0 } sub)
+        {
+            await revocations.RevokeUserAsync(sub);
+        }
+    }
+
+    public async Task<(long, string)> RevokeUserAsync(string sub)
+    {
+        await revocations.RevokeUserAsync(sub);
+        return (1, "jwt-denylist arm: every token of the user issued so far is rejected from the next request on");
+    }
 }
 
 /// <summary>JWT arm: a signed access token; nothing is kept server-side, so logout cannot end it before <c>exp</c>.</summary>

@@ -24,7 +24,7 @@ public sealed class AuthBenchOptions
     /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
     public string? AdminKey { get; init; }
 
-    public bool NeedsStore => Scheme == Scheme.Session;
+    public bool NeedsStore => Scheme is Scheme.Session or Scheme.JwtDenylist;
 
     /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> with a message that says what to set.</summary>
     public static AuthBenchOptions FromConfiguration(IConfiguration config)
@@ -32,7 +32,7 @@ public sealed class AuthBenchOptions
         var schemeText = config["scheme"];
         if (string.IsNullOrWhiteSpace(schemeText))
         {
-            throw new ArgumentException("--scheme is required: none, session or jwt");
+            throw new ArgumentException("--scheme is required: none, session, jwt or jwt-denylist");
         }
         var users = ParseInt(config["users"], "users", UserDirectory.DefaultUserCount);
         if (users is < 1 or > 10_000_000)
@@ -104,20 +104,31 @@ public enum Scheme
     None,
     Session,
     Jwt,
+    /// <summary>The jwt arm plus a per-user revocation check in the store on every request.</summary>
+    JwtDenylist,
 }
 
 public static class SchemeNames
 {
     public const string Session = "session";
     public const string Jwt = "jwt";
+    public const string JwtDenylist = "jwt-denylist";
 
     public static Scheme Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         "none" => Scheme.None,
         "session" => Scheme.Session,
         "jwt" => Scheme.Jwt,
-        _ => throw new ArgumentException($"unknown --scheme '{value}': use none, session or jwt"),
+        "jwt-denylist" => Scheme.JwtDenylist,
+        _ => throw new ArgumentException($"unknown --scheme '{value}': use none, session, jwt or jwt-denylist"),
     };
 
-    public static string ToName(this Scheme scheme) => scheme.ToString().ToLowerInvariant();
+    public static string ToName(this Scheme scheme) => scheme switch
+    {
+        Scheme.JwtDenylist => JwtDenylist,
+        _ => scheme.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The arms that authenticate with a bearer token (and so have an algorithm and keys).</summary>
+    public static bool IsJwt(this Scheme scheme) => scheme is Scheme.Jwt or Scheme.JwtDenylist;
 }

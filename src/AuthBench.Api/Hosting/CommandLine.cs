@@ -11,13 +11,13 @@ public static class CommandLine
     public const string Usage = """
         AuthBench API: one minimal API host, one authentication arm per process.
 
-        Usage: AuthBench.Api --scheme none|session|jwt [options]
+        Usage: AuthBench.Api --scheme none|session|jwt|jwt-denylist [options]
           --urls URL               where Kestrel listens (e.g. http://127.0.0.1:5080)
-          --alg HS256|RS256|ES256  JWT algorithm (jwt arm; default HS256)
+          --alg HS256|RS256|ES256  JWT algorithm (jwt and jwt-denylist arms; default HS256)
           --claims small|typical|large   claims each credential carries (default typical)
           --users N                demo users user1..userN (default 1000)
           --user-password P        their password (default authbench-demo)
-          --redis CONNSTR          session store connection string (or AUTHBENCH_REDIS)
+          --redis CONNSTR          store connection string, session and jwt-denylist arms (or AUTHBENCH_REDIS)
           --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet (default auto)
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
@@ -40,7 +40,7 @@ public static class CommandLine
             }
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
-                return $"unknown option '{arg}'. Options: --scheme none|session|jwt, --urls, --alg, --claims, --users, "
+                return $"unknown option '{arg}'. Options: --scheme none|session|jwt|jwt-denylist, --urls, --alg, --claims, --users, "
                     + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
             }
         }

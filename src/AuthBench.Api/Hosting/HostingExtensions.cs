@@ -28,7 +28,7 @@ public static class HostingExtensions
     public static async Task<AuthBenchOptions> PrepareAuthBenchAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<AuthBenchOptions>();
-        if (options.Scheme == Scheme.Jwt)
+        if (options.Scheme.IsJwt())
         {
             _ = app.Services.GetRequiredService<JwtTokens>(); // generate or load keys now: a bad key file fails at start
         }
@@ -72,7 +72,7 @@ public static class HostingExtensions
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             var url = addresses is { Count: > 0 } ? string.Join(",", addresses) : "(in-process)";
             var store = app.Services.GetRequiredService<StoreConnection>().Description;
-            var extra = options.Scheme == Scheme.Jwt ? $" alg={options.Algorithm}" : "";
+            var extra = options.Scheme.IsJwt() ? $" alg={options.Algorithm}" : "";
             Console.Out.WriteLine($"{ReadyPrefix} scheme={options.Scheme.ToName()} url={url} store={store}{extra} claims={options.Claims.ToName()} users={options.Users} pid={Environment.ProcessId}");
             Console.Out.Flush();
         });
