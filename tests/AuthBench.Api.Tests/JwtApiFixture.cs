@@ -31,11 +31,14 @@ public abstract class JwtApiFixture : IAsyncLifetime
     public string AttackerCertificate { get; private set; } = null!;
     public Func<byte[], byte[]> AttackerCertificateSign { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    /// <summary>The arm under test: the jwt arm, unless a subclass says otherwise.</summary>
+    protected virtual Task<ApiFactory> CreateFactoryAsync(string keyFile) => Task.FromResult(ApiFactory.Jwt(keyFile, Algorithm));
+
+    public async Task InitializeAsync()
     {
         Keys = JwtKeySet.Generate(Algorithm);
         File.WriteAllText(_keyFile, Keys.ExportPrivate());
-        Factory = ApiFactory.Jwt(_keyFile, Algorithm);
+        Factory = await CreateFactoryAsync(_keyFile);
         Client = Factory.CreateClient();
         Trap.Start();
         var (jwk, sign, owned) = Jws.AttackerKey(Algorithm);
@@ -44,10 +47,9 @@ public abstract class JwtApiFixture : IAsyncLifetime
         AttackerCertificate = Jws.SelfSignedCertificate(out var certSign, out var certKey);
         AttackerCertificateSign = certSign;
         _owned.Add(certKey);
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Trap.Stop();
         await Factory.DisposeAsync();
@@ -65,3 +67,21 @@ public sealed class Hs256ApiFixture() : JwtApiFixture(JwtAlgorithm.HS256);
 public sealed class Rs256ApiFixture() : JwtApiFixture(JwtAlgorithm.RS256);
 
 public sealed class Es256ApiFixture() : JwtApiFixture(JwtAlgorithm.ES256);
+
+/// <summary>The jwt-denylist arm (HS256) with a store of its own: the same hostile tokens must meet the same 401s.</summary>
+public sealed class Hs256DenylistApiFixture() : JwtApiFixture(JwtAlgorithm.HS256)
+{
+    private readonly RedisFixture _store = new();
+
+    protected override async Task<ApiFactory> CreateFactoryAsync(string keyFile)
+    {
+        await _store.InitializeAsync();
+        return ApiFactory.JwtDenylist(keyFile, _store.ConnectionString);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _store.DisposeAsync();
+    }
+}

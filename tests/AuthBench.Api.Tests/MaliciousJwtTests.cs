@@ -135,3 +135,5 @@ public sealed class MaliciousJwtHs256Tests(Hs256ApiFixture api) : MaliciousJwtTe
 public sealed class MaliciousJwtRs256Tests(Rs256ApiFixture api) : MaliciousJwtTests(api), IClassFixture<Rs256ApiFixture>;
 
 public sealed class MaliciousJwtEs256Tests(Es256ApiFixture api) : MaliciousJwtTests(api), IClassFixture<Es256ApiFixture>;
+
+public sealed class MaliciousJwtDenylistHs256Tests(Hs256DenylistApiFixture api) : MaliciousJwtTests(api), IClassFixture<Hs256DenylistApiFixture>;
