@@ -38,7 +38,7 @@ public sealed record Trial(
     StoreFigures? Store)
 {
     /// <summary>"none", "session", "jwt-HS256": the arm as the report names it.</summary>
-    public string Label => Arm == "jwt" && !string.IsNullOrEmpty(Alg) ? $"jwt-{Alg}" : Arm;
+    public string Label => Arm.StartsWith("jwt", StringComparison.Ordinal) && !string.IsNullOrEmpty(Alg) ? $"{Arm}-{Alg}" : Arm;
 }
 
 /// <summary>A load run's results.json, read tolerantly: a missing figure is NaN, never a crash.</summary>

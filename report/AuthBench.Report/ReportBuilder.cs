@@ -144,7 +144,8 @@ public sealed class ReportBuilder(ReportInputs inputs)
         "jwt-HS256" => 2,
         "jwt-RS256" => 3,
         "jwt-ES256" => 4,
-        _ => 5,
+        _ when label.StartsWith("jwt-denylist-", StringComparison.Ordinal) => 5,
+        _ => 6,
     };
 
     private Spread At(string arm, double rate, Func<Trial, double> figure) =>
@@ -278,6 +279,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
                 && row.TryGetProperty("cookie_header_bytes", out var cookie))
             {
                 result["jwt-" + alg.GetString()] = bearer.GetDouble();
+                result["jwt-denylist-" + alg.GetString()] = bearer.GetDouble(); // the same token
                 result["session"] = cookie.GetDouble();
             }
         }

@@ -72,6 +72,16 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task The_denylist_arm_runs_once_per_algorithm_and_needs_the_store()
+    {
+        var (_, o, _) = await RunAsync("--arms", "jwt-denylist,jwt", "--alg", "HS256,ES256");
+
+        Assert.Equal(["jwt-denylist-HS256", "jwt-denylist-ES256", "jwt-HS256", "jwt-ES256"], o!.Arms.Select(a => a.Label));
+        Assert.Equal([true, true, false, false], o.Arms.Select(a => a.NeedsStore));
+        Assert.True(o.NeedsStore);
+    }
+
+    [Fact]
     public async Task Quick_is_short_and_fault_and_soak_are_parsed()
     {
         var (_, quick, _) = await RunAsync("--quick");

@@ -11,7 +11,7 @@ public static class LoadCommand
     public const int ExitUsage = 2;
     public const int ExitInterrupted = 130;
 
-    private static readonly Option<string> Arms = new("--arms") { Description = "Arms to compare, comma-separated: none, session, jwt", DefaultValueFactory = _ => "none,session,jwt" };
+    private static readonly Option<string> Arms = new("--arms") { Description = "Arms to compare, comma-separated: none, session, jwt, jwt-denylist (jwt plus a revocation check in the store)", DefaultValueFactory = _ => "none,session,jwt" };
     private static readonly Option<string> Alg = new("--alg") { Description = "JWT algorithm(s) for the jwt arm: HS256, RS256, ES256 (comma-separated: one jwt arm each)", DefaultValueFactory = _ => "HS256" };
     private static readonly Option<string> Claims = new("--claims") { Description = "Claims each credential carries: small, typical, large", DefaultValueFactory = _ => "typical" };
     private static readonly Option<string> Endpoint = new("--endpoint") { Description = "Path every request asks for", DefaultValueFactory = _ => "/api/me" };

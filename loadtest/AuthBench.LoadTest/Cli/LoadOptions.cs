@@ -11,7 +11,10 @@ public sealed record ArmSpec(string Scheme, string? Alg, string Claims)
     /// <summary>"none", "session", "jwt-ES256": the column name in summaries and the file-name part.</summary>
     public string Label => Alg is null ? Scheme : $"{Scheme}-{Alg}";
 
-    public bool NeedsStore => Scheme == "session";
+    public bool NeedsStore => Scheme is "session" or "jwt-denylist";
+
+    /// <summary>True for the arms that carry a bearer token and run once per algorithm.</summary>
+    public static bool IsJwt(string scheme) => scheme is "jwt" or "jwt-denylist";
 }
 
 /// <summary>The store outage of the fault scenario: stopped <see cref="Start"/> into each trial, for <see cref="Length"/>.</summary>
@@ -48,7 +51,7 @@ public sealed record FaultSpec(TimeSpan Start, TimeSpan Length)
 /// <summary>Everything a run needs, validated. Built by <see cref="LoadCommand"/>.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] Schemes = ["none", "session", "jwt"];
+    public static readonly string[] Schemes = ["none", "session", "jwt", "jwt-denylist"];
     public static readonly string[] Algorithms = ["HS256", "RS256", "ES256"];
     public static readonly string[] ClaimProfiles = ["small", "typical", "large"];
 
@@ -142,11 +145,11 @@ public sealed record LoadOptions
             var scheme = a.ToLowerInvariant();
             if (!Schemes.Contains(scheme))
             {
-                throw new UsageException($"--arms: unknown arm '{a}': use none, session, jwt (comma-separated)");
+                throw new UsageException($"--arms: unknown arm '{a}': use none, session, jwt, jwt-denylist (comma-separated)");
             }
-            if (scheme == "jwt")
+            if (ArmSpec.IsJwt(scheme))
             {
-                result.AddRange(algList.Select(alg => new ArmSpec("jwt", alg, claimProfile)));
+                result.AddRange(algList.Select(alg => new ArmSpec(scheme, alg, claimProfile)));
             }
             else
             {
@@ -155,7 +158,7 @@ public sealed record LoadOptions
         }
         if (result.Count == 0)
         {
-            throw new UsageException("--arms needs at least one arm: none, session, jwt");
+            throw new UsageException("--arms needs at least one arm: none, session, jwt, jwt-denylist");
         }
         return [.. result.DistinctBy(r => r.Label)];
     }

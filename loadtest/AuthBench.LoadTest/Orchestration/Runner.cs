@@ -450,8 +450,9 @@ public sealed class Runner(LoadOptions options, Progress progress)
             + $"bytes {trial.BytesPerRequest.Sent:0}/{trial.BytesPerRequest.Received:0}, server CPU {trial.ServerCpuUsPerRequest:0.0} µs/req, store cmds {trial.Store?.CommandsPerRequest:0.00}/req"));
         if (fault is not null)
         {
-            // A store restarted without persistence has forgotten every session: log the users in again.
-            foreach (var a in _arms.Where(a => a.Spec.NeedsStore))
+            // A store restarted without persistence has forgotten every session: log the users in again. (The
+            // jwt-denylist arm's tokens survive; its store only held revocations, which the restart forgot too.)
+            foreach (var a in _arms.Where(a => a.Spec.Scheme == "session"))
             {
                 progress.Line($"  {a.Spec.Label}: the store lost its sessions in the outage; logging the users in again");
                 await LoginAsync(a, ct).ConfigureAwait(false);
