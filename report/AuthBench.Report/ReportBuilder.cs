@@ -167,7 +167,9 @@ public sealed class ReportBuilder(ReportInputs inputs)
             _md.AppendLine();
             return;
         }
-        var arms = ArmLabels().Where(a => a != BaselineArm).ToList();
+        // Every arm of either load run: an arm measured only at saturation shows "–" in the fixed-rate rows.
+        var arms = ArmLabels().Concat(inputs.Saturation?.Trials.Select(t => t.Label) ?? [])
+            .Where(a => a != BaselineArm).Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal).ToList();
         var rate = Load is null ? double.NaN : ModerateRate();
         var verificationsPerLookup = JwtVerificationsPerSessionLookup();
         var headerBytes = CredentialHeaderBytes();
@@ -503,11 +505,14 @@ public sealed class ReportBuilder(ReportInputs inputs)
             _md.AppendLine($"- **Where one store instance fills up (`{arm}`).** At {LoadRun.Format(StoreCpu(arm))} µs of store CPU per request, one store thread "
                 + $"is busy at about **{Rate(perStoreThread)} requests/s**: the throughput of about {LoadRun.Format(perStoreThread / apiThroughput)} API processes like the one "
                 + $"measured here at their own saturation ({Rate(apiThroughput)} requests/s each, on 2 cores shared with the load generator, so a dedicated "
-                + "server does more and fewer of them fill the store). Past that point sessions need more store instances (sharding by session id needs no "
-                + "coordination) or a near cache; the jwt arms need no store at any fleet size.");
+                + "server does more and fewer of them fill the store). Past that point the arm needs more store instances (sharding by key needs no "
+                + "coordination) or a near cache; the plain jwt arms need no store at any fleet size.");
         }
-        _md.AppendLine("- **What the model leaves out.** Network round trips (loopback here), the store's replication and persistence, headroom for peaks, "
-            + "and revocation: a jwt arm that must revoke before `exp` adds a store or denylist lookup of its own, which this run does not measure.");
+        var measuresRevocation = arms.Any(a => a.StartsWith("jwt-denylist-", StringComparison.Ordinal));
+        _md.AppendLine("- **What the model leaves out.** Network round trips (loopback here), the store's replication and persistence, and headroom for peaks."
+            + (measuresRevocation
+                ? " Revocation is in it: the `jwt-denylist` rows are what a jwt arm that can revoke before `exp` costs (one store read per request)."
+                : " So is revocation: a jwt arm that must revoke before `exp` adds a store or denylist lookup of its own, which this run does not measure."));
         _md.AppendLine();
     }
 
