@@ -144,8 +144,10 @@ public sealed class ReportBuilder(ReportInputs inputs)
         "jwt-HS256" => 2,
         "jwt-RS256" => 3,
         "jwt-ES256" => 4,
-        _ when label.StartsWith("jwt-denylist-", StringComparison.Ordinal) => 5,
-        _ => 6,
+        "jwt-denylist-HS256" => 5,
+        "jwt-denylist-RS256" => 6,
+        "jwt-denylist-ES256" => 7,
+        _ => 8,
     };
 
     private Spread At(string arm, double rate, Func<Trial, double> figure) =>
@@ -509,6 +511,9 @@ public sealed class ReportBuilder(ReportInputs inputs)
                 + "coordination) or a near cache; the plain jwt arms need no store at any fleet size.");
         }
         var measuresRevocation = arms.Any(a => a.StartsWith("jwt-denylist-", StringComparison.Ordinal));
+        _md.AppendLine("- **Store CPU depends on how busy the store is.** It is measured at each arm's own saturation rate; the store's fixed cost per "
+            + "wake-up is spread over fewer requests when it is less busy, so arms with a lower throughput carry more of it per request, and the rates "
+            + "at which one store instance fills up are lower bounds.");
         _md.AppendLine("- **What the model leaves out.** Network round trips (loopback here), the store's replication and persistence, and headroom for peaks."
             + (measuresRevocation
                 ? " Revocation is in it: the `jwt-denylist` rows are what a jwt arm that can revoke before `exp` costs (one store read per request)."
