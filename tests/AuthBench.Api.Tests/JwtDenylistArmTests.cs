@@ -41,6 +41,20 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
     private static Task<HttpResponseMessage> MeAsync(HttpClient client, string token) =>
         client.GetWithAuthorizationAsync("/api/me", "Bearer " + token);
 
+    private static async Task AssertMeAsync(HttpClient client, string token, HttpStatusCode expected)
+    {
+        using var me = await MeAsync(client, token);
+        Assert.Equal(expected, me.StatusCode);
+    }
+
+    private static async Task LogoutAsync(HttpClient client, string token)
+    {
+        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        using var response = await client.SendAsync(logout);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
     /// <summary>Revocation is per second of <c>iat</c>: a new login must fall in a later second than the revocation.</summary>
     private static async Task NextSecondAsync()
     {
@@ -60,21 +74,10 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
             Assert.Equal("user31", (await me.JsonAsync()).GetProperty("sub").GetString());
         }
 
-        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        logout.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
-        using (var response = await client.SendAsync(logout))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        }
+        await LogoutAsync(client, token);
 
-        using (var me = await MeAsync(client, token))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-        }
-        using (var me = await MeAsync(client, other))
-        {
-            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        }
+        await AssertMeAsync(client, token, HttpStatusCode.Unauthorized);
+        await AssertMeAsync(client, other, HttpStatusCode.OK);
         // The marker lives in the store for the token lifetime plus skew, not forever.
         var ttl = await (await StoreAsync()).KeyTimeToLiveAsync(RevocationList.KeyPrefix + "user31");
         Assert.NotNull(ttl);
@@ -82,10 +85,7 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
 
         await NextSecondAsync();
         var fresh = await client.LoginTokenAsync("user31");
-        using (var me = await MeAsync(client, fresh))
-        {
-            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        }
+        await AssertMeAsync(client, fresh, HttpStatusCode.OK);
     }
 
     [Fact]
@@ -107,14 +107,10 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
 
         foreach (var token in new[] { first, second })
         {
-            using var me = await MeAsync(client, token);
-            Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+            await AssertMeAsync(client, token, HttpStatusCode.Unauthorized);
         }
         // The plain jwt arm has nothing to consult: the same user's token stays valid until exp.
-        using (var me = await MeAsync(jwtClient, plain))
-        {
-            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        }
+        await AssertMeAsync(jwtClient, plain, HttpStatusCode.OK);
     }
 
     [Fact]
@@ -131,17 +127,9 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
         // A token signed with another key names user51 but proves nothing: logging out with it must not revoke user51.
         using var otherKeys = JwtKeySet.Generate(JwtAlgorithm.HS256);
         var forged = new JwtTokens(otherKeys, ClaimProfile.Typical).Issue(new UserDirectory(100, Http.Password).Find("user51")!);
-        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        logout.Headers.TryAddWithoutValidation("Authorization", "Bearer " + forged);
-        using (var response = await client.SendAsync(logout))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        }
+        await LogoutAsync(client, forged);
         Assert.False(await (await StoreAsync()).KeyExistsAsync(RevocationList.KeyPrefix + "user51"));
-        using (var me = await MeAsync(client, token))
-        {
-            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        }
+        await AssertMeAsync(client, token, HttpStatusCode.OK);
     }
 
     [Fact]
@@ -149,10 +137,7 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
     {
         var client = _api.CreateClient();
         var token = await client.LoginTokenAsync("user61");
-        using (var me = await MeAsync(client, token))
-        {
-            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        }
+        await AssertMeAsync(client, token, HttpStatusCode.OK);
 
         await redis.Store.StopAsync();
         try
