@@ -135,7 +135,11 @@ public sealed class ReportBuilder(ReportInputs inputs)
     }
 
     private IReadOnlyList<string> ArmLabels() =>
-        Load is null ? [] : [.. Load.Trials.Select(t => t.Label).Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal)];
+        Load is null ? [] : Ordered(Load.Trials.Select(t => t.Label));
+
+    /// <summary>Distinct arm labels in the report's order: baseline, session, jwt by algorithm, jwt-denylist, then the rest by name.</summary>
+    private static List<string> Ordered(IEnumerable<string> labels) =>
+        [.. labels.Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal)];
 
     private static int ArmOrder(string label) => label switch
     {
@@ -170,8 +174,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
             return;
         }
         // Every arm of either load run: an arm measured only at saturation shows "–" in the fixed-rate rows.
-        var arms = ArmLabels().Concat(inputs.Saturation?.Trials.Select(t => t.Label) ?? [])
-            .Where(a => a != BaselineArm).Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal).ToList();
+        var arms = Ordered(ArmLabels().Concat(inputs.Saturation?.Trials.Select(t => t.Label) ?? []).Where(a => a != BaselineArm));
         var rate = Load is null ? double.NaN : ModerateRate();
         var verificationsPerLookup = JwtVerificationsPerSessionLookup();
         var headerBytes = CredentialHeaderBytes();
@@ -423,7 +426,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         {
             return;
         }
-        var arms = sat.Trials.Select(t => t.Label).Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal).ToList();
+        var arms = Ordered(sat.Trials.Select(t => t.Label));
         var reps = sat.Trials.Select(t => t.Repetition).Distinct().Count();
         var dir = Path.GetRelativePath(inputs.ResultsRoot, sat.Directory).Replace('\\', '/');
         _md.AppendLine("### Saturation (closed loop)");
@@ -465,7 +468,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
             _md.AppendLine();
             return;
         }
-        var arms = sat.Trials.Select(t => t.Label).Where(l => l != BaselineArm).Distinct().OrderBy(ArmOrder).ThenBy(l => l, StringComparer.Ordinal).ToList();
+        var arms = Ordered(sat.Trials.Select(t => t.Label).Where(l => l != BaselineArm));
         double Api(string arm) => Sat(arm, t => t.ServerCpuUsPerRequest).Median;
         double Auth(string arm) => SatDelta(arm, t => t.ServerCpuUsPerRequest);
         double StoreCpu(string arm) => Sat(arm, t => t.Store?.CpuUsPerRequest ?? 0).Median;
