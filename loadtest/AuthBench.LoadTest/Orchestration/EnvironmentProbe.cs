@@ -1,3 +1,5 @@
+using AuthBench.Common;
+using AuthBench.Contracts.Results;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime;

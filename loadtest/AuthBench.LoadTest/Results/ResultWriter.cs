@@ -1,3 +1,5 @@
+using AuthBench.Common;
+using AuthBench.Contracts.Results;
 using System.Globalization;
 using System.Text;
 using HdrHistogram;

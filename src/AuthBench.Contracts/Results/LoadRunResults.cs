@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AuthBench.LoadTest.Results;
+namespace AuthBench.Contracts.Results;
 
-// results.json. Other tools (the report, CI) read these names: add fields, never rename them; a breaking
-// change bumps SchemaVersion. Property names become snake_case (LatencyUs → latency_us).
+// results.json: the one contract between the load tool (its writer) and every reader (the report, its checks, the
+// cross-check script). Add fields, never rename them; a breaking change bumps SchemaVersion. Property names become
+// snake_case (LatencyUs → latency_us) through ResultsJsonContext.
 
 /// <summary>The whole run: written after every trial, so an interrupted run keeps what it measured.</summary>
 public sealed class RunResults
@@ -29,11 +30,11 @@ public sealed class RunResults
     public required EnvironmentInfo Environment { get; init; }
 
     /// <summary>Probes that could not run, with the reason (e.g. process probes in --target mode).</summary>
-    public List<string> SkippedProbes { get; } = [];
+    public List<string> SkippedProbes { get; init; } = [];
 
-    public List<ArmInfo> Arms { get; } = [];
+    public List<ArmInfo> Arms { get; init; } = [];
 
-    public List<TrialResult> Trials { get; } = [];
+    public List<TrialResult> Trials { get; init; } = [];
 }
 
 public sealed record RunSettings(
@@ -129,17 +130,22 @@ public sealed class TrialResult
     public DateTimeOffset StartedUtc { get; init; }
 }
 
-/// <summary>Serializer settings for results.json.</summary>
+/// <summary>Serializer for results.json (source-generated: no reflection in the writer or any reader).</summary>
 public static class ResultsJson
 {
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static string Serialize(RunResults results) => JsonSerializer.Serialize(results, ResultsJsonContext.Default.RunResults);
 
-    public static string Serialize(RunResults results) => JsonSerializer.Serialize(results, Options);
+    /// <summary>Reads a results.json; throws <see cref="JsonException"/> on a file that is not one.</summary>
+    public static RunResults Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, ResultsJsonContext.Default.RunResults) ?? throw new JsonException("results.json holds null");
+
+    public static RunResults Read(string path) => Deserialize(File.ReadAllText(path));
 }
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(RunResults))]
+public sealed partial class ResultsJsonContext : JsonSerializerContext;

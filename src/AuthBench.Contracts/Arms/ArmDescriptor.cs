@@ -1,0 +1,104 @@
+namespace AuthBench.Contracts.Arms;
+
+/// <summary>
+/// The arms, as an enum so that a switch over them is checked by the compiler (no <c>_ =&gt;</c> default: CS8509 then
+/// names a forgotten arm). The values index <see cref="ArmCatalogue.All"/>.
+/// </summary>
+public enum ArmId
+{
+    None,
+    Session,
+    Jwt,
+    JwtDenylist,
+}
+
+/// <summary>How a request carries the credential.</summary>
+public enum CredentialTransport
+{
+    /// <summary>No credential: the baseline.</summary>
+    None,
+    /// <summary>A cookie, set by the login response's <c>Set-Cookie</c>.</summary>
+    Cookie,
+    /// <summary><c>Authorization: Bearer</c>, the token from the login response's <c>access_token</c>.</summary>
+    BearerHeader,
+}
+
+/// <summary>What <c>POST /auth/logout</c> does to credentials already handed out.</summary>
+public enum LogoutEffect
+{
+    /// <summary>Nothing server-side: a credential stays valid until it expires.</summary>
+    Nothing,
+    /// <summary>The credential sent with the logout stops working on the next request; the user's others do not.</summary>
+    EndsThisCredential,
+    /// <summary>Every credential of the user issued so far stops working on the next request.</summary>
+    RevokesUserCredentials,
+}
+
+/// <summary>What <c>POST /admin/users/{sub}/revoke</c> does.</summary>
+public enum RevokeEffect
+{
+    /// <summary>The arm hands out no credential.</summary>
+    NothingToRevoke,
+    /// <summary>Nothing: credentials are self-contained and stay valid until they expire.</summary>
+    NotRevocableBeforeExpiry,
+    /// <summary>Every server-side credential of the user is deleted; the next request gets 401.</summary>
+    DeletesUserCredentials,
+    /// <summary>Every credential of the user issued so far is rejected from the next request on.</summary>
+    RevokesUserCredentials,
+}
+
+/// <summary>How a client obtains its credential and keeps it usable through a run.</summary>
+public enum CredentialLifecycle
+{
+    /// <summary>No credential to obtain.</summary>
+    None,
+    /// <summary>One login; the credential is self-contained and lives until its expiry, store or no store.</summary>
+    LoginOnceSelfContained,
+    /// <summary>One login; the credential exists only in the store, so a store restarted without persistence forgets it and the client logs in again.</summary>
+    LoginOnceHeldByStore,
+}
+
+/// <summary>One authentication arm: everything another project needs to know about it without naming it.</summary>
+/// <param name="Id">The enum value, for exhaustive switches.</param>
+/// <param name="Name">The arm's name on every command line and in every result file (<c>--scheme</c>, <c>--arms</c>, <c>arm</c>).</param>
+/// <param name="Summary">One line for help texts and the report.</param>
+/// <param name="Transport">How a request carries the credential.</param>
+/// <param name="CookieName">The cookie that carries it, for <see cref="CredentialTransport.Cookie"/>.</param>
+/// <param name="UsesStore">Whether an authenticated request reads the store.</param>
+/// <param name="LoginNeedsStore">Whether login writes to the store.</param>
+/// <param name="HasAlgorithm">Whether the arm signs tokens and so runs once per algorithm (label "name-ALG").</param>
+/// <param name="Logout">What logout does.</param>
+/// <param name="Revoke">What the admin revoke does.</param>
+/// <param name="Lifecycle">How a client obtains and keeps its credential.</param>
+public sealed record ArmDescriptor(
+    ArmId Id,
+    string Name,
+    string Summary,
+    CredentialTransport Transport,
+    string? CookieName,
+    bool UsesStore,
+    bool LoginNeedsStore,
+    bool HasAlgorithm,
+    LogoutEffect Logout,
+    RevokeEffect Revoke,
+    CredentialLifecycle Lifecycle)
+{
+    /// <summary>
+    /// The arm must answer 503 (never 200, never 401) on a protected endpoint while the store is down: every arm
+    /// that reads the store per request. Its login must also fail closed when login writes to the store.
+    /// </summary>
+    public bool FailsClosedWithoutStore => UsesStore;
+
+    /// <summary>Whether a logout or an admin revoke takes effect before the credential expires.</summary>
+    public bool RevokesBeforeExpiry => Revoke is RevokeEffect.DeletesUserCredentials or RevokeEffect.RevokesUserCredentials;
+
+    /// <summary>"none", "session", "jwt-ES256": the arm as every result and table names it.</summary>
+    public string Label(string? alg) => HasAlgorithm
+        ? $"{Name}-{alg ?? throw new ArgumentNullException(nameof(alg), $"the {Name} arm runs per algorithm")}"
+        : Name;
+
+    /// <summary>Every label of this arm, in report order.</summary>
+    public IEnumerable<string> Labels => HasAlgorithm ? ArmCatalogue.Algorithms.Select(Label) : [Name];
+
+    public override string ToString() => Name;
+}
