@@ -6,13 +6,13 @@ namespace AuthBench.Store.Tests;
 /// </summary>
 public class DockerStoreTests
 {
-    private static readonly StoreOptions s_hostNetwork = new() { Mode = "docker", DockerHostNetwork = true, StartTimeout = TimeSpan.FromSeconds(30) };
+    private static readonly StoreOptions HostNetwork = new() { Mode = "docker", DockerHostNetwork = true, StartTimeout = TimeSpan.FromSeconds(30) };
 
     [SkippableFact]
     public async Task Host_network_container_serves_session_commands()
     {
         await RequireDaemonAsync();
-        await using var store = await StoreResolver.ProvisionAsync(s_hostNetwork);
+        await using var store = await StoreResolver.ProvisionAsync(HostNetwork);
 
         Assert.Equal(StoreKind.Docker, store.Kind);
         Assert.StartsWith("redis ", store.Version, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ namespace AuthBench.Store.Tests;
 
 public class GarnetStoreTests
 {
-    private static readonly StoreOptions s_options = new() { Mode = "garnet", StartTimeout = TimeSpan.FromSeconds(30) };
+    private static readonly StoreOptions Options = new() { Mode = "garnet", StartTimeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public void The_garnet_host_is_copied_next_to_every_referencing_project()
@@ -18,7 +18,7 @@ public class GarnetStoreTests
     [Fact]
     public async Task Starts_garnet_in_its_own_process_and_serves_session_commands()
     {
-        await using var store = await StoreResolver.ProvisionAsync(s_options);
+        await using var store = await StoreResolver.ProvisionAsync(Options);
 
         Assert.Equal(StoreKind.Garnet, store.Kind);
         Assert.Equal("garnet 2.2.8", store.Version);
@@ -31,7 +31,7 @@ public class GarnetStoreTests
     [Fact]
     public async Task Stop_and_start_restart_on_the_same_endpoint()
     {
-        await using var store = await StoreResolver.ProvisionAsync(s_options);
+        await using var store = await StoreResolver.ProvisionAsync(Options);
         var endpoint = store.Endpoint;
 
         await store.StopAsync();

@@ -6,12 +6,12 @@ namespace AuthBench.Store.Tests;
 
 public class RedisServerStoreTests
 {
-    private static readonly StoreOptions s_options = new() { Mode = "redis-server", StartTimeout = TimeSpan.FromSeconds(20) };
+    private static readonly StoreOptions Options = new() { Mode = "redis-server", StartTimeout = TimeSpan.FromSeconds(20) };
 
     [Fact]
     public async Task Starts_a_private_redis_server_that_serves_session_commands()
     {
-        await using var store = await StoreResolver.ProvisionAsync(s_options);
+        await using var store = await StoreResolver.ProvisionAsync(Options);
 
         Assert.Equal(StoreKind.RedisServer, store.Kind);
         Assert.StartsWith("redis 7", store.Version, StringComparison.Ordinal);
@@ -25,7 +25,7 @@ public class RedisServerStoreTests
     [Fact]
     public async Task Requires_the_random_password()
     {
-        await using var store = await StoreResolver.ProvisionAsync(s_options);
+        await using var store = await StoreResolver.ProvisionAsync(Options);
         var withoutPassword = ConfigurationOptions.Parse(store.Endpoint);
         withoutPassword.AbortOnConnectFail = true;
         withoutPassword.ConnectRetry = 1;
@@ -42,7 +42,7 @@ public class RedisServerStoreTests
     [Fact]
     public async Task Stop_and_start_restart_on_the_same_endpoint()
     {
-        await using var store = await StoreResolver.ProvisionAsync(s_options);
+        await using var store = await StoreResolver.ProvisionAsync(Options);
         var endpoint = store.Endpoint;
         var firstPid = store.ProcessId!.Value;
 
@@ -60,7 +60,7 @@ public class RedisServerStoreTests
     [Fact]
     public async Task Pause_freezes_the_server_until_resumed()
     {
-        await using var store = await StoreResolver.ProvisionAsync(s_options);
+        await using var store = await StoreResolver.ProvisionAsync(Options);
         var options = ConfigurationOptions.Parse(store.ConnectionString);
         options.SyncTimeout = options.AsyncTimeout = 500;
         await using var mux = await ConnectionMultiplexer.ConnectAsync(options);
@@ -75,7 +75,7 @@ public class RedisServerStoreTests
     [Fact]
     public async Task Dispose_stops_the_process()
     {
-        var store = await StoreResolver.ProvisionAsync(s_options);
+        var store = await StoreResolver.ProvisionAsync(Options);
         var pid = store.ProcessId!.Value;
 
         await store.DisposeAsync();

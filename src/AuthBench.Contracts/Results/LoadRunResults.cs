@@ -35,7 +35,16 @@ public sealed class RunResults
     public List<ArmInfo> Arms { get; init; } = [];
 
     public List<TrialResult> Trials { get; init; } = [];
+
+    /// <summary>The HdrHistogram files of this run, so that readers find them by arm and rate, never by file name.</summary>
+    public List<HistogramFiles> Histograms { get; init; } = [];
 }
+
+/// <summary>
+/// The latency and service-time histograms (HdrHistogram percentile files, microseconds) that merge every recorded
+/// repetition of one arm at one rate; paths are relative to the run folder.
+/// </summary>
+public sealed record HistogramFiles(string Label, double? TargetRps, string Key, string LatencyFile, string ServiceTimeFile);
 
 public sealed record RunSettings(
     IReadOnlyList<string> Arms,

@@ -11,7 +11,7 @@ namespace AuthBench.Store.Internal;
 internal static class DockerDaemon
 {
     private const string DefaultSocket = "/var/run/docker.sock";
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     public sealed record Status(bool Answers, string Detail, string? ApiVersion, bool HasBridgeNetwork);
 
@@ -50,13 +50,13 @@ internal static class DockerDaemon
                     }
                 },
             };
-            client = new HttpClient(handler) { BaseAddress = new Uri("http://docker/"), Timeout = s_probeTimeout };
+            client = new HttpClient(handler) { BaseAddress = new Uri("http://docker/"), Timeout = ProbeTimeout };
         }
         else if (dockerHost.StartsWith("tcp://", StringComparison.Ordinal))
         {
             where = dockerHost;
             var scheme = Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY") is { Length: > 0 } ? "https://" : "http://";
-            client = new HttpClient { BaseAddress = new Uri(scheme + dockerHost["tcp://".Length..].TrimEnd('/') + "/"), Timeout = s_probeTimeout };
+            client = new HttpClient { BaseAddress = new Uri(scheme + dockerHost["tcp://".Length..].TrimEnd('/') + "/"), Timeout = ProbeTimeout };
         }
         else
         {
@@ -69,7 +69,7 @@ internal static class DockerDaemon
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(s_probeTimeout);
+                timeout.CancelAfter(ProbeTimeout);
                 using var ping = await client.GetAsync("_ping", timeout.Token).ConfigureAwait(false);
                 if (!ping.IsSuccessStatusCode)
                 {

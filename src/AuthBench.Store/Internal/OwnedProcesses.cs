@@ -10,39 +10,39 @@ namespace AuthBench.Store.Internal;
 /// </summary>
 internal static class OwnedProcesses
 {
-    private static readonly ConcurrentDictionary<int, Process> s_live = new();
-    private static readonly ConcurrentDictionary<object, Func<Task>> s_cleanups = new();
-    private static int s_hooked;
+    private static readonly ConcurrentDictionary<int, Process> Live = new();
+    private static readonly ConcurrentDictionary<object, Func<Task>> Cleanups = new();
+    private static int _hooked;
 
     public static void Add(Process process)
     {
         Hook();
-        s_live[process.Id] = process;
+        Live[process.Id] = process;
     }
 
     /// <summary>Other things to undo at exit (containers); bounded to a few seconds each.</summary>
     public static void AddCleanup(object owner, Func<Task> cleanup)
     {
         Hook();
-        s_cleanups[owner] = cleanup;
+        Cleanups[owner] = cleanup;
     }
 
-    public static void RemoveCleanup(object owner) => s_cleanups.TryRemove(owner, out _);
+    public static void RemoveCleanup(object owner) => Cleanups.TryRemove(owner, out _);
 
     private static void Hook()
     {
-        if (Interlocked.Exchange(ref s_hooked, 1) == 0)
+        if (Interlocked.Exchange(ref _hooked, 1) == 0)
         {
             AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
             Console.CancelKeyPress += (_, _) => KillAll();
         }
     }
 
-    public static void Remove(Process process) => s_live.TryRemove(process.Id, out _);
+    public static void Remove(Process process) => Live.TryRemove(process.Id, out _);
 
     private static void KillAll()
     {
-        foreach (var (_, process) in s_live)
+        foreach (var (_, process) in Live)
         {
             try
             {
@@ -54,9 +54,9 @@ internal static class OwnedProcesses
             }
         }
 
-        s_live.Clear();
+        Live.Clear();
 
-        foreach (var (owner, cleanup) in s_cleanups)
+        foreach (var (owner, cleanup) in Cleanups)
         {
             try
             {
@@ -66,7 +66,7 @@ internal static class OwnedProcesses
             {
             }
 
-            s_cleanups.TryRemove(owner, out _);
+            Cleanups.TryRemove(owner, out _);
         }
     }
 }
