@@ -1,3 +1,4 @@
+using AuthBench.Common;
 using System.Globalization;
 
 using StackExchange.Redis;
@@ -101,9 +102,9 @@ public static class RedisInfo
         ArgumentNullException.ThrowIfNull(store);
         var fields = await ReadFieldsAsync(mux, ct).ConfigureAwait(false);
         var stats = ToStats(fields);
-        if (!fields.ContainsKey("used_cpu_user") && store.ProcessId is int pid && ProcessCpu.TryRead(pid, out var user, out var sys))
+        if (!fields.ContainsKey("used_cpu_user") && store.ProcessId is int pid && ProcStat.ReadCpu(pid) is { } cpu)
         {
-            stats = stats with { UsedCpuUser = user, UsedCpuSys = sys };
+            stats = stats with { UsedCpuUser = cpu.User.TotalSeconds, UsedCpuSys = cpu.System.TotalSeconds };
         }
 
         return stats;

@@ -9,6 +9,5 @@ public static class StoreKindNames
         StoreKind.RedisServer => "redis-server",
         StoreKind.Docker => "docker",
         StoreKind.Garnet => "garnet",
-        _ => throw new ArgumentOutOfRangeException(nameof(k), k, "unknown store kind"),
     };
 }

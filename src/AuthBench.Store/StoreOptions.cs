@@ -8,13 +8,12 @@ public sealed record StoreOptions
     /// <summary>The image <c>scripts/ci-docker.sh</c> builds from Debian's redis-server when none can be pulled.</summary>
     public const string LocalImage = "authbench/redis:7-local";
 
-    /// <summary>auto | redis-server | docker | garnet | external.</summary>
-    public string Mode { get; init; } = "auto";
+    public StoreMode Mode { get; init; } = StoreMode.Auto;
 
     /// <summary>StackExchange.Redis connection string, for mode external.</summary>
     public string? ConnectionString { get; init; }
 
-    /// <summary>Docker mode: host networking instead of port mapping (loopback-only daemons, Linux CI).</summary>
+    /// <summary>Docker mode: host networking instead of port mapping (loopback-only daemons, Linux CI); always true for <see cref="StoreMode.DockerHost"/>.</summary>
     public bool DockerHostNetwork { get; init; }
 
     /// <summary>Image for docker mode; env AUTHBENCH_REDIS_IMAGE overrides the default.</summary>
@@ -33,23 +32,21 @@ public sealed record StoreOptions
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new StoreConfigurationException(
-                "empty store value: use auto, redis-server, docker, docker-host, garnet or a Redis connection string (host:port,password=...)");
+                $"empty store value: use {StoreModes.NameList} or a Redis connection string (host:port,password=...)");
         }
 
         var trimmed = value.Trim();
-        switch (trimmed.ToLowerInvariant())
+        if (StoreModes.TryParse(trimmed, out var mode))
         {
-            case "auto": return new StoreOptions { Mode = "auto" };
-            case "redis-server": return new StoreOptions { Mode = "redis-server" };
-            case "docker": return new StoreOptions { Mode = "docker" };
-            case "docker-host": return new StoreOptions { Mode = "docker", DockerHostNetwork = true };
-            case "garnet": return new StoreOptions { Mode = "garnet" };
-            case "external":
-                throw new StoreConfigurationException("store 'external' needs a connection string instead, e.g. 127.0.0.1:6379,password=...");
+            return new StoreOptions { Mode = mode, DockerHostNetwork = mode == StoreMode.DockerHost };
+        }
+        if (trimmed.Equals(StoreMode.External.ToName(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StoreConfigurationException("store 'external' needs a connection string instead, e.g. 127.0.0.1:6379,password=...");
         }
 
         ValidateConnectionString(trimmed);
-        return new StoreOptions { Mode = "external", ConnectionString = trimmed };
+        return new StoreOptions { Mode = StoreMode.External, ConnectionString = trimmed };
     }
 
     internal static ConfigurationOptions ValidateConnectionString(string connectionString)
@@ -67,7 +64,7 @@ public sealed record StoreOptions
         if (parsed.EndPoints.Count == 0)
         {
             throw new StoreConfigurationException(
-                $"invalid store value '{Redact(connectionString)}': not a mode (auto, redis-server, docker, docker-host, garnet) and no host:port in it");
+                $"invalid store value '{Redact(connectionString)}': not a mode ({StoreModes.NameList}) and no host:port in it");
         }
 
         return parsed;

@@ -22,28 +22,25 @@ public static class StoreResolver
             throw new StoreConfigurationException($"StartTimeout must be positive, not {options.StartTimeout}");
         }
 
-        switch (options.Mode.Trim().ToLowerInvariant())
+        return options.Mode switch
         {
-            case "external":
-                return await ExternalAsync(options.ConnectionString, "external store", options, log, ct).ConfigureAwait(false);
-            case "redis-server":
-                return await RedisServerAsync(options, log, ct).ConfigureAwait(false);
-            case "docker":
-            case "docker-host":
-                var status = await DockerDaemon.ProbeAsync(ct).ConfigureAwait(false);
-                if (!status.Answers)
-                {
-                    throw new StoreConfigurationException($"store mode docker: {status.Detail}");
-                }
+            StoreMode.External => await ExternalAsync(options.ConnectionString, "external store", options, log, ct).ConfigureAwait(false),
+            StoreMode.RedisServer => await RedisServerAsync(options, log, ct).ConfigureAwait(false),
+            StoreMode.Docker or StoreMode.DockerHost => await DockerModeAsync(options, log, ct).ConfigureAwait(false),
+            StoreMode.Garnet => await GarnetAsync(options, log, ct).ConfigureAwait(false),
+            StoreMode.Auto => await AutoAsync(options, log, ct).ConfigureAwait(false),
+        };
+    }
 
-                return await DockerAsync(options with { DockerHostNetwork = options.DockerHostNetwork || options.Mode.Trim() == "docker-host" }, status, log, ct).ConfigureAwait(false);
-            case "garnet":
-                return await GarnetAsync(options, log, ct).ConfigureAwait(false);
-            case "auto":
-                return await AutoAsync(options, log, ct).ConfigureAwait(false);
-            default:
-                throw new StoreConfigurationException($"unknown store mode '{options.Mode}': use auto, redis-server, docker, docker-host, garnet or external");
+    private static async Task<IProvisionedStore> DockerModeAsync(StoreOptions options, Action<string>? log, CancellationToken ct)
+    {
+        var status = await DockerDaemon.ProbeAsync(ct).ConfigureAwait(false);
+        if (!status.Answers)
+        {
+            throw new StoreConfigurationException($"store mode {options.Mode.ToName()}: {status.Detail}");
         }
+
+        return await DockerAsync(options with { DockerHostNetwork = options.DockerHostNetwork || options.Mode == StoreMode.DockerHost }, status, log, ct).ConfigureAwait(false);
     }
 
     private static async Task<IProvisionedStore> AutoAsync(StoreOptions options, Action<string>? log, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace AuthBench.Store.Tests;
 /// </summary>
 public class DockerStoreTests
 {
-    private static readonly StoreOptions HostNetwork = new() { Mode = "docker", DockerHostNetwork = true, StartTimeout = TimeSpan.FromSeconds(30) };
+    private static readonly StoreOptions HostNetwork = new() { Mode = StoreMode.DockerHost, StartTimeout = TimeSpan.FromSeconds(30) };
 
     [SkippableFact]
     public async Task Host_network_container_serves_session_commands()
@@ -43,7 +43,7 @@ public class DockerStoreTests
         // A daemon started with --bridge=none (scripts/ci-docker.sh) cannot map ports: that is a
         // property of the machine, so this skips even when Docker is required.
         Skip.IfNot(daemon.HasBridge, "the Docker daemon has no bridge network (--bridge=none), so port mapping cannot work here; the host-network tests cover docker mode");
-        await using var store = await StoreResolver.ProvisionAsync(new StoreOptions { Mode = "docker", StartTimeout = TimeSpan.FromSeconds(30) });
+        await using var store = await StoreResolver.ProvisionAsync(new StoreOptions { Mode = StoreMode.Docker, StartTimeout = TimeSpan.FromSeconds(30) });
 
         Assert.Equal(StoreKind.Docker, store.Kind);
         Assert.False(store.CanRestart);
@@ -56,7 +56,7 @@ public class DockerStoreTests
         var daemon = await RequireDaemonAsync();
         Skip.If(daemon.HasBridge, "this daemon has a bridge network");
 
-        var ex = await Assert.ThrowsAsync<StoreConfigurationException>(() => StoreResolver.ProvisionAsync(new StoreOptions { Mode = "docker" }));
+        var ex = await Assert.ThrowsAsync<StoreConfigurationException>(() => StoreResolver.ProvisionAsync(new StoreOptions { Mode = StoreMode.Docker }));
 
         Assert.Contains("docker-host", ex.Message, StringComparison.Ordinal);
     }

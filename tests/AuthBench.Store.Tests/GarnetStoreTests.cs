@@ -2,7 +2,7 @@ namespace AuthBench.Store.Tests;
 
 public class GarnetStoreTests
 {
-    private static readonly StoreOptions Options = new() { Mode = "garnet", StartTimeout = TimeSpan.FromSeconds(30) };
+    private static readonly StoreOptions Options = new() { Mode = StoreMode.Garnet, StartTimeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public void The_garnet_host_is_copied_next_to_every_referencing_project()

@@ -6,7 +6,7 @@ namespace AuthBench.Store.Tests;
 
 public class RedisServerStoreTests
 {
-    private static readonly StoreOptions Options = new() { Mode = "redis-server", StartTimeout = TimeSpan.FromSeconds(20) };
+    private static readonly StoreOptions Options = new() { Mode = StoreMode.RedisServer, StartTimeout = TimeSpan.FromSeconds(20) };
 
     [Fact]
     public async Task Starts_a_private_redis_server_that_serves_session_commands()

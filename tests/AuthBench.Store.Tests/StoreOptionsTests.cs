@@ -3,13 +3,13 @@ namespace AuthBench.Store.Tests;
 public class StoreOptionsTests
 {
     [Theory]
-    [InlineData("auto", "auto", false)]
-    [InlineData("redis-server", "redis-server", false)]
-    [InlineData("docker", "docker", false)]
-    [InlineData("docker-host", "docker", true)]
-    [InlineData("garnet", "garnet", false)]
-    [InlineData(" GARNET ", "garnet", false)]
-    public void Mode_names_select_that_mode(string value, string mode, bool hostNetwork)
+    [InlineData("auto", StoreMode.Auto, false)]
+    [InlineData("redis-server", StoreMode.RedisServer, false)]
+    [InlineData("docker", StoreMode.Docker, false)]
+    [InlineData("docker-host", StoreMode.DockerHost, true)]
+    [InlineData("garnet", StoreMode.Garnet, false)]
+    [InlineData(" GARNET ", StoreMode.Garnet, false)]
+    public void Mode_names_select_that_mode(string value, StoreMode mode, bool hostNetwork)
     {
         var options = StoreOptions.Parse(value);
 
@@ -26,7 +26,7 @@ public class StoreOptionsTests
     {
         var options = StoreOptions.Parse(value);
 
-        Assert.Equal("external", options.Mode);
+        Assert.Equal(StoreMode.External, options.Mode);
         Assert.Equal(value, options.ConnectionString);
     }
 

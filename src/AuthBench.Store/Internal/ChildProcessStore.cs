@@ -1,3 +1,4 @@
+using AuthBench.Common;
 using System.Diagnostics;
 
 namespace AuthBench.Store.Internal;

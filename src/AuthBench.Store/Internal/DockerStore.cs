@@ -1,3 +1,4 @@
+using AuthBench.Common;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 
