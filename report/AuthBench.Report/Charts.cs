@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuthBench.Common;
 using ScottPlot;
 
 namespace AuthBench.Report;
@@ -149,27 +150,4 @@ public static class Charts
         AtomicFile.Write(basePath + ".png", tmp => plot.SavePng(tmp, Width, Height));
         AtomicFile.Write(basePath + ".svg", tmp => plot.SaveSvg(tmp, Width, Height));
     }
-}
-
-/// <summary>Write to a temporary file in the same folder, then rename: a reader never sees half a file.</summary>
-public static class AtomicFile
-{
-    public static void Write(string path, Action<string> write)
-    {
-        var tmp = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        try
-        {
-            write(tmp);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp))
-            {
-                File.Delete(tmp);
-            }
-        }
-    }
-
-    public static void WriteText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
 }

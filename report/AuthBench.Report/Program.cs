@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AuthBench.Common;
+using AuthBench.Contracts.Results;
 using AuthBench.Report;
 
 var resultsOption = new Option<DirectoryInfo?>("--results") { Description = "results folder (default: results/ of the repository containing the current folder)" };
@@ -9,11 +11,20 @@ var loadOption = new Option<FileSystemInfo?>("--load") { Description = "load run
 var outOption = new Option<FileInfo?>("--out") { Description = "report file (default: <results>/README.md)" };
 var chartsOption = new Option<DirectoryInfo?>("--charts") { Description = "chart folder (default: <results>/charts)" };
 var rateOption = new Option<double?>("--headline-rate") { Description = "offered rate (requests/s) for the headline; default: the middle rate of the run" };
-var checkOption = new Option<bool>("--check") { Description = "only check that the report has every section; exit 1 if not" };
+var checkOption = new Option<string[]>("--check")
+{
+    Description = "check instead of building: 'report' (the report has every section), 'fault RUN' (a store-outage run: "
+        + "fail-closed arms accepted nothing and recovered, the others kept answering), 'quick RUN' (a smoke run: complete, no errors); "
+        + "RUN is a run folder or its results.json; exit 1 when a check fails",
+    Arity = new ArgumentArity(1, 2),
+    AllowMultipleArgumentsPerToken = true,
+};
+var figuresOption = new Option<FileSystemInfo?>("--figures") { Description = "print one line per trial of RUN: label, achieved req/s, p50 µs, p99 µs, load-generator CPU µs/request" };
+var provenanceOption = new Option<bool>("--provenance") { Description = "print the repository's commit and whether its work tree is dirty ('<sha> true|false'), for run.json" };
 
 var root = new RootCommand("AuthBench report: builds results/README.md, its charts and a github-action-benchmark JSON from results JSON alone.")
 {
-    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption,
+    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, provenanceOption,
 };
 
 var parse = root.Parse(args);
@@ -26,9 +37,27 @@ root.SetAction(result =>
 {
     try
     {
-        return Run(
-            result.GetValue(resultsOption), result.GetValue(microOption), result.GetValue(loadOption),
-            result.GetValue(outOption), result.GetValue(chartsOption), result.GetValue(rateOption), result.GetValue(checkOption));
+        if (result.GetValue(provenanceOption))
+        {
+            var git = GitProvenance.Read();
+            Console.WriteLine(git is null ? "unknown false" : $"{git.Commit} {(git.Dirty ? "true" : "false")}");
+            return 0;
+        }
+        if (result.GetValue(figuresOption) is { } figures)
+        {
+            foreach (var line in RunChecks.Figures(ResultsJson.Read(RunFile(figures.FullName))))
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        }
+        var results = result.GetValue(resultsOption)?.FullName ?? Path.Combine(RepoPaths.FindRoot() ?? throw new ArgumentException("cannot find the repository root (AuthBench.sln); pass --results"), "results");
+        var output = result.GetValue(outOption)?.FullName ?? Path.Combine(results, "README.md");
+        if (result.GetValue(checkOption) is { Length: > 0 } check)
+        {
+            return Check(check, output);
+        }
+        return Build(results, result.GetValue(microOption), result.GetValue(loadOption), output, result.GetValue(chartsOption), result.GetValue(rateOption));
     }
     catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
     {
@@ -38,28 +67,50 @@ root.SetAction(result =>
 });
 return parse.Invoke();
 
-static int Run(DirectoryInfo? resultsDir, DirectoryInfo? microDir, FileSystemInfo? load, FileInfo? outFile, DirectoryInfo? chartsDir, double? rate, bool check)
+static int Check(string[] check, string report)
 {
-    var results = resultsDir?.FullName ?? Path.Combine(RepoRoot(), "results");
-    var output = outFile?.FullName ?? Path.Combine(results, "README.md");
-    if (check)
+    var (kind, run) = (check[0], check.Length > 1 ? check[1] : null);
+    var result = kind switch
     {
-        if (!File.Exists(output))
-        {
-            Console.Error.WriteLine($"error: no report at {output}");
-            return 1;
-        }
-        var text = File.ReadAllText(output);
-        var missing = ReportBuilder.Sections.Where(s => !text.Contains("\n" + s + "\n", StringComparison.Ordinal)).ToList();
-        if (missing.Count > 0)
-        {
-            Console.Error.WriteLine($"error: {output} lacks: {string.Join(", ", missing)}");
-            return 1;
-        }
-        Console.WriteLine($"report: {output} has all {ReportBuilder.Sections.Length} sections");
-        return 0;
+        "report" when run is null => ReportSections(report),
+        "fault" or "quick" when run is null => throw new ArgumentException($"--check {kind} needs a run folder or results.json"),
+        "fault" => RunChecks.Fault(ResultsJson.Read(RunFile(run))),
+        "quick" => RunChecks.Quick(ResultsJson.Read(RunFile(run))),
+        "report" => throw new ArgumentException("--check report takes no run: it checks --out (default <results>/README.md)"),
+        _ => throw new ArgumentException($"--check '{kind}' is not a check: use report, fault RUN or quick RUN"),
+    };
+    foreach (var line in result.Output)
+    {
+        Console.WriteLine(line);
     }
+    foreach (var failure in result.Failures)
+    {
+        Console.Error.WriteLine($"error: {failure}");
+    }
+    return result.Passed ? 0 : 1;
+}
 
+static CheckResult ReportSections(string output)
+{
+    if (!File.Exists(output))
+    {
+        return new CheckResult([], [$"no report at {output}"]);
+    }
+    var text = File.ReadAllText(output);
+    var missing = ReportBuilder.Sections.Where(s => !text.Contains("\n" + s + "\n", StringComparison.Ordinal)).ToList();
+    return missing.Count > 0
+        ? new CheckResult([], [$"{output} lacks: {string.Join(", ", missing)}"])
+        : new CheckResult([$"report: {output} has all {ReportBuilder.Sections.Length} sections"], []);
+}
+
+static string RunFile(string path)
+{
+    var file = Directory.Exists(path) ? Path.Combine(path, "results.json") : path;
+    return File.Exists(file) ? file : throw new ArgumentException($"no results.json at {file}");
+}
+
+static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate)
+{
     var loadPath = ResolveLoad(load, results, r => r.IsRatesRun);
     var loadRun = loadPath is null ? null : LoadRun.Read(loadPath);
     var saturationPath = ResolveLoad(null, results, r => r.IsFindMax);
@@ -81,12 +132,11 @@ static int Run(DirectoryInfo? resultsDir, DirectoryInfo? microDir, FileSystemInf
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
     var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation));
     var markdown = builder.Build(charts);
-    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-    AtomicFile.WriteText(output, markdown);
+    AtomicFile.WriteAllText(output, markdown);
 
     // github-action-benchmark, tool "customSmallerIsBetter": [{ name, unit, value }]
     var bench = builder.HeadlineFigures.Select(f => new Dictionary<string, object> { ["name"] = f.Name, ["unit"] = f.Unit, ["value"] = f.Value });
-    AtomicFile.WriteText(Path.Combine(Path.GetDirectoryName(output)!, "headline-benchmark.json"),
+    AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(output)!, "headline-benchmark.json"),
         JsonSerializer.Serialize(bench, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "none"}; saturation: {saturationPath ?? "none"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "none"} benchmarks)");
@@ -97,8 +147,7 @@ static string? ResolveLoad(FileSystemInfo? load, string results, Func<LoadRun, b
 {
     if (load is not null)
     {
-        var path = Directory.Exists(load.FullName) ? Path.Combine(load.FullName, "results.json") : load.FullName;
-        return File.Exists(path) ? path : throw new ArgumentException($"no results.json at {path}");
+        return RunFile(load.FullName);
     }
     var loadRoot = Path.Combine(results, "load");
     if (!Directory.Exists(loadRoot))
@@ -111,16 +160,4 @@ static string? ResolveLoad(FileSystemInfo? load, string results, Func<LoadRun, b
         .Where(File.Exists)
         .Order(StringComparer.Ordinal)
         .LastOrDefault(p => LoadRun.Read(p) is { Status: "complete" } run && wanted(run));
-}
-
-static string RepoRoot()
-{
-    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "AuthBench.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-    throw new InvalidOperationException("cannot find the repository root (AuthBench.sln); pass --results");
 }

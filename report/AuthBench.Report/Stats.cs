@@ -1,3 +1,5 @@
+using AuthBench.Common;
+
 namespace AuthBench.Report;
 
 /// <summary>Median with min and max over repetitions: the report's one summary of repeated trials.</summary>
@@ -5,13 +7,10 @@ public readonly record struct Spread(double Median, double Min, double Max, int 
 {
     public static Spread Of(IEnumerable<double> values)
     {
-        var v = values.Where(x => !double.IsNaN(x)).OrderBy(x => x).ToArray();
-        if (v.Length == 0)
-        {
-            return new Spread(double.NaN, double.NaN, double.NaN, 0);
-        }
-        var median = v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-        return new Spread(median, v[0], v[^1], v.Length);
+        var v = Statistics.Sorted(values);
+        return v.Length == 0
+            ? new Spread(double.NaN, double.NaN, double.NaN, 0)
+            : new Spread(Statistics.Median(v), v[0], v[^1], v.Length);
     }
 
     public string Show(int decimals = 1) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AuthBench.Contracts.Results;
 
 namespace AuthBench.Report;
 
@@ -16,7 +17,7 @@ public sealed record MicroBenchmark(
 }
 
 /// <summary>Every <c>*-report-full.json</c> of a folder, plus the generated size table if present.</summary>
-public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, JsonElement HostEnvironment, IReadOnlyList<MicroBenchmark> Benchmarks, JsonElement Sizes)
+public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, JsonElement HostEnvironment, IReadOnlyList<MicroBenchmark> Benchmarks, SizesResults? Sizes)
 {
     public static MicroRun? Read(string directory)
     {
@@ -28,13 +29,8 @@ public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, Jso
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToList();
         var sizesPath = Path.Combine(directory, "sizes.json");
-        JsonElement sizes = default;
-        if (File.Exists(sizesPath))
-        {
-            using var sizesDoc = JsonDocument.Parse(File.ReadAllBytes(sizesPath));
-            sizes = sizesDoc.RootElement.Clone();
-        }
-        if (files.Count == 0 && sizes.ValueKind == JsonValueKind.Undefined)
+        var sizes = File.Exists(sizesPath) ? SizesJson.Read(sizesPath) : null;
+        if (files.Count == 0 && sizes is null)
         {
             return null;
         }
@@ -58,20 +54,26 @@ public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, Jso
                 {
                     continue; // a benchmark that failed has no statistics; the run's log says why
                 }
-                var p95 = stats.TryGetProperty("Percentiles", out var pct) ? Percentiles.Num(pct, "P95") : double.NaN;
-                var alloc = b.TryGetProperty("Memory", out var mem) ? Percentiles.Num(mem, "BytesAllocatedPerOperation") : double.NaN;
+                var p95 = stats.TryGetProperty("Percentiles", out var pct) ? Num(pct, "P95") : double.NaN;
+                var alloc = b.TryGetProperty("Memory", out var mem) ? Num(mem, "BytesAllocatedPerOperation") : double.NaN;
                 benchmarks.Add(new MicroBenchmark(
                     b.GetProperty("Type").GetString() ?? "?",
                     b.GetProperty("Method").GetString() ?? "?",
                     b.TryGetProperty("Parameters", out var p) ? p.GetString() ?? "" : "",
-                    Percentiles.Num(stats, "Median"),
-                    Percentiles.Num(stats, "Mean"),
+                    Num(stats, "Median"),
+                    Num(stats, "Mean"),
                     p95,
                     alloc));
             }
         }
         return new MicroRun(directory, files, host, benchmarks, sizes);
     }
+
+    /// <summary>The file sizes.json was read from.</summary>
+    public string SizesPath => Path.Combine(Directory, "sizes.json");
+
+    private static double Num(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
 
     public string Host(string name) =>
         HostEnvironment.ValueKind == JsonValueKind.Object && HostEnvironment.TryGetProperty(name, out var v)

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using AuthBench.Contracts.Results;
+
+namespace AuthBench.Report;
+
+/// <summary>Latency percentiles in microseconds; NaN where a file lacks one.</summary>
+public sealed record Percentiles(double P50, double P90, double P99, double P999, double P9999, double Max, double Mean)
+{
+    public static readonly Percentiles Missing = new(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    public static Percentiles From(Contracts.Results.Percentiles? p) =>
+        p is null ? Missing : new(p.P50, p.P90, p.P99, p.P999, p.P9999, p.Max, p.Mean);
+}
+
+/// <summary>Store load per request (Redis INFO deltas divided by requests); null for arms that use no store.</summary>
+public sealed record StoreFigures(double CommandsPerRequest, double UsecPerRequest, double CpuUsPerRequest, double BytesPerRequest);
+
+/// <summary>One measured trial: one arm at one rate, one repetition, as the report reads it (a missing figure is NaN).</summary>
+public sealed record Trial(
+    string Label,
+    string Claims,
+    double TargetRps,
+    int Repetition,
+    double AchievedRps,
+    long Requests,
+    long Errors,
+    long Late,
+    long Dropped,
+    Percentiles Latency,
+    Percentiles ServiceTime,
+    double BytesSent,
+    double BytesReceived,
+    double ServerCpuUsPerRequest,
+    double ServerPeakRssMb,
+    double LoadgenCpuUsPerRequest,
+    StoreFigures? Store)
+{
+    /// <summary>The one place where an absent figure of a published file becomes NaN, never a crash.</summary>
+    internal static double Nan(double? value) => value ?? double.NaN;
+
+    public static Trial From(TrialResult t) => new(
+        t.Label,
+        t.Claims ?? "",
+        Nan(t.TargetRps),
+        t.Repetition,
+        t.AchievedRps,
+        t.Requests,
+        t.Errors?.Values.Sum() ?? 0,
+        t.Late,
+        t.Dropped,
+        Percentiles.From(t.LatencyUs),
+        Percentiles.From(t.ServiceTimeUs),
+        Nan(t.BytesPerRequest?.Sent),
+        Nan(t.BytesPerRequest?.Received),
+        Nan(t.ServerCpuUsPerRequest),
+        Nan(t.ServerPeakRssMb),
+        Nan(t.LoadgenCpuUsPerRequest),
+        t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null);
+}
+
+/// <summary>A load run's results.json, read through the results contract (<see cref="ResultsJson"/>).</summary>
+public sealed record LoadRun(string Directory, string FileName, RunResults Results, IReadOnlyList<Trial> Trials)
+{
+    public static LoadRun Read(string path)
+    {
+        var results = ResultsJson.Read(path);
+        return new LoadRun(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path), results, [.. results.Trials.Select(Trial.From)]);
+    }
+
+    public string Status => Results.Status;
+
+    /// <summary>
+    /// results.json's histogram list; runs published before it existed lack the field, and the source-generated
+    /// reader then leaves it null rather than empty.
+    /// </summary>
+    public IReadOnlyList<HistogramFiles> Histograms => (IReadOnlyList<HistogramFiles>?)Results.Histograms ?? [];
+
+    /// <summary>A closed-loop saturation run (<c>--find-max</c>): no target rate, one row per arm.</summary>
+    public bool IsFindMax => Results.Mode == "find-max";
+
+    /// <summary>An ordinary open-loop run at fixed rates, without a fault or soak: what the report's tables compare.</summary>
+    public bool IsRatesRun => !IsFindMax && Results.Mode != "soak" && Results.Settings.Fault is null;
+
+    /// <summary>The environment as results.json writes it, for the report's flattened table.</summary>
+    public JsonElement Environment => JsonSerializer.SerializeToElement(Results.Environment, ResultsJsonContext.Default.EnvironmentInfo);
+
+    /// <summary>
+    /// The histogram files of one arm at one rate (paths relative to the run folder): from results.json's list, or for
+    /// runs published before the list existed, the names the load tool gave them (<c>latency-&lt;label&gt;-&lt;rate&gt;.hgrm</c>).
+    /// </summary>
+    public HistogramFiles? Histogram(string label, double rate) =>
+        Histograms.Count > 0
+            ? Histograms.FirstOrDefault(h => h.Label == label && h.TargetRps == rate)
+            : Trials.Any(t => t.Label == label && t.TargetRps == rate) ? PublishedHistogram(label, rate) : null;
+
+    /// <summary>Every histogram file of the run that exists, relative to the run folder.</summary>
+    public IEnumerable<string> HistogramFiles()
+    {
+        var files = Histograms.Count > 0
+            ? Histograms
+            : Trials.Select(t => (t.Label, t.TargetRps)).Distinct().Select(k => PublishedHistogram(k.Label, k.TargetRps));
+        return files.SelectMany(h => new[] { h.LatencyFile, h.ServiceTimeFile })
+            .Where(f => File.Exists(Path.Combine(Directory, f)))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+    }
+
+    private static HistogramFiles PublishedHistogram(string label, double rate)
+    {
+        var key = double.IsNaN(rate) ? "max" : ((long)rate).ToString(CultureInfo.InvariantCulture);
+        return new HistogramFiles(label, double.IsNaN(rate) ? null : rate, key, $"latency-{label}-{key}.hgrm", $"service-time-{label}-{key}.hgrm");
+    }
+
+    public static string Format(double value, int decimals = 1) =>
+        double.IsNaN(value) ? "–" : value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
+
+namespace AuthBench.Report;
+
+/// <summary>The outcome of a check: lines to print, and one line per failure (none: the check passed).</summary>
+public sealed record CheckResult(IReadOnlyList<string> Output, IReadOnlyList<string> Failures)
+{
+    public bool Passed => Failures.Count == 0;
+}
+
+/// <summary>
+/// The checks CI and the scripts run on a load run's results.json, read through the contract: the rules live here,
+/// in C#, and read the arm catalogue, so a new arm is checked without editing a script.
+/// </summary>
+public static class RunChecks
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// A store-outage run (<c>--fault store-outage@…</c>): every arm of the run has a fault record on every trial; every
+    /// arm that fails closed without the store accepted nothing during the outage and recovered; every arm without the
+    /// store kept answering.
+    /// </summary>
+    public static CheckResult Fault(RunResults run)
+    {
+        var failures = new List<string>();
+        if (run.Status != "complete")
+        {
+            failures.Add($"the run's status is {run.Status}, not complete");
+        }
+        var armsOfRun = run.Settings.Arms.Select(n => ArmCatalogue.Find(n)?.Name ?? n).ToList();
+        foreach (var name in armsOfRun.Where(n => !run.Trials.Any(t => t.Arm == n)))
+        {
+            failures.Add($"{name}: no trial, so no fault record");
+        }
+        var closed = new SortedSet<string>(StringComparer.Ordinal);
+        var open = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var t in run.Trials)
+        {
+            if (ArmCatalogue.Find(t.Arm) is not { } arm)
+            {
+                failures.Add($"{t.Label}: arm '{t.Arm}' is not in the catalogue ({ArmCatalogue.NameList})");
+                continue;
+            }
+            if (t.Fault is not { } f)
+            {
+                failures.Add($"{t.Label}: no fault record");
+                continue;
+            }
+            if (arm.FailsClosedWithoutStore)
+            {
+                closed.Add(arm.Name);
+                if (f.AcceptedDuringOutage != 0)
+                {
+                    failures.Add($"{t.Label} accepted {f.AcceptedDuringOutage} requests during the outage (it must fail closed)");
+                }
+                if (f.TimeToFirstNon503Ms is null)
+                {
+                    failures.Add($"{t.Label} did not recover after the outage");
+                }
+            }
+            else if (!arm.UsesStore)
+            {
+                open.Add(arm.Name);
+                if (f.AcceptedDuringOutage <= 0)
+                {
+                    failures.Add($"{t.Label} accepted no request during the outage, but it does not read the store");
+                }
+            }
+        }
+        var summary = $"fault: {run.Trials.Count} trial(s); "
+            + (closed.Count > 0 ? $"{string.Join(", ", closed)} accepted 0 requests during the outage and recovered" : "no arm that fails closed")
+            + "; "
+            + (open.Count > 0 ? $"{string.Join(", ", open)} kept answering" : "no arm without the store");
+        return new CheckResult(failures.Count == 0 ? [summary] : [], failures);
+    }
+
+    /// <summary>The CI smoke run: complete, at least one trial, no trial with errors; prints one line per trial.</summary>
+    public static CheckResult Quick(RunResults run)
+    {
+        var output = new List<string>
+        {
+            $"load-quick: status {run.Status}, {run.Trials.Count} trial(s), arms {string.Join(", ", ArmCatalogue.OrderLabels(run.Trials.Select(t => t.Label)))}",
+        };
+        foreach (var t in run.Trials)
+        {
+            var store = t.Store is { } s ? s.CommandsPerRequest.ToString(Inv) : "none";
+            output.Add(string.Create(Inv,
+                $"  {t.Label,-20} {t.AchievedRps,8:0.0} req/s  p99 {t.LatencyUs.P99,7} µs  bytes {t.BytesPerRequest.Sent:0}/{t.BytesPerRequest.Received:0}  store commands/request {store}"));
+        }
+        var failures = new List<string>();
+        if (run.Status != "complete")
+        {
+            failures.Add($"load-quick: status {run.Status}, not complete");
+        }
+        if (run.Trials.Count == 0)
+        {
+            failures.Add("load-quick: no trial");
+        }
+        foreach (var t in run.Trials.Where(t => t.Errors.Values.Sum() > 0))
+        {
+            failures.Add($"load-quick: {t.Label} at {Rate(t)} (repetition {t.Repetition}) had {t.Errors.Values.Sum()} error(s): "
+                + string.Join(", ", t.Errors.Where(e => e.Value > 0).Select(e => $"{e.Key} {e.Value}")));
+        }
+        return new CheckResult(output, failures);
+    }
+
+    /// <summary>One line per trial for scripts: label, achieved req/s, p50 and p99 latency (µs), load-generator CPU µs per request.</summary>
+    public static IEnumerable<string> Figures(RunResults run) => run.Trials.Select(t => string.Create(Inv,
+        $"{t.Label} {t.AchievedRps:0.###} {t.LatencyUs.P50} {t.LatencyUs.P99} {(t.LoadgenCpuUsPerRequest is { } c ? c.ToString("0.###", Inv) : "nan")}"));
+
+    private static string Rate(TrialResult t) => t.TargetRps is { } r ? $"{r.ToString("0", Inv)} req/s" : "max";
+}

@@ -1,0 +1,87 @@
+using AuthBench.Contracts.Arms;
+
+namespace AuthBench.Report.Sections;
+
+/// <summary>One column per arm, one row per question the debate asks; each figure also goes to headline-benchmark.json.</summary>
+public sealed class HeadlineSection : IReportSection
+{
+    public string Heading => "## Headline";
+
+    public void Write(ReportContext report)
+    {
+        var load = report.Load;
+        var baseline = ReportContext.BaselineLabel;
+        if (load is null && report.Micro is null)
+        {
+            report.Line("_No results yet._");
+            report.Line();
+            return;
+        }
+        // Every arm of either load run: an arm measured only at saturation shows "–" in the fixed-rate rows.
+        var arms = ArmCatalogue.OrderLabels(report.ArmLabels().Concat(report.Saturation?.Trials.Select(t => t.Label) ?? []).Where(a => a != baseline));
+        var rate = load is null ? double.NaN : report.ModerateRate();
+        var perLookup = MicroFigures.PerSessionLookup(report.Micro);
+        var headerBytes = MicroFigures.CredentialHeaderBytes(report.Micro?.Sizes);
+        if (arms.Count == 0)
+        {
+            arms = ArmCatalogue.OrderLabels(perLookup.Keys);
+        }
+        report.Line(load is null
+            ? "Microbenchmark figures only (no load run found)."
+            : $"Each load figure is the median over repetitions at **{ReportContext.Rate(rate)} requests/s** (open loop, the moderate rate of this run), "
+              + $"minus the same figure of the `{baseline}` arm where it says \"over none\". Claims profile: {string.Join(", ", load.Trials.Select(t => t.Claims).Where(c => c.Length > 0).Distinct())}.");
+        report.Line();
+        report.Line("| question | " + string.Join(" | ", arms.Select(a => $"`{a}`")) + " |");
+        report.Line("| --- |" + string.Concat(arms.Select(_ => " ---: |")));
+
+        if (report.Saturation is not null)
+        {
+            // First: the cleanest per-request cost. At a fixed rate below saturation idle spinning is added to it.
+            Row(report, "Server CPU per request over none at saturation (closed loop; no idle spinning) (µs)", "µs", arms, a => report.SatDelta(a, t => t.ServerCpuUsPerRequest));
+        }
+        if (load is not null)
+        {
+            Row(report, "Server CPU per request over none at this rate (includes idle thread-pool spinning, see Caveats) (µs)", "µs", arms, a => report.Delta(a, rate, t => t.ServerCpuUsPerRequest));
+            Row(report, "Latency p50 over none (µs)", "µs", arms, a => report.Delta(a, rate, t => t.Latency.P50));
+            Row(report, "Latency p99 over none (µs)", "µs", arms, a => report.Delta(a, rate, t => t.Latency.P99));
+            Row(report, "Client hop bytes per request over none (sent + received)", "bytes", arms, a => report.Delta(a, rate, t => t.BytesSent + t.BytesReceived), 0);
+            Row(report, "Store hop bytes per request (in + out)", "bytes", arms, a => report.At(a, rate, t => t.Store?.BytesPerRequest ?? 0).Median, 0);
+            Row(report, "Client + store bytes per request over none", "bytes", arms,
+                a => report.Delta(a, rate, t => t.BytesSent + t.BytesReceived + (t.Store?.BytesPerRequest ?? 0)), 0);
+            Row(report, "Store commands per request", "commands", arms, a => report.At(a, rate, t => t.Store?.CommandsPerRequest ?? 0).Median, 2);
+            Row(report, "Store CPU per request at this rate (µs)", "µs", arms, a => report.At(a, rate, t => t.Store?.CpuUsPerRequest ?? 0).Median);
+        }
+        if (report.Saturation is not null)
+        {
+            Row(report, "Saturation throughput (closed loop, requests/s)", "requests/s", arms, a => report.Sat(a, t => t.AchievedRps).Median, 0);
+            Row(report, "Store CPU per request at saturation (µs)", "µs", arms, a => report.Sat(a, t => t.Store?.CpuUsPerRequest ?? 0).Median);
+        }
+        if (perLookup.Count > 0)
+        {
+            Row(report, "JWT verifications that take as long as one session lookup, API side (microbenchmark head-to-head)", "verifications", arms,
+                a => perLookup.TryGetValue(a, out var v) ? v : double.NaN, 2);
+        }
+        if (headerBytes.Count > 0)
+        {
+            Row(report, "Credential header bytes per request, typical claims (microbenchmark size table)", "bytes", arms,
+                a => headerBytes.TryGetValue(a, out var v) ? v : double.NaN, 0);
+        }
+        report.Line();
+        report.Line("How to read it: each column is one arm; a row answers one question the debate asks. "
+            + "\"Over none\" subtracts the unauthenticated baseline, so what remains is the price of authentication itself.");
+        report.Line();
+    }
+
+    private static void Row(ReportContext report, string question, string unit, IReadOnlyList<string> arms, Func<string, double> value, int decimals = 1)
+    {
+        var values = arms.Select(value).ToList();
+        report.Line($"| {question} | " + string.Join(" | ", values.Select(v => LoadRun.Format(v, decimals))) + " |");
+        for (var i = 0; i < arms.Count; i++)
+        {
+            if (!double.IsNaN(values[i]))
+            {
+                report.Headline.Add(new HeadlineFigure($"{question} [{arms[i]}]", unit, Math.Round(values[i], 3)));
+            }
+        }
+    }
+}
