@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
+using AuthBench.Report.Sections;
 
 namespace AuthBench.Report.Tests;
 
@@ -8,54 +11,31 @@ public sealed class ReportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static JsonObject Trial(string arm, string? alg, int rate, int rep, double cpu, double p99, double sent, double? storeBytes) => new()
-    {
-        ["arm"] = arm,
-        ["alg"] = alg,
-        ["claims"] = "typical",
-        ["target_rps"] = rate,
-        ["repetition"] = rep,
-        ["achieved_rps"] = rate,
-        ["requests"] = rate * 10,
-        ["errors"] = new JsonObject { ["http_503"] = 0 },
-        ["late"] = 0,
-        ["dropped"] = 0,
-        ["latency_us"] = new JsonObject { ["p50"] = p99 / 3, ["p90"] = p99 / 2, ["p99"] = p99, ["p999"] = p99 * 2, ["p9999"] = p99 * 3, ["max"] = p99 * 4, ["mean"] = p99 / 3 },
-        ["service_time_us"] = new JsonObject { ["p50"] = 1, ["p90"] = 1, ["p99"] = 1, ["p999"] = 1, ["p9999"] = 1, ["max"] = 1, ["mean"] = 1 },
-        ["bytes_per_request"] = new JsonObject { ["sent"] = sent, ["received"] = 300 },
-        ["server_cpu_us_per_request"] = cpu,
-        ["server_peak_rss_mb"] = 100,
-        ["loadgen_cpu_us_per_request"] = 15,
-        ["store"] = storeBytes is null ? null : new JsonObject { ["commands_per_request"] = 1, ["usec_per_request"] = 2, ["cpu_us_per_request"] = 5, ["bytes_per_request"] = storeBytes },
-    };
+    private static readonly ArmDescriptor None = ArmCatalogue.None;
+    private static readonly ArmDescriptor Session = ArmCatalogue.Session;
+    private static readonly ArmDescriptor Jwt = ArmCatalogue.Jwt;
 
-    private string WriteLoadRun()
+    private string WriteLoadRun(IEnumerable<HistogramFiles>? histograms = null, bool writeHgrm = true)
     {
-        var trials = new JsonArray();
+        var trials = new List<TrialResult>();
         foreach (var rate in new[] { 100, 200, 400 })
         {
             foreach (var rep in new[] { 1, 2, 3 })
             {
-                trials.Add(Trial("none", null, rate, rep, 100 + rep, 300, 100, null));
-                trials.Add(Trial("session", null, rate, rep, 150 + rep, 450, 160, 420));
-                trials.Add(Trial("jwt", "HS256", rate, rep, 130 + rep, 390, 560, null));
+                trials.Add(Fixtures.Trial(None, null, rate, rep, 100 + rep, 300, 100, null));
+                trials.Add(Fixtures.Trial(Session, null, rate, rep, 150 + rep, 450, 160, 420));
+                trials.Add(Fixtures.Trial(Jwt, "HS256", rate, rep, 130 + rep, 390, 560, null));
             }
         }
-        var run = new JsonObject { ["schema_version"] = 1, ["status"] = "complete", ["environment"] = new JsonObject { ["cpu_model"] = "test cpu" }, ["trials"] = trials };
         var dir = Path.Combine(_root, "load", "20260101T000000Z");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "results.json"), run.ToJsonString());
-        foreach (var arm in new[] { "none", "session", "jwt-HS256" })
+        Fixtures.Write(dir, Fixtures.Run(trials, histograms: histograms));
+        if (writeHgrm)
         {
-            File.WriteAllLines(Path.Combine(dir, $"{arm}_200.hgrm"),
-            [
-                "       Value     Percentile TotalCount 1/(1-Percentile)",
-                "",
-                "     100.000 0.000000000000          1           1.00",
-                "     200.000 0.900000000000         90          10.00",
-                "     900.000 0.990000000000         99         100.00",
-                "#[Mean    =      150.000, StdDeviation   =       10.000]",
-            ]);
+            // The names the load tool gives its histogram files: latency-<label>-<rate>.hgrm.
+            foreach (var label in new[] { None.Name, Session.Name, Jwt.Label("HS256") })
+            {
+                Fixtures.WriteHgrm(Path.Combine(dir, $"latency-{label}-200.hgrm"));
+            }
         }
         return dir;
     }
@@ -70,10 +50,15 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
-    public void Report_has_every_section()
+    public void Report_has_every_published_section_in_order()
     {
+        // The headings are public (CI's --check report and links from other documents): pinned here, not derived.
+        string[] published = ["## Environment", "## Headline", "## Microbenchmarks", "## Load tests", "## Capacity model", "## Charts", "## Caveats", "## Raw data"];
         var (md, _) = Build();
-        Assert.All(ReportBuilder.Sections, s => Assert.Contains("\n" + s + "\n", md, StringComparison.Ordinal));
+        Assert.Equal(published, ReportBuilder.Sections);
+        var positions = published.Select(s => md.IndexOf("\n" + s + "\n", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(-1, positions);
+        Assert.Equal(positions.Order(), positions);
     }
 
     [Fact]
@@ -117,32 +102,21 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public void Errors_by_kind_are_summed()
     {
-        var dir = WriteLoadRun();
-        var path = Path.Combine(dir, "results.json");
-        var node = JsonNode.Parse(File.ReadAllText(path))!;
-        node["trials"]![0]!["errors"] = new JsonObject { ["http_503"] = 3, ["timeout"] = 2 };
-        File.WriteAllText(path, node.ToJsonString());
+        var path = Fixtures.Write(Path.Combine(_root, "errors"), Fixtures.Run(
+            [Fixtures.Trial(None, null, 100, 1, 100, 300, 100, null, new Dictionary<string, long> { ["http_503"] = 3, ["timeout"] = 2 })]));
         Assert.Equal(5, LoadRun.Read(path).Trials[0].Errors);
     }
 
     /// <summary>A find-max run: none at 14 µs and 80,000 req/s; session at 29 µs, 40,000 req/s, 280 store bytes and 5 µs store CPU.</summary>
     private LoadRun WriteSaturationRun()
     {
-        var trials = new JsonArray();
+        var trials = new List<TrialResult>();
         foreach (var rep in new[] { 1, 2, 3 })
         {
-            foreach (var (trial, rps) in new[] { (Trial("none", null, 0, rep, 14, 2000, 47, null), 80_000), (Trial("session", null, 0, rep, 29, 3000, 111, 280), 40_000) })
-            {
-                trial["target_rps"] = null;
-                trial["achieved_rps"] = rps;
-                trials.Add(trial);
-            }
+            trials.Add(Fixtures.Trial(None, null, null, rep, 14, 2000, 47, null, achieved: 80_000));
+            trials.Add(Fixtures.Trial(Session, null, null, rep, 29, 3000, 111, 280, achieved: 40_000));
         }
-        var dir = Path.Combine(_root, "load", "20260101T000000Z-find-max");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "results.json"),
-            new JsonObject { ["schema_version"] = 1, ["status"] = "complete", ["mode"] = "find-max", ["trials"] = trials }.ToJsonString());
-        return LoadRun.Read(Path.Combine(dir, "results.json"));
+        return LoadRun.Read(Fixtures.Write(Path.Combine(_root, "load", "20260101T000000Z-find-max"), Fixtures.Run(trials, mode: "find-max")));
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
+
+namespace AuthBench.Report.Tests;
+
+/// <summary>The checks CI and the scripts run on results.json (--check fault, --check quick, --figures).</summary>
+public sealed class CheckTests
+{
+    private static readonly RunSettings FaultSettings = Fixtures.Settings with { Arms = ["session", "jwt", "jwt-denylist"], Fault = "store-outage@3s:2s" };
+
+    private static FaultResult Outage(long accepted, double? firstNon503) =>
+        new("store-outage", 3, 2, accepted, firstNon503, firstNon503, 3, 5, []);
+
+    private static TrialResult FaultTrial(ArmDescriptor arm, FaultResult? fault) =>
+        Fixtures.Trial(arm, arm.HasAlgorithm ? "HS256" : null, 300, 1, 100, 300, 100, null, fault: fault);
+
+    private static RunResults FaultRun(params TrialResult[] trials) => Fixtures.Run(trials, settings: FaultSettings);
+
+    [Fact]
+    public void Fault_check_passes_when_store_arms_fail_closed_and_recover_and_the_others_keep_answering()
+    {
+        var result = RunChecks.Fault(FaultRun(
+            FaultTrial(ArmCatalogue.Session, Outage(0, 120)), FaultTrial(ArmCatalogue.Jwt, Outage(600, 0)), FaultTrial(ArmCatalogue.JwtDenylist, Outage(0, 80))));
+
+        Assert.True(result.Passed, string.Join("; ", result.Failures));
+        Assert.Equal("fault: 3 trial(s); jwt-denylist, session accepted 0 requests during the outage and recovered; jwt kept answering", Assert.Single(result.Output));
+    }
+
+    [Fact]
+    public void Fault_check_fails_once_per_broken_rule()
+    {
+        var result = RunChecks.Fault(FaultRun(
+            FaultTrial(ArmCatalogue.Session, Outage(0, null)), FaultTrial(ArmCatalogue.Jwt, Outage(0, 0)), FaultTrial(ArmCatalogue.JwtDenylist, Outage(7, 80))));
+
+        Assert.Equal(
+            [
+                "session did not recover after the outage",
+                "jwt-HS256 accepted no request during the outage, but it does not read the store",
+                "jwt-denylist-HS256 accepted 7 requests during the outage (it must fail closed)",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
+    public void Fault_check_needs_a_fault_record_for_every_arm_of_the_run()
+    {
+        var result = RunChecks.Fault(FaultRun(FaultTrial(ArmCatalogue.Session, Outage(0, 120)), FaultTrial(ArmCatalogue.Jwt, null)));
+
+        Assert.Equal(["jwt-denylist: no trial, so no fault record", "jwt-HS256: no fault record"], result.Failures);
+    }
+
+    [Fact]
+    public void Fault_check_fails_an_incomplete_run()
+    {
+        var run = Fixtures.Run([FaultTrial(ArmCatalogue.Session, Outage(0, 1)), FaultTrial(ArmCatalogue.Jwt, Outage(1, 0)), FaultTrial(ArmCatalogue.JwtDenylist, Outage(0, 1))],
+            status: "interrupted", settings: FaultSettings);
+
+        Assert.Equal(["the run's status is interrupted, not complete"], RunChecks.Fault(run).Failures);
+    }
+
+    [Fact]
+    public void Quick_check_passes_a_clean_run_and_prints_each_trial()
+    {
+        var run = Fixtures.Run([Fixtures.Trial(ArmCatalogue.None, null, 100, 1, 1, 300, 100, null), Fixtures.Trial(ArmCatalogue.Session, null, 100, 1, 1, 450, 160, 420)]);
+
+        var result = RunChecks.Quick(run);
+
+        Assert.True(result.Passed);
+        Assert.Equal("load-quick: status complete, 2 trial(s), arms none, session", result.Output[0]);
+        Assert.Contains("store commands/request 1", result.Output[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quick_check_fails_on_errors_status_or_no_trial()
+    {
+        var errors = new Dictionary<string, long> { ["http_503"] = 2, ["no_answer"] = 0 };
+        var withErrors = RunChecks.Quick(Fixtures.Run([Fixtures.Trial(ArmCatalogue.Jwt, "HS256", 100, 1, 1, 1, 1, null, errors)]));
+        var empty = RunChecks.Quick(Fixtures.Run([], status: "failed"));
+
+        Assert.Equal(["load-quick: jwt-HS256 at 100 req/s (repetition 1) had 2 error(s): http_503 2"], withErrors.Failures);
+        Assert.Equal(["load-quick: status failed, not complete", "load-quick: no trial"], empty.Failures);
+    }
+
+    [Fact]
+    public void Figures_print_rate_latency_and_generator_cpu_per_trial()
+    {
+        var run = Fixtures.Run([Fixtures.Trial(ArmCatalogue.None, null, null, 1, 1, 300, 100, null, achieved: 51234.5)]);
+
+        Assert.Equal(["none 51234.5 100 300 15"], RunChecks.Figures(run));
+    }
+}

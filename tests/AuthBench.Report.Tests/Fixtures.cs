@@ -1,0 +1,86 @@
+using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
+
+namespace AuthBench.Report.Tests;
+
+/// <summary>Small results.json runs written through the contract, as the load tool writes them.</summary>
+internal static class Fixtures
+{
+    public static readonly RunSettings Settings = new(
+        [.. ArmCatalogue.All.Select(a => a.Name)], ["HS256"], "typical", "/api/me", [100, 200, 400], false, 8, 64, 10, 1, 3, 100, "auto", null, false, null, null, 10);
+
+    public static TrialResult Trial(ArmDescriptor arm, string? alg, double? rate, int rep, double cpu, long p99, double sent, double? storeBytes,
+        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN) => new()
+    {
+        Arm = arm.Name,
+        Alg = alg,
+        Claims = "typical",
+        Label = arm.Label(alg),
+        Endpoint = "/api/me",
+        TargetRps = rate,
+        Repetition = rep,
+        AchievedRps = double.IsNaN(achieved) ? rate ?? 0 : achieved,
+        Requests = (long)((rate ?? 100) * 10),
+        Errors = errors ?? new Dictionary<string, long>(),
+        LatencyUs = new Contracts.Results.Percentiles(p99 / 3, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4, p99 / 3.0),
+        ServiceTimeUs = new Contracts.Results.Percentiles(1, 1, 1, 1, 1, 1, 1),
+        BytesPerRequest = new BytesPerRequest(sent, 300),
+        ServerCpuUsPerRequest = cpu,
+        ServerPeakRssMb = 100,
+        LoadgenCpuUsPerRequest = 15,
+        Store = storeBytes is null ? null : new StoreCostResult(1, 2, 5, storeBytes.Value, new Dictionary<string, double>()),
+        Fault = fault,
+    };
+
+    public static RunResults Run(IEnumerable<TrialResult> trials, string mode = "rates", string status = "complete", RunSettings? settings = null,
+        IEnumerable<HistogramFiles>? histograms = null)
+    {
+        var run = new RunResults
+        {
+            Mode = mode,
+            Status = status,
+            Settings = settings ?? Settings,
+            Environment = new EnvironmentInfo { CpuModel = "test cpu" },
+            Trials = [.. trials],
+        };
+        run.Histograms.AddRange(histograms ?? []);
+        return run;
+    }
+
+    public static string Write(string directory, RunResults run)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "results.json");
+        File.WriteAllText(path, ResultsJson.Serialize(run));
+        return path;
+    }
+
+    public static void WriteHgrm(string path) => File.WriteAllLines(path,
+    [
+        "       Value     Percentile TotalCount 1/(1-Percentile)",
+        "",
+        "     100.000 0.000000000000          1           1.00",
+        "     200.000 0.900000000000         90          10.00",
+        "     900.000 0.990000000000         99         100.00",
+        "#[Mean    =      150.000, StdDeviation   =       10.000]",
+    ]);
+
+    /// <summary>A minimal BenchmarkDotNet full JSON export: one entry per (method, parameters, median ns).</summary>
+    public static void WriteMicro(string directory, string type, IEnumerable<(string Method, string Parameters, double MedianNs)> rows)
+    {
+        Directory.CreateDirectory(directory);
+        var benchmarks = new System.Text.Json.Nodes.JsonArray();
+        foreach (var (method, parameters, median) in rows)
+        {
+            benchmarks.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["Type"] = type,
+                ["Method"] = method,
+                ["Parameters"] = parameters,
+                ["Statistics"] = new System.Text.Json.Nodes.JsonObject { ["Median"] = median, ["Mean"] = median, ["Percentiles"] = new System.Text.Json.Nodes.JsonObject { ["P95"] = median } },
+            });
+        }
+        File.WriteAllText(Path.Combine(directory, $"AuthBench.Benchmarks.{type}-report-full.json"),
+            new System.Text.Json.Nodes.JsonObject { ["Benchmarks"] = benchmarks }.ToJsonString());
+    }
+}
