@@ -18,16 +18,4 @@ done
 started=$(date +%s)
 dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --quick --out "$out" "${args[@]}"
 echo "load-quick: finished in $(( $(date +%s) - started )) s"
-python3 - "$out/results.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-bad = [t for t in r["trials"] if sum(t["errors"].values()) > 0]
-arms = sorted({t["label"] for t in r["trials"]})
-print(f"load-quick: status {r['status']}, {len(r['trials'])} trial(s), arms {', '.join(arms)}")
-for t in r["trials"]:
-    store = t["store"]["commands_per_request"] if t["store"] else None
-    print(f"  {t['label']:<12} {t['achieved_rps']:>8.1f} req/s  p99 {t['latency_us']['p99']:>7} µs  "
-          f"bytes {t['bytes_per_request']['sent']:.0f}/{t['bytes_per_request']['received']:.0f}  store commands/request {store}")
-if r["status"] != "complete" or bad or not r["trials"]:
-    sys.exit("load-quick: FAILED (" + ("status " + r["status"] if r["status"] != "complete" else f"{len(bad)} trial(s) with errors") + ")")
-PY
+dotnet run -c Release --no-build --project report/AuthBench.Report -- --check quick "$out"

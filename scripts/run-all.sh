@@ -31,7 +31,7 @@ done
 if ((quick)); then results=results/quick; else results=results; fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 micro_cmd=(dotnet run -c Release --no-build --project bench/AuthBench.Benchmarks -- --filter '*' --artifacts "$results/micro")
-load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp" --arms none,session,jwt,jwt-denylist --alg HS256,ES256 --claims typical)
+load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp" --arms all --alg HS256,ES256 --claims typical)
 if ((quick)); then
     micro_cmd+=(--job dry)
     load_cmd+=(--quick)
@@ -39,7 +39,7 @@ else
     load_cmd+=(--rates "$rates" --repeat 3)
 fi
 # Closed-loop saturation per arm: the throughput ceiling and CPU per request without idle spinning.
-saturation_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp-find-max" --arms none,session,jwt,jwt-denylist --alg HS256,ES256 --claims typical --find-max --duration 10s --warmup 3s --repeat 3)
+saturation_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp-find-max" --arms all --alg HS256,ES256 --claims typical --find-max --duration 10s --warmup 3s --repeat 3)
 report_cmd=(dotnet run -c Release --no-build --project report/AuthBench.Report -- --results "$results")
 
 if ((build)); then
@@ -82,8 +82,8 @@ fi
 load_done=$(date +%s)
 
 # What produced these results, for the report's environment block (written atomically).
-commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
-dirty=$(git status --porcelain 2>/dev/null | grep -v '^?? results/' | grep -qv '^ M results/' && echo true || echo false)
+# One definition of "dirty" (AuthBench.Common.GitProvenance): the report tool prints "<commit> true|false".
+read -r commit dirty < <(dotnet run -c Release --no-build --project report/AuthBench.Report -- --provenance)
 tmp=$(mktemp "$results/run.json.XXXX")
 cat > "$tmp" <<JSON
 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AuthBench.Common;
+using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
 using AuthBench.Report;
 
@@ -20,11 +21,17 @@ var checkOption = new Option<string[]>("--check")
     AllowMultipleArgumentsPerToken = true,
 };
 var figuresOption = new Option<FileSystemInfo?>("--figures") { Description = "print one line per trial of RUN: label, achieved req/s, p50 µs, p99 µs, load-generator CPU µs/request" };
+var armInfoOption = new Option<string?>("--arm-info")
+{
+    Description = $"print what a script needs to drive an arm ({ArmCatalogue.NameList}; default: the baseline): "
+        + "'<name> <transport: none|cookie|bearer> <cookie name or -> <needs store: true|false> <per algorithm: true|false>'",
+    Arity = ArgumentArity.ZeroOrOne,
+};
 var provenanceOption = new Option<bool>("--provenance") { Description = "print the repository's commit and whether its work tree is dirty ('<sha> true|false'), for run.json" };
 
 var root = new RootCommand("AuthBench report: builds results/README.md, its charts and a github-action-benchmark JSON from results JSON alone.")
 {
-    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, provenanceOption,
+    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, armInfoOption, provenanceOption,
 };
 
 var parse = root.Parse(args);
@@ -41,6 +48,11 @@ root.SetAction(result =>
         {
             var git = GitProvenance.Read();
             Console.WriteLine(git is null ? "unknown false" : $"{git.Commit} {(git.Dirty ? "true" : "false")}");
+            return 0;
+        }
+        if (result.GetResult(armInfoOption) is not null)
+        {
+            Console.WriteLine(ArmLine.Line(result.GetValue(armInfoOption)));
             return 0;
         }
         if (result.GetValue(figuresOption) is { } figures)

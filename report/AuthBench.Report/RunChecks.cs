@@ -25,6 +25,10 @@ public static class RunChecks
     /// </summary>
     public static CheckResult Fault(RunResults run)
     {
+        if (run.Settings.Fault is null)
+        {
+            return new CheckResult([], ["the run has no fault scenario (its settings.fault is null): run the load tool with --fault"]);
+        }
         var failures = new List<string>();
         if (run.Status != "complete")
         {

@@ -89,3 +89,38 @@ public sealed class CheckTests
         Assert.Equal(["none 51234.5 100 300 15"], RunChecks.Figures(run));
     }
 }
+
+/// <summary>The arm line scripts read (--arm-info).</summary>
+public sealed class ArmInfoTests
+{
+    [Fact]
+    public void Arm_info_comes_from_the_descriptor()
+    {
+        Assert.Equal($"session cookie {ArmCatalogue.SessionCookieName} true false", ArmLine.Line("session"));
+        Assert.Equal("jwt-denylist bearer - true true", ArmLine.Line("jwt-denylist"));
+        Assert.Equal("none none - false false", ArmLine.Line(null));
+        Assert.Contains("unknown arm 'hybrid'", Assert.Throws<ArgumentException>(() => ArmLine.Line("hybrid")).Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A run without a fault scenario is not checked as one.</summary>
+public sealed class FaultCheckInputTests
+{
+    [Fact]
+    public void Fault_check_refuses_a_run_without_a_fault_scenario()
+    {
+        var result = RunChecks.Fault(Fixtures.Run([Fixtures.Trial(ArmCatalogue.Jwt, "HS256", 100, 1, 1, 1, 1, null)]));
+        Assert.StartsWith("the run has no fault scenario", Assert.Single(result.Failures), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A run without a fault scenario is not checked as one.</summary>
+public sealed class FaultCheckInputTests
+{
+    [Fact]
+    public void Fault_check_refuses_a_run_without_a_fault_scenario()
+    {
+        var result = RunChecks.Fault(Fixtures.Run([Fixtures.Trial(ArmCatalogue.Jwt, "HS256", 100, 1, 1, 1, 1, null)]));
+        Assert.StartsWith("the run has no fault scenario", Assert.Single(result.Failures), StringComparison.Ordinal);
+    }
+}
