@@ -113,14 +113,3 @@ public sealed class FaultCheckInputTests
         Assert.StartsWith("the run has no fault scenario", Assert.Single(result.Failures), StringComparison.Ordinal);
     }
 }
-
-/// <summary>A run without a fault scenario is not checked as one.</summary>
-public sealed class FaultCheckInputTests
-{
-    [Fact]
-    public void Fault_check_refuses_a_run_without_a_fault_scenario()
-    {
-        var result = RunChecks.Fault(Fixtures.Run([Fixtures.Trial(ArmCatalogue.Jwt, "HS256", 100, 1, 1, 1, 1, null)]));
-        Assert.StartsWith("the run has no fault scenario", Assert.Single(result.Failures), StringComparison.Ordinal);
-    }
-}
