@@ -1,3 +1,4 @@
+using AuthBench.Contracts.Arms;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -13,17 +14,18 @@ public sealed class ApiHost : WebApplicationFactory<global::Program>
 
     public ApiHost(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
-    /// <summary>Settings for an arm: "none", "session" (needs <paramref name="redis"/>) or "jwt".</summary>
-    public static ApiHost For(string scheme, string claims = "typical", string? alg = null, string? redis = null, int users = Ring.Size)
+    /// <summary>Settings for an arm of the catalogue; an arm that uses the store needs <paramref name="redis"/>, one with an algorithm needs <paramref name="alg"/>.</summary>
+    public static ApiHost For(ArmDescriptor arm, string claims = "typical", string? alg = null, string? redis = null, int users = Ring.Size)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["scheme"] = scheme,
+            ["scheme"] = arm.Name,
             ["claims"] = claims,
             ["users"] = users.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (alg is not null)
+        if (arm.HasAlgorithm)
         {
+            ArgumentNullException.ThrowIfNull(alg);
             settings["alg"] = alg;
         }
         if (redis is not null)

@@ -61,14 +61,13 @@ public sealed class HeaderBytesColumn() : AuthBenchColumn("AuthBenchHeaderBytes"
 }
 
 /// <summary>Baseline mean / this mean: in the head-to-head table, how many JWT verifications cost one session lookup.</summary>
-public sealed class PerBaselineColumn() : AuthBenchColumn("AuthBenchPerLookup", "JWTs/lookup", "How many of this operation fit in the time of one baseline session lookup (baseline mean / mean)")
+public sealed class PerBaselineColumn() : AuthBenchColumn("AuthBenchPerLookup", "JWTs/lookup", "How many of this operation fit in the time of one session lookup, the class's reference (reference mean / mean)")
 {
     public override bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => In(b, Categories.HeadToHead));
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        var baseline = summary.BenchmarksCases.FirstOrDefault(b =>
-            b.Descriptor.Baseline && b.Descriptor.Type == benchmarkCase.Descriptor.Type && b.Job == benchmarkCase.Job);
+        var baseline = BenchArms.HeadToHeadReference(summary.BenchmarksCases, benchmarkCase);
         var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
         var baseMean = baseline is null ? null : summary[baseline]?.ResultStatistics?.Mean;
         if (mean is not > 0 || baseMean is not > 0)

@@ -1,13 +1,15 @@
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using BenchmarkDotNet.Attributes;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthBench.Benchmarks;
 
 /// <summary>
-/// The central question in one table: per request, the session arm's lookup (baseline) against the jwt arm's
-/// verification for each algorithm, typical claims. Ratio = JWT time / lookup time; the "JWTs/lookup" column is its
-/// inverse: how many verifications cost as much as one lookup.
+/// The central question in one table: per request and per credential-carrying arm of the catalogue, that arm's
+/// authentication work without HTTP, typical claims. The session arm's store lookup is the reference the other rows
+/// are divided by; the "JWTs/lookup" column says how many of a row's operations cost as much as one lookup.
 /// </summary>
 [BenchmarkCategory(Categories.HeadToHead)]
 public class HeadToHeadBenchmarks
@@ -15,34 +17,54 @@ public class HeadToHeadBenchmarks
     private const ClaimProfile Profile = ClaimProfile.Typical;
 
     private StoreLease? _lease;
-    private RedisSessionStore _sessions = null!;
-    private SessionRing _sessionRing = null!;
+    private RedisSessionStore? _sessions;
+    private SessionRing? _sessionRing;
     private TokenRing? _tokens;
     private TokenValidationParameters _parameters = null!;
-    private readonly Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler _handler = JwtTokens.CreateHandler();
+    private RevocationList? _revocations;
+    private Func<Task<int>> _authenticate = null!;
+    private readonly JsonWebTokenHandler _handler = JwtTokens.CreateHandler();
     private int _next;
 
-    [GlobalSetup(Target = nameof(SessionLookup))]
-    public async Task SetupSessionAsync()
+    public static IEnumerable<string> Labels => BenchArms.CredentialLabels;
+
+    [ParamsSource(nameof(Labels))]
+    public string Label { get; set; } = "";
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        var (arm, alg) = BenchArms.Parse(Label);
+        _authenticate = arm.Id switch
+        {
+            ArmId.None => throw new InvalidOperationException("the head-to-head class measures arms that carry a credential"),
+            ArmId.Session => await SetupSessionAsync(),
+            ArmId.Jwt => await SetupJwtAsync(alg, revocable: false),
+            ArmId.JwtDenylist => await SetupJwtAsync(alg, revocable: true),
+        };
+        // Fail in set-up, not in the measurement, when an arm is not wired as expected.
+        await _authenticate();
+    }
+
+    private async Task<Func<Task<int>>> SetupSessionAsync()
     {
         _lease = await StoreLease.OpenAsync();
         _sessions = new RedisSessionStore(_lease.Multiplexer);
         _sessionRing = await SessionRing.CreateAsync(_sessions, Profile);
+        return LookUpSessionAsync;
     }
 
-    [GlobalSetup(Target = nameof(Jwt_HS256))]
-    public Task SetupHs256Async() => SetupJwtAsync(JwtAlgorithm.HS256);
-
-    [GlobalSetup(Target = nameof(Jwt_RS256))]
-    public Task SetupRs256Async() => SetupJwtAsync(JwtAlgorithm.RS256);
-
-    [GlobalSetup(Target = nameof(Jwt_ES256))]
-    public Task SetupEs256Async() => SetupJwtAsync(JwtAlgorithm.ES256);
-
-    private async Task SetupJwtAsync(JwtAlgorithm algorithm)
+    private async Task<Func<Task<int>>> SetupJwtAsync(string? alg, bool revocable)
     {
-        _tokens = await TokenRing.CreateAsync(algorithm, Profile);
+        _tokens = await TokenRing.CreateAsync(JwtKeySet.ParseAlgorithm(alg), Profile);
         _parameters = JwtTokens.CreateValidationParameters(_tokens.Keys);
+        if (!revocable)
+        {
+            return VerifyAsync;
+        }
+        _lease = await StoreLease.OpenAsync();
+        _revocations = new RevocationList(_lease.Multiplexer, JwtTokens.DefaultLifetime);
+        return VerifyAndCheckRevocationAsync;
     }
 
     [GlobalCleanup]
@@ -50,7 +72,10 @@ public class HeadToHeadBenchmarks
     {
         if (_lease is not null)
         {
-            await _sessionRing.DeleteAsync(_lease.Multiplexer.GetDatabase());
+            if (_sessionRing is not null)
+            {
+                await _sessionRing.DeleteAsync(_lease.Multiplexer.GetDatabase());
+            }
             await _lease.DisposeAsync();
         }
         _tokens?.Dispose();
@@ -63,35 +88,44 @@ public class HeadToHeadBenchmarks
         return i;
     }
 
+    /// <summary>One label's per-request authentication: the session lookup, a JWT verification, or a verification and its revocation read.</summary>
+    [Benchmark]
+    public Task<int> Authenticate() => _authenticate();
+
     /// <summary>The session arm per request: <see cref="RedisSessionStore.GetAsync"/> (one GETEX, parse into claims).</summary>
-    [Benchmark(Baseline = true)]
-    public async Task<int> SessionLookup()
+    private async Task<int> LookUpSessionAsync()
     {
-        var session = await _sessions.GetAsync(_sessionRing.Ids[Next()]) ?? throw new InvalidOperationException("a ring session is missing");
+        var session = await _sessions!.GetAsync(_sessionRing!.Ids[Next()]) ?? throw new InvalidOperationException("a ring session is missing");
         return session.Subject?.Length ?? 0;
     }
-
-    [Benchmark]
-    public Task<int> Jwt_HS256() => VerifyAsync();
-
-    [Benchmark]
-    public Task<int> Jwt_RS256() => VerifyAsync();
-
-    [Benchmark]
-    public Task<int> Jwt_ES256() => VerifyAsync();
 
     /// <summary>
     /// The jwt arm per request: validation as JwtBearer runs it, the canonical-form policy the API adds, and the ClaimsIdentity it then takes from the result
     /// (built lazily), so both sides end with the user's claims in memory and read the subject.
     /// </summary>
-    private async Task<int> VerifyAsync()
+    private async Task<int> VerifyAsync() => (await ValidateAsync()).ClaimsIdentity.Name?.Length ?? 0;
+
+    /// <summary>The jwt-denylist arm per request: the jwt arm's work, then the per-user revocation read the API does after the signature.</summary>
+    private async Task<int> VerifyAndCheckRevocationAsync()
+    {
+        var result = await ValidateAsync();
+        var jwt = (JsonWebToken)result.SecurityToken;
+        if (!jwt.TryGetPayloadValue<string>(ClaimProfiles.Sub, out var sub) || !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var issuedAt)
+            || await _revocations!.IsRevokedAsync(sub, issuedAt))
+        {
+            throw new InvalidOperationException("a ring token lacks sub or iat, or is revoked");
+        }
+        return result.ClaimsIdentity.Name?.Length ?? 0;
+    }
+
+    private async Task<TokenValidationResult> ValidateAsync()
     {
         var result = await _handler.ValidateTokenAsync(_tokens!.Tokens[Next()], _parameters);
         // The API's OnTokenValidated runs JwsPolicy on every valid token: it is part of the arm's per-request cost.
-        if (!result.IsValid || JwsPolicy.FindViolation((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)result.SecurityToken) is not null)
+        if (!result.IsValid || JwsPolicy.FindViolation((JsonWebToken)result.SecurityToken) is not null)
         {
             throw result.Exception ?? new InvalidOperationException("JwsPolicy refused a ring token");
         }
-        return result.ClaimsIdentity.Name?.Length ?? 0;
+        return result;
     }
 }

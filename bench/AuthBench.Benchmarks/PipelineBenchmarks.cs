@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using BenchmarkDotNet.Attributes;
 
@@ -8,8 +9,9 @@ namespace AuthBench.Benchmarks;
 
 /// <summary>
 /// A whole ASP.NET Core request to <c>GET /api/me</c> through the real API in-process (TestServer: routing,
-/// authentication, authorization, the endpoint, JSON), no sockets. Baseline: the none arm; the difference is what
-/// authentication costs inside the framework. Credentials come from the API's own login endpoint.
+/// authentication, authorization, the endpoint, JSON), no sockets, once per label of every arm of the catalogue.
+/// The baseline arm's row is what the others are compared with; the difference is what authentication costs inside
+/// the framework. Credentials come from the API's own login endpoint.
 /// </summary>
 [BenchmarkCategory(Categories.Pipeline)]
 public class PipelineBenchmarks
@@ -21,51 +23,49 @@ public class PipelineBenchmarks
     private string? _headerName;
     private int _next;
 
-    [GlobalSetup(Target = nameof(None))]
-    public Task SetupNoneAsync() => StartAsync(ApiHost.For("none"), null);
+    public static IEnumerable<string> Labels => BenchArms.AllLabels;
 
-    [GlobalSetup(Target = nameof(Session))]
-    public async Task SetupSessionAsync()
+    [ParamsSource(nameof(Labels))]
+    public string Label { get; set; } = "";
+
+    [GlobalSetup]
+    public async Task SetupAsync()
     {
-        _lease = await StoreLease.OpenAsync();
-        await StartAsync(ApiHost.For("session", redis: _lease.ConnectionString), "Cookie");
-    }
-
-    [GlobalSetup(Target = nameof(Jwt_HS256))]
-    public Task SetupHs256Async() => StartAsync(ApiHost.For("jwt", alg: "HS256"), "Authorization");
-
-    [GlobalSetup(Target = nameof(Jwt_RS256))]
-    public Task SetupRs256Async() => StartAsync(ApiHost.For("jwt", alg: "RS256"), "Authorization");
-
-    [GlobalSetup(Target = nameof(Jwt_ES256))]
-    public Task SetupEs256Async() => StartAsync(ApiHost.For("jwt", alg: "ES256"), "Authorization");
-
-    private async Task StartAsync(ApiHost host, string? headerName)
-    {
-        _host = host;
+        var (arm, alg) = BenchArms.Parse(Label);
+        if (arm.UsesStore || arm.LoginNeedsStore)
+        {
+            _lease = await StoreLease.OpenAsync();
+        }
+        _host = ApiHost.For(arm, alg: alg, redis: _lease?.ConnectionString);
         // The bare TestServer client: no cookie container, so each request carries exactly the header set here.
-        _client = host.Server.CreateClient();
-        _headerName = headerName;
-        if (headerName is not null)
+        _client = _host.Server.CreateClient();
+        _headerName = arm.Transport switch
+        {
+            CredentialTransport.None => null,
+            CredentialTransport.Cookie => "Cookie",
+            CredentialTransport.BearerHeader => "Authorization",
+        };
+        if (_headerName is not null)
         {
             _headers = new string[Ring.Size];
             var i = 0;
             foreach (var user in Ring.Users())
             {
-                _headers[i++] = await LoginAsync(user.Sub, headerName);
+                _headers[i++] = await LoginAsync(arm, user.Sub);
             }
         }
         // Fail in set-up, not in the measurement, when the arm is not wired as expected.
         await SendAsync();
     }
 
-    private async Task<string> LoginAsync(string user, string headerName)
+    /// <summary>The header value a client sends after logging in, by the arm's transport.</summary>
+    private async Task<string> LoginAsync(ArmDescriptor arm, string user)
     {
         using var response = await _client.PostAsJsonAsync("/auth/login", new { username = user, password = UserDirectory.DefaultPassword });
         response.EnsureSuccessStatusCode();
-        if (headerName == "Cookie")
+        if (arm.Transport == CredentialTransport.Cookie)
         {
-            var setCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(WireSizes.SessionCookieName + "=", StringComparison.Ordinal));
+            var setCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(arm.CookieName + "=", StringComparison.Ordinal));
             return setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];
         }
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -96,21 +96,9 @@ public class PipelineBenchmarks
         var body = await response.Content.ReadAsByteArrayAsync();
         return response.StatusCode == HttpStatusCode.OK
             ? body.Length
-            : throw new InvalidOperationException($"GET /api/me answered {(int)response.StatusCode} in the pipeline benchmark");
+            : throw new InvalidOperationException($"GET /api/me answered {(int)response.StatusCode} in the pipeline benchmark ({Label})");
     }
 
-    [Benchmark(Baseline = true)]
-    public Task<int> None() => SendAsync();
-
     [Benchmark]
-    public Task<int> Session() => SendAsync();
-
-    [Benchmark]
-    public Task<int> Jwt_HS256() => SendAsync();
-
-    [Benchmark]
-    public Task<int> Jwt_RS256() => SendAsync();
-
-    [Benchmark]
-    public Task<int> Jwt_ES256() => SendAsync();
+    public Task<int> Request() => SendAsync();
 }

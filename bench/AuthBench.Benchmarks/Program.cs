@@ -17,7 +17,7 @@ public static class Program
             return 2;
         }
 
-        var resultsDirectory = RepoPaths.ResultsDirectory(options.BenchmarkArgs);
+        var resultsDirectory = ResultsPaths.ResultsDirectory(options.BenchmarkArgs);
         IProvisionedStore? store = null;
         try
         {

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using AuthBench.Common;
+using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -18,33 +19,10 @@ namespace AuthBench.Benchmarks;
 /// </summary>
 public static class SizeReport
 {
-    // sizes.json is read by the report (report/AuthBench.Report): "rows" with alg, claims, bearer_header_bytes, cookie_header_bytes.
-    public sealed record HeaderRow(
-        [property: JsonPropertyName("alg")] string Alg,
-        [property: JsonPropertyName("claims")] string Claims,
-        [property: JsonPropertyName("token_chars")] int TokenChars,
-        [property: JsonPropertyName("bearer_header_bytes")] int BearerLine,
-        [property: JsonPropertyName("bearer_header_bytes_min")] int BearerLineMin,
-        [property: JsonPropertyName("bearer_header_bytes_max")] int BearerLineMax,
-        [property: JsonPropertyName("cookie_header_bytes")] int CookieLine,
-        [property: JsonPropertyName("extra_bytes_per_request")] int ExtraBytesPerRequest,
-        [property: JsonPropertyName("bearer_to_cookie")] double Ratio,
-        [property: JsonPropertyName("session_value_bytes")] int StoredSessionValue);
-
-    public sealed record LoginRow(
-        [property: JsonPropertyName("arm")] string Arm,
-        [property: JsonPropertyName("alg")] string? Alg,
-        [property: JsonPropertyName("claims")] string Claims,
-        [property: JsonPropertyName("status_and_header_bytes")] int StatusAndHeaders,
-        [property: JsonPropertyName("body_bytes")] int Body,
-        [property: JsonPropertyName("total_bytes")] int Total,
-        [property: JsonPropertyName("headers")] string[] HeaderNames,
-        [property: JsonPropertyName("chunked")] bool Chunked);
-
     public static async Task WriteAsync(string directory, string? redisConnectionString, Action<string> log)
     {
         var cookie = CredentialSizes.CookieLine();
-        var headers = new List<HeaderRow>();
+        var headers = new List<HeaderSizeRow>();
         foreach (var alg in Enum.GetValues<JwtAlgorithm>())
         {
             foreach (var profile in Enum.GetValues<ClaimProfile>())
@@ -52,47 +30,40 @@ public static class SizeReport
                 var token = CredentialSizes.Token(alg, profile);
                 var bearer = WireSizes.BearerHeaderLine(token);
                 var (min, max) = CredentialSizes.BearerLineRange(alg, profile);
-                headers.Add(new HeaderRow(alg.ToString(), profile.ToName(), token.Length, bearer, min, max, cookie, bearer - cookie,
+                headers.Add(new HeaderSizeRow(alg.ToString(), profile.ToName(), token.Length, bearer, min, max, cookie, bearer - cookie,
                     Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile)));
             }
         }
 
-        var logins = new List<LoginRow>();
-        logins.Add(await MeasureLoginAsync("none", null, ClaimProfile.Typical, null));
-        if (redisConnectionString is null)
+        // Every arm's login response: an arm without a credential once, every other per claim profile and algorithm.
+        var logins = new List<LoginSizeRow>();
+        foreach (var arm in ArmCatalogue.All)
         {
-            log("sizes: no store, so the session arm's login response is left out");
-        }
-        else
-        {
-            foreach (var profile in Enum.GetValues<ClaimProfile>())
+            var needsStore = arm.UsesStore || arm.LoginNeedsStore;
+            if (needsStore && redisConnectionString is null)
             {
-                logins.Add(await MeasureLoginAsync("session", null, profile, redisConnectionString));
+                log($"sizes: no store, so the {arm.Name} arm's login response is left out");
+                continue;
             }
-        }
-        foreach (var alg in Enum.GetValues<JwtAlgorithm>())
-        {
-            foreach (var profile in Enum.GetValues<ClaimProfile>())
+            ClaimProfile[] profiles = arm.Transport == CredentialTransport.None ? [ClaimProfile.Typical] : Enum.GetValues<ClaimProfile>();
+            JwtAlgorithm?[] algs = arm.HasAlgorithm ? [.. Enum.GetValues<JwtAlgorithm>().Select(a => (JwtAlgorithm?)a)] : [null];
+            foreach (var alg in algs)
             {
-                logins.Add(await MeasureLoginAsync("jwt", alg, profile, null));
+                foreach (var profile in profiles)
+                {
+                    logins.Add(await MeasureLoginAsync(arm, alg, profile, needsStore ? redisConnectionString : null));
+                }
             }
         }
 
         Directory.CreateDirectory(directory);
-        var json = JsonSerializer.Serialize(new SizesFile(CredentialSizes.User().Sub, headers, logins), JsonOptions);
-        await File.WriteAllTextAsync(Path.Combine(directory, "sizes.json"), json + "\n");
-        await File.WriteAllTextAsync(Path.Combine(directory, "sizes.md"), Markdown(headers, logins));
+        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.json"), SizesJson.Serialize(new SizesResults(CredentialSizes.User().Sub, headers, logins)) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.md"), Markdown(headers, logins));
         log($"sizes: wrote {Path.Combine(directory, "sizes.md")} and sizes.json");
     }
 
-    private sealed record SizesFile(
-        [property: JsonPropertyName("representative_user")] string RepresentativeUser,
-        [property: JsonPropertyName("rows")] List<HeaderRow> Rows,
-        [property: JsonPropertyName("login_responses")] List<LoginRow> LoginResponses);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
-    private static string Markdown(List<HeaderRow> headers, List<LoginRow> logins)
+    private static string Markdown(List<HeaderSizeRow> headers, List<LoginSizeRow> logins)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"""
@@ -113,7 +84,7 @@ public static class SizeReport
         foreach (var h in headers)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerLine} | {h.BearerLineMin}–{h.BearerLineMax} | {h.CookieLine} | {h.ExtraBytesPerRequest} | {h.Ratio:0.00}× | {h.StoredSessionValue} |\n");
+                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerHeaderBytes} | {h.BearerHeaderBytesMin}–{h.BearerHeaderBytesMax} | {h.CookieHeaderBytes} | {h.ExtraBytesPerRequest} | {h.BearerToCookie:0.00}× | {h.SessionValueBytes} |\n");
         }
         md.Append("""
 
@@ -132,12 +103,12 @@ public static class SizeReport
         foreach (var l in logins)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {l.Arm} | {l.Alg ?? "-"} | {l.Claims} | {l.StatusAndHeaders} | {l.Body} | {l.Total} | {string.Join(", ", l.HeaderNames)}{(l.Chunked ? " (chunked)" : "")} |\n");
+                $"| {l.Arm} | {l.Alg ?? "-"} | {l.Claims} | {l.StatusAndHeaderBytes} | {l.BodyBytes} | {l.TotalBytes} | {string.Join(", ", l.Headers)}{(l.Chunked ? " (chunked)" : "")} |\n");
         }
         return md.ToString();
     }
 
-    private static async Task<LoginRow> MeasureLoginAsync(string arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
+    private static async Task<LoginSizeRow> MeasureLoginAsync(ArmDescriptor arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
     {
         await using var host = ApiHost.For(arm, profile.ToName(), alg?.ToString(), redis, UserDirectory.DefaultUserCount);
         host.UseKestrel(0);
@@ -162,7 +133,7 @@ public static class SizeReport
             throw new InvalidOperationException($"login on the {arm} arm answered '{lines[0]}'");
         }
         var names = lines.Skip(1).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
-        return new LoginRow(arm, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
+        return new LoginSizeRow(arm.Name, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
     }
 
     private static async Task<(byte[] Bytes, bool Chunked)> ReadResponseAsync(NetworkStream stream, CancellationToken ct)

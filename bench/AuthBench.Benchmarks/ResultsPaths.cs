@@ -1,28 +1,12 @@
+using AuthBench.Common;
+
 namespace AuthBench.Benchmarks;
 
 /// <summary>Where results go: <c>results/micro/</c> under the repository root, unless the user says otherwise.</summary>
-public static class RepoPaths
+public static class ResultsPaths
 {
     /// <summary>Overrides the artifacts directory (BenchmarkDotNet's <c>--artifacts</c> does too, and wins).</summary>
     public const string ResultsEnvVar = "AUTHBENCH_BENCH_RESULTS";
-
-    public const string SolutionFile = "AuthBench.sln";
-
-    /// <summary>The repository root: the first directory upwards holding AuthBench.sln, from the working directory or the binary.</summary>
-    public static string? FindRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-        return null;
-    }
 
     /// <summary>
     /// The artifacts directory: <c>--artifacts DIR</c>, else <see cref="ResultsEnvVar"/>, else <c>&lt;root&gt;/results/micro</c>,
@@ -46,6 +30,6 @@ public static class RepoPaths
         {
             return Path.GetFullPath(fromEnv);
         }
-        return Path.Combine(FindRoot() ?? Environment.CurrentDirectory, "results", "micro");
+        return Path.Combine(RepoPaths.FindRoot() ?? Environment.CurrentDirectory, "results", "micro");
     }
 }
