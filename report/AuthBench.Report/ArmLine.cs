@@ -11,12 +11,8 @@ public static class ArmLine
         var arm = string.IsNullOrWhiteSpace(name)
             ? ArmCatalogue.Baseline
             : ArmCatalogue.Find(name) ?? throw new ArgumentException($"unknown arm '{name}': use {ArmCatalogue.NameList}");
-        var transport = arm.Transport switch
-        {
-            CredentialTransport.None => "none",
-            CredentialTransport.Cookie => "cookie",
-            CredentialTransport.BearerHeader => "bearer",
-        };
+        // The enum's own names, lower-cased: none, cookie, bearerheader.
+        var transport = arm.Transport.ToString().ToLowerInvariant();
         var needsStore = arm.UsesStore || arm.LoginNeedsStore;
         return $"{arm.Name} {transport} {arm.CookieName ?? "-"} {(needsStore ? "true" : "false")} {(arm.HasAlgorithm ? "true" : "false")}";
     }

@@ -31,6 +31,10 @@ public static class MicroFigures
             .Select(p => p.Split('=', 2))
             .Select(p => (p[0], p.Length > 1 ? p[1] : ""));
 
+    /// <summary>Whether the head-to-head rows are per arm label (runs over the catalogue), not per algorithm (published runs).</summary>
+    public static bool HeadToHeadIsPerLabel(MicroRun? micro) =>
+        micro is not null && micro.Benchmarks.Any(b => IsHeadToHead(b.Type) && LabelOf(b) is not null);
+
     /// <summary>
     /// Per label, how many of that arm's per-request authentications take as long as one session lookup (lookup median /
     /// the arm's median). Published runs measured one verification per algorithm (methods Jwt_HS256 ...) beside

@@ -24,7 +24,7 @@ var figuresOption = new Option<FileSystemInfo?>("--figures") { Description = "pr
 var armInfoOption = new Option<string?>("--arm-info")
 {
     Description = $"print what a script needs to drive an arm ({ArmCatalogue.NameList}; default: the baseline): "
-        + "'<name> <transport: none|cookie|bearer> <cookie name or -> <needs store: true|false> <per algorithm: true|false>'",
+        + "'<name> <transport: none|cookie|bearerheader> <cookie name or -> <needs store: true|false> <per algorithm: true|false>'",
     Arity = ArgumentArity.ZeroOrOne,
 };
 var provenanceOption = new Option<bool>("--provenance") { Description = "print the repository's commit and whether its work tree is dirty ('<sha> true|false'), for run.json" };
@@ -151,7 +151,7 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(output)!, "headline-benchmark.json"),
         JsonSerializer.Serialize(bench, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
-    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "none"}; saturation: {saturationPath ?? "none"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "none"} benchmarks)");
+    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; saturation: {saturationPath ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }
 

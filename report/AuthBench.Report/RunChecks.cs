@@ -90,7 +90,7 @@ public static class RunChecks
         };
         foreach (var t in run.Trials)
         {
-            var store = t.Store is { } s ? s.CommandsPerRequest.ToString(Inv) : "none";
+            var store = t.Store is { } s ? s.CommandsPerRequest.ToString(Inv) : "-";
             output.Add(string.Create(Inv,
                 $"  {t.Label,-20} {t.AchievedRps,8:0.0} req/s  p99 {t.LatencyUs.P99,7} µs  bytes {t.BytesPerRequest.Sent:0}/{t.BytesPerRequest.Received:0}  store commands/request {store}"));
         }

@@ -97,7 +97,7 @@ public sealed class ArmInfoTests
     public void Arm_info_comes_from_the_descriptor()
     {
         Assert.Equal($"session cookie {ArmCatalogue.SessionCookieName} true false", ArmLine.Line("session"));
-        Assert.Equal("jwt-denylist bearer - true true", ArmLine.Line("jwt-denylist"));
+        Assert.Equal("jwt-denylist bearerheader - true true", ArmLine.Line("jwt-denylist"));
         Assert.Equal("none none - false false", ArmLine.Line(null));
         Assert.Contains("unknown arm 'hybrid'", Assert.Throws<ArgumentException>(() => ArmLine.Line("hybrid")).Message, StringComparison.Ordinal);
     }

@@ -110,15 +110,21 @@ public sealed class InputTests : IDisposable
         Assert.Equal(1.0, perLookup["session"]);
         Assert.Equal(5.0, perLookup["jwt-HS256"]);
         Assert.Equal(0.8, perLookup["jwt-denylist-HS256"]);
+        // The denylist arm's row is a verification plus its revocation read: the headline's question says so.
+        var md = new ReportBuilder(new ReportInputs(null, micro, default, _root, null)).Build(Path.Combine(_root, "charts"));
+        Assert.Contains("| JWT verifications (`jwt-denylist`: with its store read) that take as long as one session lookup", md, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parameterised_pipeline_rows_are_compared_with_the_baseline_label()
     {
-        var micro = Micro("PipelineBenchmarks", ("Request", "Label=none", 10_000), ("Request", "Label=session", 60_000), ("Request", "Label=jwt-HS256", 30_000));
+        var micro = Micro("PipelineBenchmarks", ("Request", "Label=jwt-HS256", 30_000), ("Request", "Label=none", 10_000), ("Request", "Label=session", 60_000));
         var md = new ReportBuilder(new ReportInputs(null, micro, default, _root, null)).Build(Path.Combine(_root, "charts"));
 
         Assert.Contains("| **Request** (baseline) | Label=none | 10.000 | 10.000 | 1.00 |", md, StringComparison.Ordinal);
+        // In catalogue order, the baseline first, whatever the file's order.
+        Assert.True(md.IndexOf("Label=none", StringComparison.Ordinal) < md.IndexOf("Label=session", StringComparison.Ordinal));
+        Assert.True(md.IndexOf("Label=session", StringComparison.Ordinal) < md.IndexOf("Label=jwt-HS256", StringComparison.Ordinal));
         Assert.Contains("| Request | Label=session | 60.000 | 60.000 | 6.00 |", md, StringComparison.Ordinal);
         Assert.Contains("| Request | Label=jwt-HS256 | 30.000 | 30.000 | 3.00 |", md, StringComparison.Ordinal);
     }

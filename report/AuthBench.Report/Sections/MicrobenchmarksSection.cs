@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
+using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
 
 namespace AuthBench.Report.Sections;
@@ -35,7 +36,8 @@ public sealed class MicrobenchmarksSection : IReportSection
             foreach (var group in rows.GroupBy(b => MicroFigures.GroupKey(b.Parameters)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var baseline = group.FirstOrDefault(b => IsBaseline(b));
-                foreach (var b in group)
+                // Rows over the catalogue in its order (the baseline first); published rows keep the file's order.
+                foreach (var b in group.OrderBy(b => MicroFigures.LabelOf(b) is { } label ? ArmCatalogue.Order(label) : 0))
                 {
                     var ratio = baseline is null || baseline.MedianNs <= 0 ? double.NaN : b.MedianNs / baseline.MedianNs;
                     var name = b == baseline ? $"**{b.Method}** (baseline)" : b.Method;
