@@ -8,7 +8,7 @@ public sealed record ArmSpec(ArmDescriptor Arm, string? Alg, string Claims)
     /// <summary>The arm's name on the API's command line and in results ("arm").</summary>
     public string Scheme => Arm.Name;
 
-    /// <summary>"none", "session", "jwt-ES256": the column name in summaries and the file-name part.</summary>
+    /// <summary>The descriptor's label (name, or name-ALG for an arm that signs tokens): the column name in summaries and the file-name part.</summary>
     public string Label => Arm.Label(Alg);
 
     /// <summary>Whether the arm's API needs a store (its requests or its logins use one).</summary>
