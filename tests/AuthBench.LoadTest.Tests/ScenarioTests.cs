@@ -1,5 +1,8 @@
 using AuthBench.LoadTest.Engine;
+using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Scenarios;
+using AuthBench.Store;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AuthBench.LoadTest.Tests;
 
@@ -68,5 +71,65 @@ public class ScenarioTests
         Assert.Equal(50, seen.Responses.Count);
         Assert.All(seen.Responses, r => Assert.Equal((204, false), (r.Status, r.Error)));
         Assert.All(seen.Responses, r => Assert.True(r.Done >= r.Send));
+    }
+
+    /// <summary>A store that only counts its stops and starts.</summary>
+    private sealed class CountingStore : IProvisionedStore
+    {
+        public int Stops;
+        public int Starts;
+
+        public StoreKind Kind => StoreKind.RedisServer;
+        public string Version => "test";
+        public string Topology => "standalone";
+        public string Endpoint => "127.0.0.1:1";
+        public string ConnectionString => "127.0.0.1:1";
+        public int? ProcessId => null;
+        public bool CanRestart => true;
+
+        public Task StopAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Stops);
+            return Task.CompletedTask;
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Starts);
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_injector_stops_and_restarts_the_store_on_the_trials_clock()
+    {
+        var time = new FakeTimeProvider();
+        var store = new CountingStore();
+        var outage = new StoreOutage(new FaultSpec(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2)), store, time, CancellationToken.None);
+        var origin = time.GetTimestamp();
+        long At(double seconds) => origin + (long)(seconds * time.TimestampFrequency);
+
+        outage.OnStart(origin);
+        outage.OnResponse(At(1), At(1.1), 200, transportError: false);
+        time.Advance(TimeSpan.FromSeconds(3));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref store.Stops) == 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(10);
+        }
+        outage.OnResponse(At(3.5), At(3.6), 503, transportError: false);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await outage.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        outage.OnResponse(At(5.5), At(5.6), 200, transportError: false);
+
+        var result = outage.Result([]);
+        Assert.Equal((1, 1), (store.Stops, store.Starts));
+        Assert.Equal((FaultSpec.Kind, 3.0, 2.0), (result.Kind, result.StartS, result.LengthS));
+        Assert.Equal((3.0, 5.0), (result.StoreStoppedAtS, result.StoreRestartedAtS));
+        Assert.Equal(0, result.AcceptedDuringOutage);
+        Assert.Equal(600, result.TimeToRecoverMs!.Value, 3);
+        Assert.Equal(600, result.TimeToFirstNon503Ms!.Value, 3);
     }
 }

@@ -12,6 +12,7 @@ namespace AuthBench.LoadTest.Clients;
 /// </summary>
 public sealed class CredentialPool : IAsyncDisposable
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
     private readonly ICredentialSource _source;
     private readonly Uri _baseUri;
     private readonly string _path;
@@ -130,13 +131,17 @@ public sealed class CredentialPool : IAsyncDisposable
         {
             try
             {
+                // Capped: Task.Delay takes at most ~49 days, and a long wait is re-checked now and then anyway.
                 var wait = next - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+                    await Task.Delay(wait < MaxWait ? wait : MaxWait, _time, ct).ConfigureAwait(false);
                 }
                 var renewed = await RenewDueAsync(ct).ConfigureAwait(false);
-                _log?.Invoke($"  {_label}: {renewed} credential(s) renewed before they expire");
+                if (renewed > 0)
+                {
+                    _log?.Invoke($"  {_label}: {renewed} credential(s) renewed before they expire");
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
