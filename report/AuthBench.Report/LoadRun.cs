@@ -70,11 +70,8 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
 
     public string Status => Results.Status;
 
-    /// <summary>
-    /// results.json's histogram list; runs published before it existed lack the field, and the source-generated
-    /// reader then leaves it null rather than empty.
-    /// </summary>
-    public IReadOnlyList<HistogramFiles> Histograms => (IReadOnlyList<HistogramFiles>?)Results.Histograms ?? [];
+    /// <summary>results.json's histogram list; empty for runs published before it existed.</summary>
+    public IReadOnlyList<HistogramFiles> Histograms => Results.Histograms;
 
     /// <summary>A closed-loop saturation run (<c>--find-max</c>): no target rate, one row per arm.</summary>
     public bool IsFindMax => Results.Mode == "find-max";

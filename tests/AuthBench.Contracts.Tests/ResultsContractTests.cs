@@ -40,6 +40,9 @@ public class ResultsContractTests
         var again = JsonNode.Parse(ResultsJson.Serialize(results))!;
 
         Assert.NotEmpty(results.Trials);
+        // A list the file lacks (older runs have no histogram list) reads as empty, never as null.
+        Assert.NotNull(results.Histograms);
+        Assert.NotNull(results.SkippedProbes);
         AssertContains(JsonNode.Parse(json)!, again, "$");
     }
 

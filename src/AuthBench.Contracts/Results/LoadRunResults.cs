@@ -30,14 +30,14 @@ public sealed class RunResults
     public required EnvironmentInfo Environment { get; init; }
 
     /// <summary>Probes that could not run, with the reason (e.g. process probes in --target mode).</summary>
-    public List<string> SkippedProbes { get; init; } = [];
+    public List<string> SkippedProbes { get; set; } = [];
 
-    public List<ArmInfo> Arms { get; init; } = [];
+    public List<ArmInfo> Arms { get; set; } = [];
 
-    public List<TrialResult> Trials { get; init; } = [];
+    public List<TrialResult> Trials { get; set; } = [];
 
     /// <summary>The HdrHistogram files of this run, so that readers find them by arm and rate, never by file name.</summary>
-    public List<HistogramFiles> Histograms { get; init; } = [];
+    public List<HistogramFiles> Histograms { get; set; } = [];
 }
 
 /// <summary>
