@@ -105,7 +105,7 @@ public class HeadToHeadBenchmarks
     /// </summary>
     private async Task<int> VerifyAsync() => (await ValidateAsync()).ClaimsIdentity.Name?.Length ?? 0;
 
-    /// <summary>The jwt-denylist arm per request: the jwt arm's work, then the per-user revocation read the API does after the signature.</summary>
+    /// <summary>A revocable bearer arm per request: the verification above, then the per-user revocation read the API does after the signature.</summary>
     private async Task<int> VerifyAndCheckRevocationAsync()
     {
         var result = await ValidateAsync();

@@ -38,7 +38,7 @@ public static class MicroFigures
     /// <summary>
     /// Per label, how many of that arm's per-request authentications take as long as one session lookup (lookup median /
     /// the arm's median). Published runs measured one verification per algorithm (methods Jwt_HS256 ...) beside
-    /// SessionLookup: every arm with that algorithm gets it (jwt-denylist verifies the jwt arm's token). Runs over the
+    /// SessionLookup: every arm with that algorithm gets it (every bearer arm verifies the same token). Runs over the
     /// catalogue have one row per label (parameter Label), the session label as the reference.
     /// </summary>
     public static Dictionary<string, double> PerSessionLookup(MicroRun? micro)

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace AuthBench.Core;
 
 /// <summary>
-/// The jwt-denylist arm's store: per user, the second up to which every token issued is revoked. Key
+/// The revocable bearer arm's store (the catalogue's JwtDenylist): per user, the second up to which every token issued is revoked. Key
 /// <c>revoked:&lt;sub&gt;</c> holds Unix seconds; it expires when no token it covers can still be valid (token lifetime
 /// plus clock skew), so the store holds one small key per recently revoked user, not one per token.
 /// One <c>GET</c> per request, after the signature: a forged token costs no store round trip.
