@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Tests;
@@ -26,8 +27,8 @@ public static class Http
         {
             return null;
         }
-        var cookie = cookies.Single(c => c.StartsWith(WireSizes.SessionCookieName + "=", StringComparison.Ordinal));
-        return cookie[(WireSizes.SessionCookieName.Length + 1)..cookie.IndexOf(';', StringComparison.Ordinal)];
+        var cookie = cookies.Single(c => c.StartsWith(ArmCatalogue.SessionCookieName + "=", StringComparison.Ordinal));
+        return cookie[(ArmCatalogue.SessionCookieName.Length + 1)..cookie.IndexOf(';', StringComparison.Ordinal)];
     }
 
     public static async Task<string> LoginTokenAsync(this HttpClient client, string user)
@@ -43,14 +44,14 @@ public static class Http
     public static Task<HttpResponseMessage> GetWithCookieAsync(this HttpClient client, string path, string sessionId)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", $"{WireSizes.SessionCookieName}={sessionId}");
+        request.Headers.Add("Cookie", $"{ArmCatalogue.SessionCookieName}={sessionId}");
         return client.SendAsync(request);
     }
 
     public static Task<HttpResponseMessage> PostWithCookieAsync(this HttpClient client, string path, string sessionId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path);
-        request.Headers.Add("Cookie", $"{WireSizes.SessionCookieName}={sessionId}");
+        request.Headers.Add("Cookie", $"{ArmCatalogue.SessionCookieName}={sessionId}");
         return client.SendAsync(request);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Tests;
@@ -94,7 +95,7 @@ public abstract class MaliciousJwtTests(JwtApiFixture api)
     {
         var token = Jws.Valid(api.Keys);
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
-        request.Headers.Add("Cookie", $"access_token={token}; {WireSizes.SessionCookieName}={token}");
+        request.Headers.Add("Cookie", $"access_token={token}; {ArmCatalogue.SessionCookieName}={token}");
         request.Headers.Add("X-Access-Token", token);
         request.Headers.Add("Proxy-Authorization", "Bearer " + token);
         using var response = await api.Client.SendAsync(request);

@@ -1,4 +1,5 @@
 using System.Net;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using StackExchange.Redis;
 
@@ -79,7 +80,7 @@ public sealed class SessionArmTests(RedisFixture redis) : IClassFixture<RedisFix
         {
             Content = System.Net.Http.Json.JsonContent.Create(new { username = "user3", password = Http.Password }),
         };
-        request.Headers.Add("Cookie", $"{WireSizes.SessionCookieName}={first}");
+        request.Headers.Add("Cookie", $"{ArmCatalogue.SessionCookieName}={first}");
         using var second = await _client.SendAsync(request);
         var secondId = Http.SessionIdFrom(second);
 
@@ -121,7 +122,7 @@ public sealed class SessionArmTests(RedisFixture redis) : IClassFixture<RedisFix
     public async Task Session_id_in_a_query_string_or_bearer_header_is_ignored()
     {
         var id = await _client.LoginSessionAsync("user9");
-        using var query = await _client.GetAsync($"/api/me?{WireSizes.SessionCookieName}={id}");
+        using var query = await _client.GetAsync($"/api/me?{ArmCatalogue.SessionCookieName}={id}");
         using var bearer = await _client.GetWithAuthorizationAsync("/api/me", "Bearer " + id);
         Assert.Equal(HttpStatusCode.Unauthorized, query.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, bearer.StatusCode);

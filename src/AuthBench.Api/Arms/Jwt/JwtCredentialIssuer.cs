@@ -1,0 +1,14 @@
+using AuthBench.Core;
+
+namespace AuthBench.Api.Arms.Jwt;
+
+/// <summary>JWT arm: a signed access token; nothing is kept server-side, so logout cannot end it before <c>exp</c>.</summary>
+public sealed class JwtCredentialIssuer(JwtTokens tokens) : ICredentialIssuer
+{
+    public Task<IResult> IssueAsync(DemoUser user, HttpContext context) => BearerTokens.IssueAsync(tokens, user);
+
+    public Task RevokeAsync(HttpContext context) => Task.CompletedTask;
+
+    public Task<(long, string)> RevokeUserAsync(string sub) =>
+        Task.FromResult((0L, $"jwt arm: tokens cannot be revoked and stay valid until exp (up to {tokens.Lifetime.TotalSeconds:0} s)"));
+}
