@@ -9,7 +9,7 @@ namespace AuthBench.Api.Tests;
 /// The jwt-denylist arm: the jwt arm's token and validation, plus one store read per request that rejects a revoked
 /// user's tokens. Logout and the admin revoke take effect on the next request; a store that does not answer fails closed.
 /// </summary>
-public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassFixture<RestartableRedisFixture>, IAsyncLifetime
+public sealed class JwtDenylistArmTests(StoreFixture redis) : IClassFixture<StoreFixture>, IAsyncLifetime
 {
     private const string AdminKey = "denylist-tests-admin-key";
     private readonly string _keyFile = Path.GetTempFileName();
@@ -139,7 +139,7 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
         var token = await client.LoginTokenAsync("user61");
         await AssertMeAsync(client, token, HttpStatusCode.OK);
 
-        await redis.Store.StopAsync();
+        await redis.StopAsync();
         try
         {
             for (var i = 0; i < 3; i++)
@@ -155,7 +155,7 @@ public sealed class JwtDenylistArmTests(RestartableRedisFixture redis) : IClassF
         }
         finally
         {
-            await redis.Store.StartAsync();
+            await redis.StartAsync();
         }
 
         // Recovery without restarting the API: a bounded wait (how fast is a load-test figure, not a test).

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace AuthBench.Api.Tests;
 
-public sealed class SessionArmTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class SessionArmTests(StoreFixture redis) : IClassFixture<StoreFixture>, IAsyncLifetime
 {
     private ApiFactory _factory = null!;
     private HttpClient _client = null!;

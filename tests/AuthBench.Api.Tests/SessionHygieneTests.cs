@@ -11,7 +11,7 @@ namespace AuthBench.Api.Tests;
 /// Session hygiene of the session arm: cookie attributes, id generation, hostile cookie values, fixation, logout
 /// (also under concurrency), server-side idle expiry, and the id accepted only from the exactly named cookie.
 /// </summary>
-public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class SessionHygieneTests(StoreFixture redis) : IClassFixture<StoreFixture>, IAsyncLifetime
 {
     private ApiFactory _factory = null!;
     private HttpClient _client = null!;

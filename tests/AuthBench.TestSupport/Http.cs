@@ -4,7 +4,7 @@ using System.Text.Json;
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
-namespace AuthBench.Api.Tests;
+namespace AuthBench.TestSupport;
 
 /// <summary>Small HTTP helpers: credentials are set by hand, exactly as the load engine sends them.</summary>
 public static class Http
@@ -21,14 +21,18 @@ public static class Http
         return SessionIdFrom(response) ?? throw new InvalidOperationException("no session cookie");
     }
 
-    public static string? SessionIdFrom(HttpResponseMessage response)
+    public static string? SessionIdFrom(HttpResponseMessage response) => CookieFrom(response, ArmCatalogue.SessionCookieName);
+
+    /// <summary>The value of the cookie <paramref name="name"/> that the response sets, or null.</summary>
+    public static string? CookieFrom(HttpResponseMessage response, string name)
     {
         if (!response.Headers.TryGetValues("Set-Cookie", out var cookies))
         {
             return null;
         }
-        var cookie = cookies.Single(c => c.StartsWith(ArmCatalogue.SessionCookieName + "=", StringComparison.Ordinal));
-        return cookie[(ArmCatalogue.SessionCookieName.Length + 1)..cookie.IndexOf(';', StringComparison.Ordinal)];
+        var cookie = cookies.Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));
+        var end = cookie.IndexOf(';', StringComparison.Ordinal);
+        return cookie[(name.Length + 1)..(end < 0 ? cookie.Length : end)];
     }
 
     public static async Task<string> LoginTokenAsync(this HttpClient client, string user)
