@@ -1,4 +1,6 @@
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -11,16 +13,32 @@ namespace AuthBench.Api.Arms;
 /// </summary>
 public static class BearerTokens
 {
-    /// <summary>The key set (generated, or read from <c>--key-file</c>) and the issuer, once per process.</summary>
-    public static IServiceCollection AddBearerTokenKeys(this IServiceCollection services)
+    /// <summary>
+    /// Registers JwtBearer under <paramref name="authenticationScheme"/> as <see cref="Configure"/> sets it up (then
+    /// <paramref name="configure"/>, for what the arm adds), the key set once per process (generated, or read from
+    /// <c>--key-file</c>) and <paramref name="arm"/>'s issuer.
+    /// </summary>
+    public static AuthenticationBuilder AddBearerTokenArm(
+        this AuthenticationBuilder builder,
+        string authenticationScheme,
+        ArmId arm,
+        Func<IServiceProvider, ICredentialIssuer> issuer,
+        Action<JwtBearerOptions, IServiceProvider>? configure = null)
     {
-        services.TryAddSingleton(sp =>
+        builder.Services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<AuthBenchOptions>();
             var keys = o.KeyFile is null ? JwtKeySet.Generate(o.Algorithm) : JwtKeySet.Load(o.Algorithm, o.KeyFile);
             return new JwtTokens(keys, o.Claims, o.TokenLifetime);
         });
-        return services;
+        builder.Services.AddKeyedSingleton(arm, (sp, _) => issuer(sp));
+        builder.AddJwtBearer(authenticationScheme);
+        builder.Services.AddOptions<JwtBearerOptions>(authenticationScheme).Configure<JwtTokens, IServiceProvider>((bearer, tokens, sp) =>
+        {
+            Configure(bearer, tokens);
+            configure?.Invoke(bearer, sp);
+        });
+        return builder;
     }
 
     /// <summary>The login response: the token, its type and its lifetime in seconds (RFC 6749 §5.1 names).</summary>
@@ -31,7 +49,7 @@ public static class BearerTokens
     }
 
     /// <summary>JwtBearer validating only AuthBench's own tokens: the configured key, no metadata, no error details.</summary>
-    public static void Configure(JwtBearerOptions bearer, JwtTokens tokens)
+    private static void Configure(JwtBearerOptions bearer, JwtTokens tokens)
     {
         bearer.MapInboundClaims = false;
         bearer.RequireHttpsMetadata = false;

@@ -1,7 +1,6 @@
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace AuthBench.Api.Arms.Jwt;
 
@@ -12,14 +11,7 @@ public static class JwtArmExtensions
     public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder) =>
         builder.AddJwtArm(ArmCatalogue.Jwt.Name);
 
-    /// <summary>Registers JwtBearer under <paramref name="authenticationScheme"/>, configured by <see cref="BearerTokens"/>, and the arm's issuer.</summary>
-    public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder, string authenticationScheme)
-    {
-        builder.Services.AddBearerTokenKeys();
-        builder.Services.AddKeyedSingleton<ICredentialIssuer>(ArmCatalogue.Jwt.Id,
-            (sp, _) => new JwtCredentialIssuer(sp.GetRequiredService<JwtTokens>()));
-        builder.AddJwtBearer(authenticationScheme);
-        builder.Services.AddOptions<JwtBearerOptions>(authenticationScheme).Configure<JwtTokens>(BearerTokens.Configure);
-        return builder;
-    }
+    /// <summary>Registers JwtBearer under <paramref name="authenticationScheme"/>, nothing but the signed token, and the arm's issuer.</summary>
+    public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder, string authenticationScheme) =>
+        builder.AddBearerTokenArm(authenticationScheme, ArmCatalogue.Jwt.Id, sp => new JwtCredentialIssuer(sp.GetRequiredService<JwtTokens>()));
 }

@@ -1,3 +1,4 @@
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Arms.Jwt;
@@ -10,5 +11,5 @@ public sealed class JwtCredentialIssuer(JwtTokens tokens) : ICredentialIssuer
     public Task RevokeAsync(HttpContext context) => Task.CompletedTask;
 
     public Task<(long, string)> RevokeUserAsync(string sub) =>
-        Task.FromResult((0L, $"jwt arm: tokens cannot be revoked and stay valid until exp (up to {tokens.Lifetime.TotalSeconds:0} s)"));
+        Task.FromResult((0L, $"{ArmCatalogue.Jwt.Name} arm: tokens cannot be revoked and stay valid until exp (up to {tokens.Lifetime.TotalSeconds:0} s)"));
 }

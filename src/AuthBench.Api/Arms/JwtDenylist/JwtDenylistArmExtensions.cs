@@ -2,7 +2,6 @@ using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthBench.Api.Arms.JwtDenylist;
@@ -20,18 +19,13 @@ public static class JwtDenylistArmExtensions
     /// </summary>
     public static AuthenticationBuilder AddJwtDenylistArm(this AuthenticationBuilder builder, string authenticationScheme)
     {
-        builder.Services.AddBearerTokenKeys();
-        builder.Services.TryAddSingleton(sp => new RevocationList(
+        builder.Services.AddSingleton(sp => new RevocationList(
             sp.GetRequiredService<StoreConnection>().Multiplexer, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
-        builder.Services.AddKeyedSingleton<ICredentialIssuer>(ArmCatalogue.JwtDenylist.Id, (sp, _) => new JwtDenylistCredentialIssuer(
-            sp.GetRequiredService<JwtTokens>(), sp.GetRequiredService<RevocationList>(), authenticationScheme));
-        builder.AddJwtBearer(authenticationScheme);
-        builder.Services.AddOptions<JwtBearerOptions>(authenticationScheme).Configure<JwtTokens, IServiceProvider>((bearer, tokens, sp) =>
-        {
-            BearerTokens.Configure(bearer, tokens);
-            AddRevocationCheck(bearer, sp);
-        });
-        return builder;
+        return builder.AddBearerTokenArm(
+            authenticationScheme,
+            ArmCatalogue.JwtDenylist.Id,
+            sp => new JwtDenylistCredentialIssuer(sp.GetRequiredService<JwtTokens>(), sp.GetRequiredService<RevocationList>(), authenticationScheme),
+            AddRevocationCheck);
     }
 
     /// <summary>

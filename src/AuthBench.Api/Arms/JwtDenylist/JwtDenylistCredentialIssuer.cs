@@ -1,3 +1,4 @@
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
 
@@ -28,6 +29,6 @@ public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList
     public async Task<(long, string)> RevokeUserAsync(string sub)
     {
         await revocations.RevokeUserAsync(sub);
-        return (1, "jwt-denylist arm: every token of the user issued so far is rejected from the next request on");
+        return (1, $"{ArmCatalogue.JwtDenylist.Name} arm: every token of the user issued so far is rejected from the next request on");
     }
 }

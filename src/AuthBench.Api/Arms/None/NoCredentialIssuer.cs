@@ -1,3 +1,4 @@
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Arms.None;
@@ -10,5 +11,5 @@ public sealed class NoCredentialIssuer : ICredentialIssuer
 
     public Task RevokeAsync(HttpContext context) => Task.CompletedTask;
 
-    public Task<(long, string)> RevokeUserAsync(string sub) => Task.FromResult((0L, "none arm: there is nothing to revoke"));
+    public Task<(long, string)> RevokeUserAsync(string sub) => Task.FromResult((0L, $"{ArmCatalogue.None.Name} arm: there is nothing to revoke"));
 }

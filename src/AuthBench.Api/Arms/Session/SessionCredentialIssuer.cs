@@ -37,5 +37,5 @@ public sealed class SessionCredentialIssuer(RedisSessionStore sessions, AuthBenc
     }
 
     public async Task<(long, string)> RevokeUserAsync(string sub) =>
-        (await sessions.DeleteUserSessionsAsync(sub), "session arm: every session of the user is deleted; the next request gets 401");
+        (await sessions.DeleteUserSessionsAsync(sub), $"{ArmCatalogue.Session.Name} arm: every session of the user is deleted; the next request gets 401");
 }
