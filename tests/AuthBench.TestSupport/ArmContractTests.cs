@@ -47,8 +47,15 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
     public async Task Login_then_me_and_items_answer_200_for_that_user()
     {
         var user = NewUser();
-        var credential = await fixture.LoginAsync(user);
-        Assert.Equal(IsOpen, credential is null);
+        string? credential;
+        using (var login = await fixture.Client.LoginAsync(user))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            Assert.Equal("no-store", login.Headers.CacheControl?.ToString());
+            credential = await fixture.CredentialFromAsync(login);
+            // The baseline hands out nothing at all: no cookie, no token.
+            Assert.Equal(IsOpen, !login.Headers.Contains("Set-Cookie") && !(await login.JsonAsync()).TryGetProperty("access_token", out _));
+        }
 
         using var me = await fixture.SendAsync(HttpMethod.Get, "/api/me", credential);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
@@ -76,6 +83,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
     [InlineData("user42", "wrong")]
     [InlineData("nobody", Http.Password)]
     [InlineData("user0", Http.Password)]
+    [InlineData("user99999", Http.Password)]
     public async Task Wrong_password_or_unknown_user_gets_401_and_no_credential(string user, string password)
     {
         using var response = await fixture.Client.LoginAsync(user, password);
