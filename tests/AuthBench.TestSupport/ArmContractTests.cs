@@ -284,6 +284,8 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         var store = fixture.Store ?? throw new InvalidOperationException($"the {Arm.Name} fixture runs without a store; the contract needs one");
         var stopped = how == "stopped";
         var credential = await fixture.LoginAsync(NewUser());
+        var user = NewUser();
+        HttpStatusCode recovered;
         await (stopped ? store.StopAsync() : store.PauseAsync());
         try
         {
@@ -291,18 +293,19 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         }
         finally
         {
+            // Also when an assertion failed: the class's next test must find the arm recovered.
             await (stopped ? store.StartAsync() : store.ResumeAsync());
-        }
-        var user = NewUser();
-        await WaitForOkAsync(async () =>
-        {
-            if (!stopped)
+            recovered = await WaitForOkAsync(async () =>
             {
-                return await fixture.MeStatusAsync(credential);
-            }
-            using var login = await fixture.Client.LoginAsync(user);
-            return login.StatusCode == HttpStatusCode.OK ? await fixture.MeStatusAsync(await fixture.CredentialFromAsync(login)) : login.StatusCode;
-        });
+                if (!stopped)
+                {
+                    return await fixture.MeStatusAsync(credential);
+                }
+                using var login = await fixture.Client.LoginAsync(user);
+                return login.StatusCode == HttpStatusCode.OK ? await fixture.MeStatusAsync(await fixture.CredentialFromAsync(login)) : login.StatusCode;
+            });
+        }
+        Assert.Equal(HttpStatusCode.OK, recovered);
     }
 
     private async Task AssertDuringOutageAsync(string? credential)
@@ -338,7 +341,8 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Equal(Refused, garbage.StatusCode);
     }
 
-    private static async Task WaitForOkAsync(Func<Task<HttpStatusCode>> send)
+    /// <summary>Retries for up to 15 s until 200; returns the last status.</summary>
+    private static async Task<HttpStatusCode> WaitForOkAsync(Func<Task<HttpStatusCode>> send)
     {
         var clock = Stopwatch.StartNew();
         HttpStatusCode status;
@@ -346,7 +350,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         {
             await Task.Delay(100);
         }
-        Assert.Equal(HttpStatusCode.OK, status);
+        return status;
     }
 
     /// <summary>
