@@ -284,12 +284,14 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         var store = fixture.Store ?? throw new InvalidOperationException($"the {Arm.Name} fixture runs without a store; the contract needs one");
         var stopped = how == "stopped";
         var credential = await fixture.LoginAsync(NewUser());
+        // Logout gets a credential of its own: a write the paused store has buffered may still land after resume.
+        var leaving = await fixture.LoginAsync(NewUser());
         var user = NewUser();
         HttpStatusCode recovered;
         await (stopped ? store.StopAsync() : store.PauseAsync());
         try
         {
-            await AssertDuringOutageAsync(credential);
+            await AssertDuringOutageAsync(credential, leaving);
         }
         finally
         {
@@ -308,7 +310,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, recovered);
     }
 
-    private async Task AssertDuringOutageAsync(string? credential)
+    private async Task AssertDuringOutageAsync(string? credential, string? leaving)
     {
         using (var me = await fixture.SendAsync(HttpMethod.Get, "/api/me", credential))
         {
@@ -332,6 +334,18 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
             {
                 Assert.False(login.Headers.Contains("Set-Cookie"));
                 Assert.Equal("1", login.Headers.GetValues("Retry-After").Single());
+            }
+        }
+
+        // A logout that must reach the store cannot claim success without it.
+        using (var logout = await fixture.SendAsync(HttpMethod.Post, "/auth/logout", leaving))
+        {
+            var logoutNeedsStore = Arm.FailsClosedWithoutStore && Arm.Logout is not LogoutEffect.Nothing;
+            Assert.Equal(logoutNeedsStore ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.NoContent, logout.StatusCode);
+            if (logoutNeedsStore)
+            {
+                Assert.False(logout.Headers.Contains("Set-Cookie"));
+                Assert.Equal("1", logout.Headers.GetValues("Retry-After").Single());
             }
         }
 
