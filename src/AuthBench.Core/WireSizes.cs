@@ -1,11 +1,13 @@
 using System.Text;
+using AuthBench.Contracts.Arms;
 
 namespace AuthBench.Core;
 
 /// <summary>Exact bytes a credential costs on the wire, per HTTP/1.1 request (the header line and its CRLF).</summary>
 public static class WireSizes
 {
-    public const string SessionCookieName = "__Host-sid";
+    /// <summary>The catalogue's session cookie name (kept here for the size formulas below).</summary>
+    public const string SessionCookieName = ArmCatalogue.SessionCookieName;
 
     /// <summary><c>Authorization: Bearer &lt;token&gt;\r\n</c></summary>
     public static int BearerHeaderLine(string token) => Encoding.ASCII.GetByteCount("Authorization: Bearer ") + Encoding.ASCII.GetByteCount(token) + 2;

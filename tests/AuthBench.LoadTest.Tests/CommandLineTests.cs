@@ -1,4 +1,6 @@
+using AuthBench.Contracts.Arms;
 using AuthBench.LoadTest.Cli;
+using AuthBench.LoadTest.Plan;
 
 namespace AuthBench.LoadTest.Tests;
 
@@ -108,4 +110,48 @@ public class CommandLineTests
     [InlineData("45", 45)]
     public void Durations_are_parsed(string text, double seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), LoadOptions.ParseDuration(text, "--duration"));
+
+    [Fact]
+    public async Task All_selects_every_arm_of_the_catalogue()
+    {
+        var (code, o, _) = await RunAsync("--arms", "all", "--alg", "HS256");
+
+        Assert.Equal(0, code);
+        Assert.Equal(ArmCatalogue.All.Select(a => a.Label("HS256")), o!.Arms.Select(a => a.Label));
+        Assert.All(o.Arms, a => Assert.Same(ArmCatalogue.Find(a.Scheme), a.Arm));
+    }
+
+    [Fact]
+    public async Task An_unknown_arm_is_answered_with_the_catalogues_arms()
+    {
+        var (code, _, error) = await RunAsync("--arms", "kerberos");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--arms: unknown arm 'kerberos': use {ArmCatalogue.NameList} or all", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_every_arm_of_the_catalogue_with_its_summary()
+    {
+        var help = new StringWriter();
+        var parse = LoadCommand.Create((_, _) => Task.FromResult(0)).Parse("--help");
+        parse.Invoke(new System.CommandLine.InvocationConfiguration { Output = help });
+        var text = string.Join(' ', help.ToString().Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.All(ArmCatalogue.All, a => Assert.Contains($"{a.Name} ({a.Summary})", text, StringComparison.Ordinal));
+        Assert.Contains("--store", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--duration", "-5s")]
+    [InlineData("--warmup", "8d")]
+    [InlineData("--soak", "abc")]
+    [InlineData("--fault", "store-outage@x:1s")]
+    public async Task Bad_durations_are_usage_errors(string option, string value)
+    {
+        var (code, _, error) = await RunAsync(option, value, "--rates", "700");
+
+        Assert.Equal(2, code);
+        Assert.Single(error.Trim().Split('\n'));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using AuthBench.LoadTest.Engine;
-using AuthBench.LoadTest.Orchestration;
+using AuthBench.Contracts.Arms;
+using AuthBench.LoadTest.Clients;
 
 namespace AuthBench.LoadTest.Tests;
 
@@ -97,15 +98,17 @@ public class HttpConnectionTests
     [Fact]
     public void Requests_carry_exactly_the_credential_header()
     {
-        var bytes = Credentials.FormatRequest("GET", "/api/me", "127.0.0.1:5000", "Authorization: Bearer a.b.c");
+        var bytes = CredentialPool.FormatRequest("GET", "/api/me", "127.0.0.1:5000", "Authorization: Bearer a.b.c");
         Assert.Equal("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nAuthorization: Bearer a.b.c\r\n\r\n", Encoding.ASCII.GetString(bytes));
-        Assert.Equal("GET /health HTTP/1.1\r\nHost: h\r\n\r\n", Encoding.ASCII.GetString(Credentials.FormatRequest("GET", "/health", "h", null)));
+        Assert.Equal("GET /health HTTP/1.1\r\nHost: h\r\n\r\n", Encoding.ASCII.GetString(CredentialPool.FormatRequest("GET", "/health", "h", null)));
     }
 
     [Fact]
     public void Session_id_is_taken_from_the_host_cookie_only()
     {
-        Assert.Equal("AbC_-1", Credentials.SessionIdFrom(["other=1; path=/", "__Host-sid=AbC_-1; path=/; secure; samesite=strict; httponly"]));
-        Assert.Null(Credentials.SessionIdFrom(["sid=abc; path=/"]));
+        var now = DateTimeOffset.UnixEpoch;
+        var found = CookieCredentialSource.Find(["other=1; path=/", "__Host-sid=AbC_-1; path=/; secure; samesite=strict; httponly"], ArmCatalogue.SessionCookieName, now);
+        Assert.Equal(("AbC_-1", (DateTimeOffset?)null), found);
+        Assert.Null(CookieCredentialSource.Find(["sid=abc; path=/"], ArmCatalogue.SessionCookieName, now));
     }
 }

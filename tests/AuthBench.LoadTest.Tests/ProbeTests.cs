@@ -1,3 +1,4 @@
+using AuthBench.Common;
 using AuthBench.LoadTest.Probes;
 using AuthBench.Store;
 
@@ -66,16 +67,16 @@ public class ProbeTests
     {
         // Fields after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
         var stat = "4242 (dotnet (worker) 1) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 100 1000 200";
-        Assert.Equal(TimeSpan.FromSeconds(3), ProcessProbe.ParseStatCpu(stat));
+        Assert.Equal((TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(0.5)), ProcStat.ParseStatCpu(stat));
     }
 
     [Fact]
     public void Peak_rss_is_read_from_status()
     {
         var status = "Name:\tdotnet\nVmPeak:\t  300000 kB\nVmHWM:\t  102400 kB\nVmRSS:\t   51200 kB\n";
-        Assert.Equal(102400, ProcessProbe.ParseStatusKb(status, "VmHWM:"));
-        Assert.Equal(51200, ProcessProbe.ParseStatusKb(status, "VmRSS:"));
-        Assert.Null(ProcessProbe.ParseStatusKb(status, "VmSwap:"));
+        Assert.Equal(102400, ProcStat.ParseStatusKb(status, "VmHWM:"));
+        Assert.Equal(51200, ProcStat.ParseStatusKb(status, "VmRSS:"));
+        Assert.Null(ProcStat.ParseStatusKb(status, "VmSwap:"));
     }
 
     [Fact]

@@ -15,12 +15,12 @@ public class RecorderTests
     [Fact]
     public void Corrected_latency_shows_the_stall_that_service_time_hides()
     {
-        var clock = new FakeClock();
-        var schedule = new OpenLoopSchedule(0, 100, 300, clock.TicksPerSecond);
-        var dispatcher = new OpenLoopDispatcher(schedule, connections: 1, maxInFlight: 1000, lateThresholdTicks: FakeClock.Ms(1));
-        var recorder = new Recorder(0, clock.TicksPerSecond);
+        var clock = new ManualTime();
+        var schedule = new OpenLoopSchedule(0, 100, 300, clock.TimestampFrequency);
+        var dispatcher = new OpenLoopDispatcher(schedule, connections: 1, maxInFlight: 1000, lateThresholdTicks: ManualTime.Ms(1));
+        var recorder = new Recorder(0, clock.TimestampFrequency);
         var starts = new List<(int Connection, ScheduledRequest Request)>();
-        long ServiceTicks(long index) => index == 50 ? FakeClock.Ms(1000) : FakeClock.Ms(1);
+        long ServiceTicks(long index) => index == 50 ? ManualTime.Ms(1000) : ManualTime.Ms(1);
 
         // Discrete-event simulation: the connection is busy until busyUntil with the request it sent at sentAt.
         ScheduledRequest? current = null;
@@ -91,21 +91,6 @@ public class RecorderTests
         Assert.Equal(1, recorder.TransportErrors);
         Assert.Equal(new Dictionary<string, long> { ["connection_refused"] = 1, ["http_503"] = 2 }, recorder.Errors());
         Assert.Equal(new Dictionary<string, long> { ["200"] = 1, ["503"] = 2 }, recorder.StatusCodes());
-    }
-
-    [Fact]
-    public void Outage_window_counts_successes_and_the_first_success_after_restart()
-    {
-        var recorder = new Recorder(0, 1_000_000);
-        recorder.MarkOutageStart(1_000);
-        recorder.Record(1_100, 1_100, 1_200, 200, null);   // accepted while the store was down
-        recorder.Record(1_300, 1_300, 1_400, 503, null);
-        recorder.MarkOutageEnd(2_000, 2_500);
-        recorder.Record(2_600, 2_600, 2_700, 401, null);
-        recorder.Record(2_800, 2_800, 2_900, 200, null);
-
-        Assert.Equal(1, recorder.AcceptedDuringOutage);
-        Assert.Equal(2_900, recorder.FirstSuccessAfterRestart);
     }
 }
 

@@ -1,6 +1,7 @@
 using AuthBench.Common;
 using AuthBench.Contracts.Results;
 using System.Text.Json;
+using AuthBench.LoadTest.Engine;
 using AuthBench.LoadTest.Results;
 
 namespace AuthBench.LoadTest.Tests;
@@ -107,5 +108,39 @@ public class ResultsTests
         var csv = ResultWriter.Csv(Sample()).Trim().Split('\n');
         Assert.Equal(5, csv.Length);
         Assert.StartsWith("arm,alg,claims,label", csv[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Histogram_files_keep_their_names_and_are_listed_by_arm_and_rate()
+    {
+        var dir = Directory.CreateTempSubdirectory("authbench-hgrm-").FullName;
+        try
+        {
+            var results = Sample();
+            var set = new HistogramSet();
+            var latency = new HdrHistogram.LongHistogram(Recorder.HighestTrackableMicros, 3);
+            latency.RecordValue(120);
+            foreach (var (label, rep) in new[] { ("jwt-denylist-HS256", 1), ("jwt-denylist-HS256", 2), ("none", 1) })
+            {
+                if (set.Add(label, 500, "500", latency, latency) is { } files)
+                {
+                    results.Histograms.Add(files);
+                }
+            }
+            new ResultWriter(dir).WriteAll(results, set);
+
+            var read = ResultsJson.Read(Path.Combine(dir, "results.json"));
+            Assert.Equal(
+                [new HistogramFiles("jwt-denylist-HS256", 500, "500", "latency-jwt-denylist-HS256-500.hgrm", "service-time-jwt-denylist-HS256-500.hgrm"),
+                 new HistogramFiles("none", 500, "500", "latency-none-500.hgrm", "service-time-none-500.hgrm")],
+                read.Histograms);
+            Assert.All(read.Histograms, h => Assert.True(File.Exists(Path.Combine(dir, h.LatencyFile)) && File.Exists(Path.Combine(dir, h.ServiceTimeFile))));
+            // The two repetitions of one arm and rate are merged into one file.
+            Assert.Matches(@"Total count\s*=\s*2\]", File.ReadAllText(Path.Combine(dir, "latency-jwt-denylist-HS256-500.hgrm")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

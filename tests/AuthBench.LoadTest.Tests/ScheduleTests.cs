@@ -36,12 +36,12 @@ public class ScheduleTests
     public void A_stalled_server_does_not_slow_the_schedule_down()
     {
         // Open loop: however long nothing completes, the number of released requests follows the clock.
-        var clock = new FakeClock();
-        var schedule = new OpenLoopSchedule(0, 100, 1000, clock.TicksPerSecond);
-        var dispatcher = new OpenLoopDispatcher(schedule, connections: 1, maxInFlight: 1000, lateThresholdTicks: FakeClock.Ms(1));
+        var clock = new ManualTime();
+        var schedule = new OpenLoopSchedule(0, 100, 1000, clock.TimestampFrequency);
+        var dispatcher = new OpenLoopDispatcher(schedule, connections: 1, maxInFlight: 1000, lateThresholdTicks: ManualTime.Ms(1));
         var starts = new List<(int, ScheduledRequest)>();
 
-        clock.Now = FakeClock.Ms(1000); // one second in which the single connection never completes
+        clock.Now = ManualTime.Ms(1000); // one second in which the single connection never completes
         dispatcher.Pump(clock.Now, starts);
 
         Assert.Equal(101, schedule.Next); // requests 0..100 are due at 0, 10, ..., 1000 ms
@@ -52,12 +52,12 @@ public class ScheduleTests
     [Fact]
     public void Requests_beyond_the_in_flight_limit_are_dropped_and_counted()
     {
-        var clock = new FakeClock();
-        var schedule = new OpenLoopSchedule(0, 1000, 10, clock.TicksPerSecond);
-        var dispatcher = new OpenLoopDispatcher(schedule, connections: 2, maxInFlight: 3, lateThresholdTicks: FakeClock.Ms(1));
+        var clock = new ManualTime();
+        var schedule = new OpenLoopSchedule(0, 1000, 10, clock.TimestampFrequency);
+        var dispatcher = new OpenLoopDispatcher(schedule, connections: 2, maxInFlight: 3, lateThresholdTicks: ManualTime.Ms(1));
         var starts = new List<(int Connection, ScheduledRequest Request)>();
 
-        clock.Now = FakeClock.Ms(4); // requests 0..4 are due
+        clock.Now = ManualTime.Ms(4); // requests 0..4 are due
         dispatcher.Pump(clock.Now, starts);
 
         Assert.Equal(2, starts.Count);            // two connections start at once
@@ -69,23 +69,23 @@ public class ScheduleTests
     [Fact]
     public void A_waiting_request_starts_on_the_next_free_connection_and_counts_as_late()
     {
-        var clock = new FakeClock();
-        var schedule = new OpenLoopSchedule(0, 1000, 10, clock.TicksPerSecond);
-        var dispatcher = new OpenLoopDispatcher(schedule, connections: 1, maxInFlight: 10, lateThresholdTicks: FakeClock.Ms(1));
+        var clock = new ManualTime();
+        var schedule = new OpenLoopSchedule(0, 1000, 10, clock.TimestampFrequency);
+        var dispatcher = new OpenLoopDispatcher(schedule, connections: 1, maxInFlight: 10, lateThresholdTicks: ManualTime.Ms(1));
         var starts = new List<(int Connection, ScheduledRequest Request)>();
 
-        clock.Now = FakeClock.Ms(1); // requests 0 (at 0 ms) and 1 (at 1 ms)
+        clock.Now = ManualTime.Ms(1); // requests 0 (at 0 ms) and 1 (at 1 ms)
         dispatcher.Pump(clock.Now, starts);
         Assert.Single(starts);
         Assert.Equal(0, dispatcher.Late); // request 0 starts 1 ms after its time: not more than the threshold
 
-        clock.Now = FakeClock.Ms(5); // request 0 completes; request 1 has waited 4 ms for the connection
+        clock.Now = ManualTime.Ms(5); // request 0 completes; request 1 has waited 4 ms for the connection
         Assert.True(dispatcher.Complete(starts[0].Connection, clock.Now, out var next));
         Assert.Equal(1, next.Index);
-        Assert.Equal(FakeClock.Ms(1), next.IntendedTicks);
+        Assert.Equal(ManualTime.Ms(1), next.IntendedTicks);
         Assert.Equal(1, dispatcher.Late);
 
-        Assert.False(dispatcher.Complete(starts[0].Connection, FakeClock.Ms(5.5), out _)); // nothing waits: the connection goes idle
+        Assert.False(dispatcher.Complete(starts[0].Connection, ManualTime.Ms(5.5), out _)); // nothing waits: the connection goes idle
         Assert.Equal(0, dispatcher.InFlight);
         Assert.Equal(2, dispatcher.Started);
     }
@@ -93,12 +93,12 @@ public class ScheduleTests
     [Fact]
     public void A_pump_that_wakes_late_counts_every_request_it_releases_late()
     {
-        var clock = new FakeClock();
-        var schedule = new OpenLoopSchedule(0, 1000, 10, clock.TicksPerSecond);
-        var dispatcher = new OpenLoopDispatcher(schedule, connections: 8, maxInFlight: 8, lateThresholdTicks: FakeClock.Ms(1));
+        var clock = new ManualTime();
+        var schedule = new OpenLoopSchedule(0, 1000, 10, clock.TimestampFrequency);
+        var dispatcher = new OpenLoopDispatcher(schedule, connections: 8, maxInFlight: 8, lateThresholdTicks: ManualTime.Ms(1));
         var starts = new List<(int, ScheduledRequest)>();
 
-        clock.Now = FakeClock.Ms(3); // due: 0, 1, 2, 3 ms; the first two are more than 1 ms late
+        clock.Now = ManualTime.Ms(3); // due: 0, 1, 2, 3 ms; the first two are more than 1 ms late
         dispatcher.Pump(clock.Now, starts);
 
         Assert.Equal(4, starts.Count);

@@ -11,7 +11,7 @@ public class DockerStoreTests
     [SkippableFact]
     public async Task Host_network_container_serves_session_commands()
     {
-        await RequireDaemonAsync();
+        await Requirements.DockerDaemonAsync();
         await using var store = await StoreResolver.ProvisionAsync(HostNetwork);
 
         Assert.Equal(StoreKind.Docker, store.Kind);
@@ -23,7 +23,7 @@ public class DockerStoreTests
     [SkippableFact]
     public async Task Host_network_container_restarts_on_the_same_endpoint()
     {
-        await RequireDaemonAsync();
+        await Requirements.DockerDaemonAsync();
         await using var store = await StoreResolver.ProvisionAsync(StoreOptions.Parse("docker-host") with { StartTimeout = TimeSpan.FromSeconds(30) });
         var endpoint = store.Endpoint;
         Assert.True(store.CanRestart);
@@ -39,7 +39,7 @@ public class DockerStoreTests
     [SkippableFact]
     public async Task Port_mapped_container_serves_session_commands()
     {
-        var daemon = await RequireDaemonAsync();
+        var daemon = await Requirements.DockerDaemonAsync();
         // A daemon started with --bridge=none (scripts/ci-docker.sh) cannot map ports: that is a
         // property of the machine, so this skips even when Docker is required.
         Skip.IfNot(daemon.HasBridge, "the Docker daemon has no bridge network (--bridge=none), so port mapping cannot work here; the host-network tests cover docker mode");
@@ -53,26 +53,11 @@ public class DockerStoreTests
     [SkippableFact]
     public async Task Port_mapping_without_a_bridge_network_is_a_clear_error()
     {
-        var daemon = await RequireDaemonAsync();
+        var daemon = await Requirements.DockerDaemonAsync();
         Skip.If(daemon.HasBridge, "this daemon has a bridge network");
 
         var ex = await Assert.ThrowsAsync<StoreConfigurationException>(() => StoreResolver.ProvisionAsync(new StoreOptions { Mode = StoreMode.Docker }));
 
         Assert.Contains("docker-host", ex.Message, StringComparison.Ordinal);
     }
-
-    private static async Task<DaemonInfo> RequireDaemonAsync()
-    {
-        var (answers, detail, hasBridge) = await DockerProbe.ProbeAsync();
-        if (!answers)
-        {
-            var required = Environment.GetEnvironmentVariable("AUTHBENCH_REQUIRE_DOCKER") == "1";
-            Assert.False(required, $"AUTHBENCH_REQUIRE_DOCKER=1 but {detail} (run scripts/ci-docker.sh)");
-            Skip.If(true, $"{detail}; run scripts/ci-docker.sh or set AUTHBENCH_REQUIRE_DOCKER=1 to make this a failure");
-        }
-
-        return new DaemonInfo(hasBridge);
-    }
-
-    private sealed record DaemonInfo(bool HasBridge);
 }

@@ -5,7 +5,7 @@ public class ExternalStoreTests
     [Fact]
     public async Task A_connection_string_is_used_as_it_is_and_identified()
     {
-        await using var owned = await StoreResolver.ProvisionAsync(new StoreOptions { Mode = StoreMode.RedisServer });
+        await using var owned = await StoreResolver.ProvisionAsync(Requirements.AnyLocalStore());
         var options = StoreOptions.Parse(owned.ConnectionString);
 
         await using var store = await StoreResolver.ProvisionAsync(options);
@@ -24,7 +24,7 @@ public class ExternalStoreTests
     [Fact]
     public async Task Wrong_password_is_a_clear_error_naming_the_endpoint()
     {
-        await using var owned = await StoreResolver.ProvisionAsync(new StoreOptions { Mode = StoreMode.RedisServer });
+        await using var owned = await StoreResolver.ProvisionAsync(Requirements.AnyLocalStore());
         var options = StoreOptions.Parse($"{owned.Endpoint},password=wrong-password");
 
         var ex = await Assert.ThrowsAsync<StoreConfigurationException>(() => StoreResolver.ProvisionAsync(options with { StartTimeout = TimeSpan.FromSeconds(5) }));

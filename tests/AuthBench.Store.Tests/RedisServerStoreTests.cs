@@ -8,9 +8,10 @@ public class RedisServerStoreTests
 {
     private static readonly StoreOptions Options = new() { Mode = StoreMode.RedisServer, StartTimeout = TimeSpan.FromSeconds(20) };
 
-    [Fact]
+    [SkippableFact]
     public async Task Starts_a_private_redis_server_that_serves_session_commands()
     {
+        Requirements.RedisServer();
         await using var store = await StoreResolver.ProvisionAsync(Options);
 
         Assert.Equal(StoreKind.RedisServer, store.Kind);
@@ -22,9 +23,10 @@ public class RedisServerStoreTests
         await StoreAssertions.RoundTripAsync(store);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Requires_the_random_password()
     {
+        Requirements.RedisServer();
         await using var store = await StoreResolver.ProvisionAsync(Options);
         var withoutPassword = ConfigurationOptions.Parse(store.Endpoint);
         withoutPassword.AbortOnConnectFail = true;
@@ -39,9 +41,10 @@ public class RedisServerStoreTests
         Assert.True(ex is RedisConnectionException or RedisServerException, $"expected an authentication failure, got {ex?.GetType().Name ?? "none"}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Stop_and_start_restart_on_the_same_endpoint()
     {
+        Requirements.RedisServer();
         await using var store = await StoreResolver.ProvisionAsync(Options);
         var endpoint = store.Endpoint;
         var firstPid = store.ProcessId!.Value;
@@ -57,9 +60,10 @@ public class RedisServerStoreTests
         await StoreAssertions.RoundTripAsync(store);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Pause_freezes_the_server_until_resumed()
     {
+        Requirements.RedisServer();
         await using var store = await StoreResolver.ProvisionAsync(Options);
         var options = ConfigurationOptions.Parse(store.ConnectionString);
         options.SyncTimeout = options.AsyncTimeout = 500;
@@ -72,9 +76,10 @@ public class RedisServerStoreTests
         await mux.GetDatabase().PingAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Dispose_stops_the_process()
     {
+        Requirements.RedisServer();
         var store = await StoreResolver.ProvisionAsync(Options);
         var pid = store.ProcessId!.Value;
 

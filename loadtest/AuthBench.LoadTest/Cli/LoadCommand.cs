@@ -1,18 +1,29 @@
 using System.CommandLine;
 using System.Globalization;
+using AuthBench.Common;
+using AuthBench.Contracts.Arms;
+using AuthBench.LoadTest.Plan;
+using AuthBench.Store;
 
 namespace AuthBench.LoadTest.Cli;
 
 /// <summary>The command line: System.CommandLine for parsing and help, <see cref="LoadOptions"/> for the values.</summary>
 public static class LoadCommand
 {
-    public const int ExitOk = 0;
-    public const int ExitFailed = 1;
-    public const int ExitUsage = 2;
-    public const int ExitInterrupted = 130;
+    /// <summary>The arms a run compares when --arms is not given: the baseline, a store-backed session and a self-contained token.</summary>
+    public static readonly IReadOnlyList<ArmDescriptor> DefaultArms = [ArmCatalogue.Baseline, ArmCatalogue.Session, ArmCatalogue.Jwt];
 
-    private static readonly Option<string> Arms = new("--arms") { Description = "Arms to compare, comma-separated: none, session, jwt, jwt-denylist (jwt plus a revocation check in the store)", DefaultValueFactory = _ => "none,session,jwt" };
-    private static readonly Option<string> Alg = new("--alg") { Description = "JWT algorithm(s) for the jwt arm: HS256, RS256, ES256 (comma-separated: one jwt arm each)", DefaultValueFactory = _ => "HS256" };
+    private static readonly Option<string> Arms = new("--arms")
+    {
+        Description = "Arms to compare, comma-separated, or all: " + string.Join("; ", ArmCatalogue.All.Select(a => $"{a.Name} ({a.Summary})")),
+        DefaultValueFactory = _ => string.Join(',', DefaultArms.Select(a => a.Name)),
+    };
+    private static readonly Option<string> Alg = new("--alg")
+    {
+        Description = $"Signature algorithm(s) for the arms that sign tokens ({string.Join(", ", ArmCatalogue.All.Where(a => a.HasAlgorithm).Select(a => a.Name))}): "
+            + $"{string.Join(", ", ArmCatalogue.Algorithms)} (comma-separated: one arm each)",
+        DefaultValueFactory = _ => ArmCatalogue.Algorithms[0],
+    };
     private static readonly Option<string> Claims = new("--claims") { Description = "Claims each credential carries: small, typical, large", DefaultValueFactory = _ => "typical" };
     private static readonly Option<string> Endpoint = new("--endpoint") { Description = "Path every request asks for", DefaultValueFactory = _ => "/api/me" };
     private static readonly Option<string> Rates = new("--rates") { Description = "Open-loop rates in requests/s, comma-separated", DefaultValueFactory = _ => "500,1000,2000" };
@@ -23,7 +34,7 @@ public static class LoadCommand
     private static readonly Option<string?> Warmup = new("--warmup") { Description = "Warm-up per arm and rate, not recorded, e.g. 10s (default 10s)" };
     private static readonly Option<int?> Repeat = new("--repeat") { Description = "Rounds of A B C ... per rate (default 3)" };
     private static readonly Option<int?> Users = new("--users") { Description = "Distinct users, each logged in through POST /auth/login (default 10000)" };
-    private static readonly Option<string> Store = new("--store") { Description = "auto | redis-server | docker | docker-host | garnet | <Redis connection string>", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<string> Store = new("--store") { Description = string.Join(" | ", StoreModes.Named.Select(m => m.ToName())) + " | <Redis connection string>", DefaultValueFactory = _ => StoreMode.Auto.ToName() };
     private static readonly Option<string?> Target = new("--target") { Description = "Drive an already running API at this URL instead of starting one (process probes are skipped)" };
     private static readonly Option<string?> Out = new("--out") { Description = "Output folder (default results/load/<UTC timestamp>)" };
     private static readonly Option<bool> Quick = new("--quick") { Description = "Smoke run of every arm in well under 2 minutes (CI)" };
@@ -52,7 +63,7 @@ public static class LoadCommand
         if (parse.Errors.Count > 0 && !wantsHelp)
         {
             Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
         try
         {
@@ -62,7 +73,7 @@ public static class LoadCommand
         catch (UsageException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
     }
 
@@ -125,9 +136,9 @@ public static class LoadCommand
         var store = parse.GetValue(Store)!.Trim();
         try
         {
-            _ = AuthBench.Store.StoreOptions.Parse(store);
+            _ = StoreOptions.Parse(store);
         }
-        catch (AuthBench.Store.StoreConfigurationException e)
+        catch (StoreConfigurationException e)
         {
             throw new UsageException($"--store: {e.Message}");
         }
@@ -144,7 +155,7 @@ public static class LoadCommand
             }
             if (fault.Start + fault.Length >= duration)
             {
-                throw new UsageException($"--fault {fault} must end inside each trial: make --duration longer than {LoadOptions.FormatDuration(fault.Start + fault.Length)}");
+                throw new UsageException($"--fault {fault} must end inside each trial: make --duration longer than {Durations.Format(fault.Start + fault.Length)}");
             }
         }
         TimeSpan? soak = parse.GetValue(Soak) is { } s ? LoadOptions.ParseDuration(s, "--soak") : null;

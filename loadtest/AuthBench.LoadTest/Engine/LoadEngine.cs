@@ -22,7 +22,8 @@ public sealed class EngineOptions
     /// <summary>After the last request is due, how long the engine waits for outstanding answers.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public IClock Clock { get; init; } = MonotonicClock.Instance;
+    /// <summary>Timestamps of the schedule and the recorder: <see cref="TimeProvider.System"/> reads the <see cref="System.Diagnostics.Stopwatch"/> (nanoseconds on Linux).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What one trial measured.</summary>
@@ -60,25 +61,25 @@ public sealed class TrialMeasurement
 /// </summary>
 public sealed class LoadEngine(EngineOptions options)
 {
-    private readonly IClock _clock = options.Clock;
+    private readonly TimeProvider _time = options.Time;
 
     /// <summary>The recorder of the trial in progress, for the live display.</summary>
     public Recorder? Current { get; private set; }
 
-    public async Task<TrialMeasurement> RunOpenLoopAsync(double rate, TimeSpan duration, Action<Recorder, long>? onStart = null, CancellationToken ct = default)
+    public async Task<TrialMeasurement> RunOpenLoopAsync(double rate, TimeSpan duration, IResponseObserver? observer = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
         var connections = CreateConnections(options.Connections);
         await ConnectAllAsync(connections, ct).ConfigureAwait(false);
-        var tps = _clock.TicksPerSecond;
-        var t0 = _clock.Now + (tps / 100); // 10 ms to get the pacing thread going
+        var tps = _time.TimestampFrequency;
+        var t0 = _time.GetTimestamp() + (tps / 100); // 10 ms to get the pacing thread going
         var total = (long)Math.Round(rate * duration.TotalSeconds);
         var schedule = new OpenLoopSchedule(t0, rate, total, tps);
         var dispatcher = new OpenLoopDispatcher(schedule, connections.Length, Math.Max(options.MaxInFlight, connections.Length),
             (long)(options.LateThreshold.TotalSeconds * tps));
-        var recorder = new Recorder(t0, tps);
+        var recorder = new Recorder(t0, tps, observer);
         Current = recorder;
-        onStart?.Invoke(recorder, t0);
+        observer?.OnStart(t0);
         using var close = new CancellationTokenSource();
         var closed = 0;
         var active = 0;
@@ -88,7 +89,7 @@ public sealed class LoadEngine(EngineOptions options)
             var connection = connections[c];
             while (true)
             {
-                var send = _clock.Now;
+                var send = _time.GetTimestamp();
                 var status = 0;
                 string? error = null;
                 try
@@ -100,7 +101,7 @@ public sealed class LoadEngine(EngineOptions options)
                     error = Recorder.Classify(e);
                     connection.Close();
                 }
-                var done = _clock.Now;
+                var done = _time.GetTimestamp();
                 if (Volatile.Read(ref closed) != 0)
                 {
                     return;
@@ -140,13 +141,13 @@ public sealed class LoadEngine(EngineOptions options)
                 var maxSleep = TimeSpan.FromMilliseconds(20);
                 while (!schedule.Done && !ct.IsCancellationRequested)
                 {
-                    dispatcher.Pump(_clock.Now, starts);
+                    dispatcher.Pump(_time.GetTimestamp(), starts);
                     foreach (var (c, request) in starts)
                     {
                         Start(c, request);
                     }
                     starts.Clear();
-                    var wait = schedule.TicksUntilNext(_clock.Now);
+                    var wait = schedule.TicksUntilNext(_time.GetTimestamp());
                     if (wait > 0 && wait != long.MaxValue)
                     {
                         var sleep = TimeSpan.FromSeconds((double)wait / tps);
@@ -166,8 +167,8 @@ public sealed class LoadEngine(EngineOptions options)
         var scheduleEnd = schedule.IntendedTicks(schedule.Next);
 
         // Drain: wait (bounded) for answers still outstanding.
-        var drainDeadline = _clock.Now + (long)(options.DrainTimeout.TotalSeconds * tps);
-        while (dispatcher.InFlight > 0 && _clock.Now < drainDeadline && !ct.IsCancellationRequested)
+        var drainDeadline = _time.GetTimestamp() + (long)(options.DrainTimeout.TotalSeconds * tps);
+        while (dispatcher.InFlight > 0 && _time.GetTimestamp() < drainDeadline && !ct.IsCancellationRequested)
         {
             await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
         }
@@ -184,13 +185,13 @@ public sealed class LoadEngine(EngineOptions options)
         {
             for (var i = 0; i < unanswered; i++)
             {
-                recorder.Record(scheduleEnd, scheduleEnd, _clock.Now, 0, "no_answer");
+                recorder.Record(scheduleEnd, scheduleEnd, _time.GetTimestamp(), 0, "no_answer");
             }
         }
         return new TrialMeasurement
         {
             Recorder = recorder,
-            Elapsed = TimeSpan.FromSeconds((double)(Math.Min(scheduleEnd, _clock.Now) - t0) / tps),
+            Elapsed = TimeSpan.FromSeconds((double)(Math.Min(scheduleEnd, _time.GetTimestamp()) - t0) / tps),
             Scheduled = schedule.Next,
             Started = dispatcher.Started,
             Dropped = dispatcher.Dropped,
@@ -204,16 +205,16 @@ public sealed class LoadEngine(EngineOptions options)
     }
 
     /// <summary>Closed loop: every connection sends as fast as answers come back, for <paramref name="duration"/>.</summary>
-    public async Task<TrialMeasurement> RunClosedLoopAsync(TimeSpan duration, Action<Recorder, long>? onStart = null, CancellationToken ct = default)
+    public async Task<TrialMeasurement> RunClosedLoopAsync(TimeSpan duration, IResponseObserver? observer = null, CancellationToken ct = default)
     {
         var connections = CreateConnections(options.Connections);
         await ConnectAllAsync(connections, ct).ConfigureAwait(false);
-        var tps = _clock.TicksPerSecond;
-        var t0 = _clock.Now;
+        var tps = _time.TimestampFrequency;
+        var t0 = _time.GetTimestamp();
         var deadline = t0 + (long)(duration.TotalSeconds * tps);
-        var recorder = new Recorder(t0, tps);
+        var recorder = new Recorder(t0, tps, observer);
         Current = recorder;
-        onStart?.Invoke(recorder, t0);
+        observer?.OnStart(t0);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
         linked.CancelAfter(duration + options.DrainTimeout);
         long next = -1;
@@ -224,7 +225,7 @@ public sealed class LoadEngine(EngineOptions options)
             await Task.Yield();
             while (!linked.IsCancellationRequested)
             {
-                var send = _clock.Now;
+                var send = _time.GetTimestamp();
                 if (send >= deadline)
                 {
                     return;
@@ -246,7 +247,7 @@ public sealed class LoadEngine(EngineOptions options)
                 {
                     return;
                 }
-                var done = _clock.Now;
+                var done = _time.GetTimestamp();
                 recorder.Record(send, send, done, status, error);
                 if (error is not null)
                 {
@@ -263,7 +264,7 @@ public sealed class LoadEngine(EngineOptions options)
         return new TrialMeasurement
         {
             Recorder = recorder,
-            Elapsed = TimeSpan.FromSeconds((double)(Math.Min(deadline, _clock.Now) - t0) / tps),
+            Elapsed = TimeSpan.FromSeconds((double)(Math.Min(deadline, _time.GetTimestamp()) - t0) / tps),
             Scheduled = started,
             Started = started,
             BytesSent = connections.Sum(c => c.BytesSent),

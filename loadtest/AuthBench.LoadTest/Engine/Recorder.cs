@@ -20,13 +20,12 @@ public sealed class Recorder
     private readonly long[] _statusCounts = new long[600];
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly List<Dictionary<string, long>> _timeline = [];
-    private long _outageStart = long.MaxValue;
-    private long _outageEnd = long.MaxValue;
-    private long _outageRestarted = long.MaxValue;
+    private readonly IResponseObserver? _observer;
 
-    public Recorder(long originTicks, long ticksPerSecond)
+    public Recorder(long originTicks, long ticksPerSecond, IResponseObserver? observer = null)
     {
         _origin = originTicks;
+        _observer = observer;
         _ticksPerSecond = ticksPerSecond;
         _microsPerTick = 1_000_000.0 / ticksPerSecond;
     }
@@ -40,15 +39,6 @@ public sealed class Recorder
 
     /// <summary>Requests that ended without a response (connection refused or reset, protocol error).</summary>
     public long TransportErrors { get; private set; }
-
-    /// <summary>2xx responses to requests sent after the store was stopped and answered before it was started again.</summary>
-    public long AcceptedDuringOutage { get; private set; }
-
-    /// <summary>First 2xx answer after the store was started again (ticks), for the fault scenario's time to recover.</summary>
-    public long FirstSuccessAfterRestart { get; private set; } = long.MaxValue;
-
-    /// <summary>First answer after the restart that is not a 503 (the store answers again, even if it forgot the session: 401).</summary>
-    public long FirstStoreAnswerAfterRestart { get; private set; } = long.MaxValue;
 
     public void Record(long intendedTicks, long sendTicks, long doneTicks, int status, string? error)
     {
@@ -80,41 +70,8 @@ public sealed class Recorder
                 _timeline.Add(new Dictionary<string, long>(StringComparer.Ordinal));
             }
             Increment(_timeline[second], outcome);
-            if (error is null && status != 503 && sendTicks >= _outageRestarted && doneTicks < FirstStoreAnswerAfterRestart)
-            {
-                FirstStoreAnswerAfterRestart = doneTicks;
-            }
-            if (ok)
-            {
-                if (sendTicks >= _outageStart && doneTicks <= _outageEnd)
-                {
-                    AcceptedDuringOutage++;
-                }
-                if (doneTicks >= _outageRestarted && sendTicks >= _outageRestarted && doneTicks < FirstSuccessAfterRestart)
-                {
-                    FirstSuccessAfterRestart = doneTicks;
-                }
-            }
         }
-    }
-
-    /// <summary>Marks the store as down from <paramref name="stoppedTicks"/> (stop finished).</summary>
-    public void MarkOutageStart(long stoppedTicks)
-    {
-        lock (_gate)
-        {
-            _outageStart = stoppedTicks;
-        }
-    }
-
-    /// <summary>Marks the outage as over: restart begun at <paramref name="restartBeginTicks"/>, finished at <paramref name="restartedTicks"/>.</summary>
-    public void MarkOutageEnd(long restartBeginTicks, long restartedTicks)
-    {
-        lock (_gate)
-        {
-            _outageEnd = restartBeginTicks;
-            _outageRestarted = restartedTicks;
-        }
+        _observer?.OnResponse(sendTicks, doneTicks, status, error is not null);
     }
 
     public Snapshot Read()

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using AuthBench.LoadTest.Cli;
+using AuthBench.Common;
+using AuthBench.Contracts;
+using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Probes;
 
 namespace AuthBench.LoadTest.Orchestration;
@@ -10,7 +10,6 @@ namespace AuthBench.LoadTest.Orchestration;
 /// <summary>One AuthBench.Api process for one arm, on a free loopback port, its output kept in a log file.</summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    public const string ReadyPrefix = "AuthBench API ready:";
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     private readonly Process _process;
     private readonly StreamWriter _log;
@@ -49,19 +48,12 @@ public sealed class ApiProcess : IAsyncDisposable
             var full = Path.GetFullPath(explicitPath);
             return File.Exists(full) ? full : throw new UsageException($"--api '{explicitPath}': no such file (expected the path of AuthBench.Api.dll)");
         }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AuthBench.sln")))
-            {
-                var dll = Path.Combine(dir.FullName, "src", "AuthBench.Api", "bin", "Release", "net10.0", "AuthBench.Api.dll");
-                if (File.Exists(dll))
-                {
-                    return dll;
-                }
-                throw new UsageException($"the API is not built: {dll} is missing. Build it first: dotnet build -c Release (or pass --api <path of AuthBench.Api.dll>)");
-            }
-        }
-        throw new UsageException("cannot find the AuthBench repository above this tool to locate the API: pass --api <path of AuthBench.Api.dll>");
+        var root = RepoPaths.FindRoot()
+            ?? throw new UsageException("cannot find the AuthBench repository above this tool to locate the API: pass --api <path of AuthBench.Api.dll>");
+        var dll = Path.Combine(root, "src", "AuthBench.Api", "bin", "Release", "net10.0", "AuthBench.Api.dll");
+        return File.Exists(dll)
+            ? dll
+            : throw new UsageException($"the API is not built: {dll} is missing. Build it first: dotnet build -c Release (or pass --api <path of AuthBench.Api.dll>)");
     }
 
     public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
@@ -69,7 +61,7 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = LocalPorts.FindFree();
             try
             {
                 return await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, ct).ConfigureAwait(false);
@@ -85,7 +77,7 @@ public sealed class ApiProcess : IAsyncDisposable
         int port, string logPath, CancellationToken ct)
     {
         var url = $"http://127.0.0.1:{port}";
-        var info = new ProcessStartInfo(DotnetHost(), [apiDll, "--scheme", arm.Scheme, "--urls", url, "--claims", arm.Claims,
+        var info = new ProcessStartInfo(DotnetHost(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
             "--users", users.ToString(CultureInfo.InvariantCulture), "--user-password", password,
             "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m"])
         {
@@ -129,7 +121,7 @@ public sealed class ApiProcess : IAsyncDisposable
                     tail.Dequeue();
                 }
             }
-            if (!stderr && line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
+            if (!stderr && line.StartsWith(ApiReadiness.Prefix, StringComparison.Ordinal))
             {
                 ready.TrySetResult(line);
             }
@@ -181,13 +173,6 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         await _log.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
-    }
-
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The dotnet host that runs this tool (or the first on PATH).</summary>

@@ -45,7 +45,7 @@ public static class EnvironmentProbe
             ApiGcMode = apiGc ?? "unknown (--target: the API's own settings)",
             LoadgenGcMode = (GCSettings.IsServerGC ? "server" : "workstation") + (GCSettings.LatencyMode == GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent"),
             Packages = packages,
-            GitCommit = GitCommit(),
+            GitCommit = GitProvenance.Read()?.ToString(),
             CommandLine = commandLine,
             Machine = Environment.MachineName,
         };
@@ -142,47 +142,6 @@ public static class EnvironmentProbe
             return File.ReadLines(path).FirstOrDefault()?.Trim();
         }
         catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>HEAD of the repository the tool runs from, with "-dirty" when the work tree has changes.</summary>
-    private static string? GitCommit()
-    {
-        var commit = Git("rev-parse HEAD");
-        if (commit is null)
-        {
-            return null;
-        }
-        var status = Git("status --porcelain --untracked-files=no");
-        return string.IsNullOrWhiteSpace(status) ? commit : commit + "-dirty";
-    }
-
-    private static string? Git(string arguments)
-    {
-        try
-        {
-            var info = new ProcessStartInfo("git", arguments)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = AppContext.BaseDirectory,
-            };
-            using var process = Process.Start(info);
-            if (process is null)
-            {
-                return null;
-            }
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(5000) || process.ExitCode != 0)
-            {
-                return null;
-            }
-            return output.Trim();
-        }
-        catch (System.ComponentModel.Win32Exception)
         {
             return null;
         }

@@ -13,16 +13,16 @@ public sealed class ResultWriter(string directory)
 
     public string Directory { get; } = directory;
 
-    public void WriteAll(RunResults results, IReadOnlyDictionary<string, (LongHistogram Latency, LongHistogram Service)> histograms)
+    public void WriteAll(RunResults results, HistogramSet histograms)
     {
         AtomicFile.WriteAllText(Path.Combine(Directory, "results.json"), ResultsJson.Serialize(results));
         AtomicFile.WriteAllText(Path.Combine(Directory, "trials.csv"), Csv(results));
         AtomicFile.WriteAllText(Path.Combine(Directory, "summary.md"), Summary.Render(results));
-        foreach (var (key, (latency, service)) in histograms)
+        histograms.ForEach((files, latency, service) =>
         {
-            AtomicFile.WriteAllText(Path.Combine(Directory, $"latency-{key}.hgrm"), Hgrm(latency));
-            AtomicFile.WriteAllText(Path.Combine(Directory, $"service-time-{key}.hgrm"), Hgrm(service));
-        }
+            AtomicFile.WriteAllText(Path.Combine(Directory, files.LatencyFile), Hgrm(latency));
+            AtomicFile.WriteAllText(Path.Combine(Directory, files.ServiceTimeFile), Hgrm(service));
+        });
     }
 
     /// <summary>HdrHistogram's percentile distribution; values in microseconds, as recorded (the report divides by 1000 for ms).</summary>

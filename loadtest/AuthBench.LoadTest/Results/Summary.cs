@@ -1,11 +1,12 @@
 using AuthBench.Common;
+using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
 using System.Globalization;
 using System.Text;
 
 namespace AuthBench.LoadTest.Results;
 
-/// <summary>summary.md: per rate one table, arms side by side, medians over repetitions with min–max, and each arm's difference to none.</summary>
+/// <summary>summary.md: per rate one table, arms side by side, medians over repetitions with min–max, and each arm's difference to the baseline.</summary>
 public static class Summary
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -43,7 +44,7 @@ public static class Summary
         var e = r.Environment;
         sb.AppendLine(Inv, $"- started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(r.FinishedUtc is { } f ? $", finished {f:HH:mm:ss} UTC" : "")}; endpoint `{r.Settings.Endpoint}`; {r.Settings.Users} users; {r.Settings.Connections} connections");
         sb.AppendLine(Inv, $"- machine: {e.CpuModel} ({e.Cores} cores), {e.Os}, kernel {e.Kernel}, {e.DotnetRuntime}, API GC {e.ApiGcMode}");
-        sb.AppendLine(Inv, $"- store: {e.Store?.Description ?? "none"}; commit {e.GitCommit}");
+        sb.AppendLine(Inv, $"- store: {e.Store?.Description ?? "no store"}; commit {e.GitCommit}");
         sb.AppendLine(Inv, $"- command: `{e.CommandLine}`");
         if (r.Error is not null)
         {
@@ -54,11 +55,12 @@ public static class Summary
             sb.AppendLine(Inv, $"- skipped: {skipped}");
         }
         sb.AppendLine();
-        sb.AppendLine("Cells: median over repetitions [min–max]. Δ none: the arm's median minus the none arm's median. "
+        var baseline = ArmCatalogue.Baseline.Name;
+        sb.AppendLine($"Cells: median over repetitions [min–max]. Δ {baseline}: the arm's median minus the {baseline} arm's median. "
             + "Latency is measured from each request's intended send time (open loop: no coordinated omission); "
             + "service time from the actual send. See docs/methodology.md.");
         var labels = r.Trials.Select(t => t.Label).Distinct().ToList();
-        var hasNone = labels.Contains("none");
+        var hasNone = labels.Contains(baseline);
         foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => t.TargetRps))
         {
             sb.AppendLine();
@@ -73,9 +75,9 @@ public static class Summary
             {
                 header.Append(Inv, $" {label} |");
                 rule.Append("---:|");
-                if (hasNone && label != "none")
+                if (hasNone && label != baseline)
                 {
-                    header.Append(Inv, $" Δ none |");
+                    header.Append(Inv, $" Δ {baseline} |");
                     rule.Append("---:|");
                 }
             }
@@ -84,7 +86,7 @@ public static class Summary
             foreach (var metric in Metrics)
             {
                 var row = new StringBuilder().Append(Inv, $"| {metric.Name} |");
-                double? noneMedian = hasNone ? Median(group.Where(t => t.Label == "none").Select(metric.Value)) : null;
+                double? noneMedian = hasNone ? Median(group.Where(t => t.Label == baseline).Select(metric.Value)) : null;
                 foreach (var label in labels)
                 {
                     var values = group.Where(t => t.Label == label).Select(metric.Value).Where(v => v is not null).Select(v => v!.Value).ToList();
@@ -94,7 +96,7 @@ public static class Summary
                     }
                     else
                     {
-                        var median = MedianOf(values);
+                        var median = Statistics.Median(values);
                         row.Append(' ').Append(median.ToString(metric.Format, Inv));
                         if (values.Count > 1)
                         {
@@ -102,9 +104,9 @@ public static class Summary
                         }
                         row.Append(" |");
                     }
-                    if (hasNone && label != "none")
+                    if (hasNone && label != baseline)
                     {
-                        var median = values.Count > 0 ? MedianOf(values) : (double?)null;
+                        var median = values.Count > 0 ? Statistics.Median(values) : (double?)null;
                         row.Append(median is { } m && noneMedian is { } n ? $" {Signed(m - n, metric.Format)}{Percent(m, n)} |" : " – |");
                     }
                 }
@@ -114,16 +116,16 @@ public static class Summary
             if (faults.Count > 0)
             {
                 sb.AppendLine();
-                sb.AppendLine("Store outage per trial: 2xx answers to requests sent while the store was down (must be 0 for session); after the restart, "
+                sb.AppendLine("Store outage per trial: 2xx answers to requests sent while the store was down (must be 0 for every arm that reads the store per request); after the restart, "
                     + "time to the first answer that is not a 503 (the store answers again) and to the first 2xx. A store restarted without persistence "
-                    + "has forgotten every session, so the session arm answers 401 until users log in again. Outcomes per second are in results.json (fault.outcomes_per_second).");
+                    + "has forgotten every credential it held, so an arm whose credentials live there answers 401 until its users log in again. Outcomes per second are in results.json (fault.outcomes_per_second).");
                 sb.AppendLine();
                 sb.AppendLine("| arm | rep | accepted during outage | first non-503 after restart (ms) | first 2xx after restart (ms) | errors by kind |");
                 sb.AppendLine("|---|---:|---:|---:|---:|---|");
                 foreach (var t in faults)
                 {
                     var fr = t.Fault!;
-                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {fr.AcceptedDuringOutage} | {(fr.TimeToFirstNon503Ms is { } a ? a.ToString("0", Inv) : "none")} | {(fr.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "none")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
+                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {fr.AcceptedDuringOutage} | {(fr.TimeToFirstNon503Ms is { } a ? a.ToString("0", Inv) : "never")} | {(fr.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "never")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
                 }
             }
         }
@@ -156,14 +158,7 @@ public static class Summary
     private static double? Median(IEnumerable<double?> values)
     {
         var list = values.Where(v => v is not null).Select(v => v!.Value).ToList();
-        return list.Count == 0 ? null : MedianOf(list);
-    }
-
-    public static double MedianOf(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return list.Count == 0 ? null : Statistics.Median(list);
     }
 
     private static string Signed(double value, string format) => (value >= 0 ? "+" : "") + value.ToString(format, Inv);

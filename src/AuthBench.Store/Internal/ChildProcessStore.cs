@@ -43,8 +43,8 @@ internal abstract class ChildProcessStore : IProvisionedStore
 
     protected string Password { get; }
 
-    /// <summary>Short name for messages, e.g. "redis-server".</summary>
-    protected abstract string What { get; }
+    /// <summary>The store as messages name it: its kind.</summary>
+    private string What => Kind.ToKindName();
 
     /// <summary>How to start the store on <paramref name="port"/>.</summary>
     protected abstract ProcessStartInfo CreateStartInfo(int port);

@@ -3,28 +3,18 @@ using System.Diagnostics;
 namespace AuthBench.Store.Internal;
 
 /// <summary>Microsoft Garnet in its own process (AuthBench.GarnetHost), so its CPU is not the caller's.</summary>
-internal sealed class GarnetStore : ChildProcessStore
+internal sealed class GarnetStore(string hostDll, TimeSpan startTimeout, Action<string>? log) : ChildProcessStore(startTimeout, log)
 {
-    private readonly string _hostDll;
-
-    public GarnetStore(string hostDll, TimeSpan startTimeout, Action<string>? log)
-        : base(startTimeout, log)
-    {
-        _hostDll = hostDll;
-    }
-
     public override StoreKind Kind => StoreKind.Garnet;
-
-    protected override string What => "garnet";
 
     protected override ProcessStartInfo CreateStartInfo(int port)
     {
         var psi = new ProcessStartInfo(GarnetHostLocator.DotnetHost())
         {
-            WorkingDirectory = Path.GetDirectoryName(_hostDll)!,
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
         psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(_hostDll);
+        psi.ArgumentList.Add(hostDll);
         psi.ArgumentList.Add("--port");
         psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         psi.ArgumentList.Add("--password");

@@ -3,26 +3,16 @@ using System.Diagnostics;
 namespace AuthBench.Store.Internal;
 
 /// <summary>A private redis-server child: loopback only, random password, no persistence.</summary>
-internal sealed class RedisServerStore : ChildProcessStore
+internal sealed class RedisServerStore(string executable, TimeSpan startTimeout, Action<string>? log) : ChildProcessStore(startTimeout, log)
 {
-    private readonly string _executable;
-
-    public RedisServerStore(string executable, TimeSpan startTimeout, Action<string>? log)
-        : base(startTimeout, log)
-    {
-        _executable = executable;
-    }
-
     public override StoreKind Kind => StoreKind.RedisServer;
-
-    protected override string What => "redis-server";
 
     /// <summary>The redis-server on PATH, or null.</summary>
     public static string? FindOnPath() => PathSearch.Find("redis-server");
 
     protected override ProcessStartInfo CreateStartInfo(int port)
     {
-        var psi = new ProcessStartInfo(_executable)
+        var psi = new ProcessStartInfo(executable)
         {
             // No config file is read; the working folder only matters if something tried to save.
             WorkingDirectory = Path.GetTempPath(),

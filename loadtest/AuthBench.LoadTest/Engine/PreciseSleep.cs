@@ -1,25 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace AuthBench.LoadTest.Engine;
-
-/// <summary>A monotonic clock in ticks; the schedule and the recorder read only this, so tests can drive time.</summary>
-public interface IClock
-{
-    long Now { get; }
-
-    long TicksPerSecond { get; }
-}
-
-/// <summary><see cref="Stopwatch"/> ticks (nanoseconds on Linux).</summary>
-public sealed class MonotonicClock : IClock
-{
-    public static readonly MonotonicClock Instance = new();
-
-    public long Now => Stopwatch.GetTimestamp();
-
-    public long TicksPerSecond => Stopwatch.Frequency;
-}
 
 /// <summary>Sub-millisecond sleeps for the pacing loop: <see cref="Thread.Sleep(int)"/> has millisecond granularity.</summary>
 internal static partial class PreciseSleep

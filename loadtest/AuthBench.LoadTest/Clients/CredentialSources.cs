@@ -1,0 +1,22 @@
+using AuthBench.Contracts.Arms;
+
+namespace AuthBench.LoadTest.Clients;
+
+/// <summary>Picks the credential source of an arm from its descriptor, and says what a store restart does to its credentials.</summary>
+public static class CredentialSources
+{
+    public static ICredentialSource For(ArmDescriptor arm, TimeProvider time) => arm.Transport switch
+    {
+        CredentialTransport.None => new NoCredentialSource(arm, time),
+        CredentialTransport.Cookie => new CookieCredentialSource(arm, time),
+        CredentialTransport.BearerHeader => new BearerCredentialSource(arm, time),
+    };
+
+    /// <summary>True when a store restarted without persistence has forgotten the credentials, so every user logs in again.</summary>
+    public static bool LostWithTheStore(CredentialLifecycle lifecycle) => lifecycle switch
+    {
+        CredentialLifecycle.None => false,
+        CredentialLifecycle.LoginOnceSelfContained => false,
+        CredentialLifecycle.LoginOnceHeldByStore => true,
+    };
+}

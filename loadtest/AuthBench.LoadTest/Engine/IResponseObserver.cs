@@ -1,0 +1,14 @@
+namespace AuthBench.LoadTest.Engine;
+
+/// <summary>
+/// Sees every request of a trial as the engine records it: the hook through which a scenario (a fault, a window)
+/// watches a trial, so that the engine itself knows no scenario. Called from many threads at once.
+/// </summary>
+public interface IResponseObserver
+{
+    /// <summary>The trial's origin (timestamps of the engine's <see cref="TimeProvider"/>), before the first request is due.</summary>
+    void OnStart(long originTicks);
+
+    /// <summary>One request ended: sent at <paramref name="sendTicks"/>, ended at <paramref name="doneTicks"/>; <paramref name="status"/> is 0 when <paramref name="transportError"/>.</summary>
+    void OnResponse(long sendTicks, long doneTicks, int status, bool transportError);
+}

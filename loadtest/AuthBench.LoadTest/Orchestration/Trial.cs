@@ -1,0 +1,95 @@
+using System.Globalization;
+using AuthBench.Contracts.Results;
+using AuthBench.LoadTest.Engine;
+using AuthBench.LoadTest.Plan;
+using AuthBench.LoadTest.Probes;
+using AuthBench.LoadTest.Scenarios;
+
+namespace AuthBench.LoadTest.Orchestration;
+
+/// <summary>What one recorded trial measured, with the probes read around it; <see cref="Results.TrialMapping"/> turns it into a result.</summary>
+public sealed record TrialOutcome(
+    ArmRuntime Arm,
+    PlannedTrial Plan,
+    TrialMeasurement Measurement,
+    DateTimeOffset StartedUtc,
+    TimeSpan? ServerCpu,
+    double? ServerPeakRssMb,
+    double? ServerRssMb,
+    TimeSpan LoadgenCpu,
+    StoreCost? Store,
+    FaultResult? Fault,
+    string? SkippedProbe);
+
+/// <summary>
+/// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
+/// reads the probes again. A warm-up is run the same way and measured by nothing.
+/// </summary>
+public sealed class Trial(LoadOptions options, StoreSession store, Progress progress)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Runs <paramref name="plan"/> on <paramref name="arm"/>; null for a warm-up.</summary>
+    public async Task<TrialOutcome?> RunAsync(ArmRuntime arm, PlannedTrial plan, CancellationToken ct)
+    {
+        var what = plan.Record
+            ? (plan.SoakMinute is { } m ? $"{arm.Spec.Label} soak minute {m}" : $"{arm.Spec.Label} rep {plan.Repetition}/{options.Repeat}")
+            : $"{arm.Spec.Label} warm-up";
+        var rateText = plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}";
+        progress.Line($"[{rateText}] {what}: {plan.Duration.TotalSeconds:0.#} s");
+        var started = DateTimeOffset.UtcNow;
+        var probe = arm.Api?.Probe;
+        var cpuBefore = probe?.ReadCpu();
+        var rssReset = probe?.ResetPeakRss() ?? false;
+        var loadgenBefore = Environment.CpuUsage.TotalTime;
+        StoreProbe.Snapshot? storeBefore = null;
+        if (plan.Record && store.Probe is not null)
+        {
+            storeBefore = await store.Probe.ReadAsync(ct).ConfigureAwait(false);
+        }
+        var outage = plan.Record && options.Fault is { } fault && store.Store is { } s ? new StoreOutage(fault, s, TimeProvider.System, ct) : null;
+
+        TrialMeasurement measurement;
+        using (progress.Track($"{what} @ {rateText}", plan.Duration, () => arm.Engine.Current))
+        {
+            measurement = plan.Rate is { } target
+                ? await arm.Engine.RunOpenLoopAsync(target, plan.Duration, outage, ct).ConfigureAwait(false)
+                : await arm.Engine.RunClosedLoopAsync(plan.Duration, outage, ct).ConfigureAwait(false);
+        }
+        if (outage is not null)
+        {
+            await outage.CompleteAsync().ConfigureAwait(false);
+        }
+        if (measurement.Interrupted)
+        {
+            throw new OperationCanceledException(ct);
+        }
+        if (!plan.Record)
+        {
+            return null;
+        }
+        var loadgenCpu = Environment.CpuUsage.TotalTime - loadgenBefore;
+        var cpuAfter = probe?.ReadCpu();
+        var peakRss = rssReset ? probe?.ReadPeakRssMb() : null;
+        StoreCost? storeCost = null;
+        string? skipped = null;
+        if (storeBefore is not null && store.Probe is not null)
+        {
+            if (outage is not null)
+            {
+                // The restarted store's counters start from zero: a before/after delta would be meaningless.
+                skipped = $"store cost of {arm.Spec.Label} rep {plan.Repetition}: the store was restarted during the trial (--fault)";
+            }
+            else
+            {
+                var storeAfter = await store.Probe.ReadAsync(ct).ConfigureAwait(false);
+                storeCost = StoreProbe.Cost(storeBefore.Stats, storeAfter.Stats, measurement.Recorder.Responses, storeBefore.ReplyBytes);
+            }
+        }
+        return new TrialOutcome(arm, plan, measurement, started,
+            cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
+            peakRss,
+            plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
+            loadgenCpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped);
+    }
+}

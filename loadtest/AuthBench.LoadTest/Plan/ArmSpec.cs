@@ -1,0 +1,23 @@
+using AuthBench.Contracts.Arms;
+
+namespace AuthBench.LoadTest.Plan;
+
+/// <summary>One authentication arm as the load test runs it (one API process each): the catalogue's descriptor, the algorithm and the claim profile.</summary>
+public sealed record ArmSpec(ArmDescriptor Arm, string? Alg, string Claims)
+{
+    /// <summary>The arm's name on the API's command line and in results ("arm").</summary>
+    public string Scheme => Arm.Name;
+
+    /// <summary>The descriptor's label (name, or name-ALG for an arm that signs tokens): the column name in summaries and the file-name part.</summary>
+    public string Label => Arm.Label(Alg);
+
+    /// <summary>Whether the arm's API needs a store (its requests or its logins use one).</summary>
+    public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
+
+    /// <summary>The claim profile its credentials carry; null for an arm that hands out no credential.</summary>
+    public string? CredentialClaims => Arm.Transport switch
+    {
+        CredentialTransport.None => null,
+        CredentialTransport.Cookie or CredentialTransport.BearerHeader => Claims,
+    };
+}

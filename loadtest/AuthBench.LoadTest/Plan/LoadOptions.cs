@@ -1,0 +1,107 @@
+using System.Globalization;
+using AuthBench.Common;
+using AuthBench.Contracts.Arms;
+
+namespace AuthBench.LoadTest.Plan;
+
+/// <summary>Everything a run needs, validated. Built by the command line (<c>Cli.LoadCommand</c>).</summary>
+public sealed record LoadOptions
+{
+    public static readonly string[] ClaimProfiles = ["small", "typical", "large"];
+
+    public required IReadOnlyList<ArmSpec> Arms { get; init; }
+    public required string Endpoint { get; init; }
+    public IReadOnlyList<double> Rates { get; init; } = [];
+    public bool FindMax { get; init; }
+    public int Connections { get; init; } = 64;
+    public int MaxInFlight { get; init; } = 1024;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+    public int Repeat { get; init; } = 3;
+    public int Users { get; init; } = 10_000;
+    public string Store { get; init; } = "auto";
+    public Uri? Target { get; init; }
+    public required string OutputDirectory { get; init; }
+    public bool Quick { get; init; }
+    public FaultSpec? Fault { get; init; }
+    public TimeSpan? Soak { get; init; }
+    public string? ApiPath { get; init; }
+    public int LoginParallelism { get; init; } = 8;
+    public string Password { get; init; } = "authbench-demo";
+    public required string CommandLine { get; init; }
+
+    public bool NeedsStore => Target is null && Arms.Any(a => a.NeedsStore);
+
+    public string Mode => FindMax ? "find-max" : Soak is not null ? "soak" : "open-loop";
+
+    /// <summary>Accepts <c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c>, or a plain number of seconds (<see cref="Durations"/>).</summary>
+    public static TimeSpan ParseDuration(string text, string option)
+    {
+        try
+        {
+            return Durations.Parse(text, option);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    public static IReadOnlyList<double> ParseRates(string text)
+    {
+        var rates = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || rate <= 0 || double.IsInfinity(rate) || rate > 1_000_000)
+            {
+                throw new UsageException($"--rates: '{part}' is not a positive rate in requests/s (e.g. --rates 500,1000,2000)");
+            }
+            rates.Add(rate);
+        }
+        if (rates.Count == 0)
+        {
+            throw new UsageException("--rates needs at least one rate, e.g. --rates 500,1000,2000");
+        }
+        return rates;
+    }
+
+    /// <summary>
+    /// The arms of <paramref name="arms"/> (catalogue names or "all"), in the order given; an arm that signs tokens runs
+    /// once per algorithm of <paramref name="algs"/>.
+    /// </summary>
+    public static IReadOnlyList<ArmSpec> ParseArms(string arms, string algs, string claims)
+    {
+        var claimProfile = claims.Trim().ToLowerInvariant();
+        if (!ClaimProfiles.Contains(claimProfile))
+        {
+            throw new UsageException($"--claims '{claims}': use {string.Join(", ", ClaimProfiles)}");
+        }
+        var algorithms = string.Join(", ", ArmCatalogue.Algorithms);
+        var algList = new List<string>();
+        foreach (var a in algs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var alg = ArmCatalogue.FindAlgorithm(a) ?? throw new UsageException($"--alg '{a}': use {algorithms} (several with commas)");
+            if (!algList.Contains(alg))
+            {
+                algList.Add(alg);
+            }
+        }
+        if (algList.Count == 0)
+        {
+            throw new UsageException($"--alg needs at least one algorithm: {algorithms}");
+        }
+        IReadOnlyList<ArmDescriptor> descriptors;
+        try
+        {
+            descriptors = ArmCatalogue.ParseList(arms);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException("--arms: " + e.Message);
+        }
+        var result = descriptors.SelectMany(d => d.HasAlgorithm
+            ? algList.Select(alg => new ArmSpec(d, alg, claimProfile))
+            : [new ArmSpec(d, null, claimProfile)]);
+        return [.. result.DistinctBy(r => r.Label)];
+    }
+}

@@ -1,0 +1,105 @@
+using AuthBench.LoadTest.Engine;
+
+namespace AuthBench.LoadTest.Scenarios;
+
+/// <summary>
+/// The bookkeeping of a store outage inside one trial, fed by the engine's response hook: what was accepted while the
+/// store was down, and when the arm answered again after the restart. Ticks are the engine's timestamps.
+/// </summary>
+public sealed class OutageWindow : IResponseObserver
+{
+    private readonly object _gate = new();
+    private long _outageStart = long.MaxValue;
+    private long _outageEnd = long.MaxValue;
+    private long _outageRestarted = long.MaxValue;
+    private long _accepted;
+    private long _firstSuccess = long.MaxValue;
+    private long _firstStoreAnswer = long.MaxValue;
+
+    /// <summary>The trial's origin, as the engine announced it.</summary>
+    public long OriginTicks { get; private set; }
+
+    /// <summary>2xx responses to requests sent after the store was stopped and answered before it was started again.</summary>
+    public long AcceptedDuringOutage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _accepted;
+            }
+        }
+    }
+
+    /// <summary>First 2xx answer after the store was started again (ticks; long.MaxValue: none), for the time to recover.</summary>
+    public long FirstSuccessAfterRestart
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _firstSuccess;
+            }
+        }
+    }
+
+    /// <summary>First answer after the restart that is not a 503 (the store answers again, even if it forgot the session: 401).</summary>
+    public long FirstStoreAnswerAfterRestart
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _firstStoreAnswer;
+            }
+        }
+    }
+
+    /// <summary>Marks the store as down from <paramref name="stoppedTicks"/> (stop finished).</summary>
+    public void MarkOutageStart(long stoppedTicks)
+    {
+        lock (_gate)
+        {
+            _outageStart = stoppedTicks;
+        }
+    }
+
+    /// <summary>Marks the outage as over: restart begun at <paramref name="restartBeginTicks"/>, finished at <paramref name="restartedTicks"/>.</summary>
+    public void MarkOutageEnd(long restartBeginTicks, long restartedTicks)
+    {
+        lock (_gate)
+        {
+            _outageEnd = restartBeginTicks;
+            _outageRestarted = restartedTicks;
+        }
+    }
+
+    public void OnStart(long originTicks) => OriginTicks = originTicks;
+
+    public void OnResponse(long sendTicks, long doneTicks, int status, bool transportError)
+    {
+        if (transportError)
+        {
+            return;
+        }
+        var ok = status is >= 200 and < 300;
+        lock (_gate)
+        {
+            if (status != 503 && sendTicks >= _outageRestarted && doneTicks < _firstStoreAnswer)
+            {
+                _firstStoreAnswer = doneTicks;
+            }
+            if (ok)
+            {
+                if (sendTicks >= _outageStart && doneTicks <= _outageEnd)
+                {
+                    _accepted++;
+                }
+                if (doneTicks >= _outageRestarted && sendTicks >= _outageRestarted && doneTicks < _firstSuccess)
+                {
+                    _firstSuccess = doneTicks;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using AuthBench.Contracts.Arms;
+using AuthBench.LoadTest.Plan;
+
+namespace AuthBench.LoadTest.Tests;
+
+public class RunPlanTests
+{
+    private static LoadOptions Options(TimeSpan? soak = null, bool findMax = false, params double[] rates) => new()
+    {
+        Arms = LoadOptions.ParseArms("none,jwt", "HS256", "typical"),
+        Endpoint = "/api/me",
+        Rates = rates,
+        FindMax = findMax,
+        Repeat = 2,
+        Warmup = TimeSpan.FromSeconds(1),
+        Duration = TimeSpan.FromSeconds(5),
+        Soak = soak,
+        OutputDirectory = "/tmp/x",
+        CommandLine = "x",
+    };
+
+    [Fact]
+    public void Per_rate_every_arm_warms_up_then_the_arms_alternate_for_each_repetition()
+    {
+        var trials = RunPlan.Trials(Options(rates: [100, 200])).ToList();
+
+        Assert.Equal(
+            ["100 0 w", "100 1 w", "100 0 r1", "100 1 r1", "100 0 r2", "100 1 r2", "200 0 w", "200 1 w", "200 0 r1", "200 1 r1", "200 0 r2", "200 1 r2"],
+            trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? $"r{t.Repetition}" : "w")}"));
+        Assert.All(trials.Where(t => t.Record), t => Assert.Equal(TimeSpan.FromSeconds(5), t.Duration));
+    }
+
+    [Fact]
+    public void Find_max_is_closed_loop_under_one_key()
+    {
+        var trials = RunPlan.Trials(Options(findMax: true)).ToList();
+
+        Assert.Equal(6, trials.Count);
+        Assert.All(trials, t => Assert.Equal(("max", (double?)null), (t.Key, t.Rate)));
+    }
+
+    [Fact]
+    public void Soak_runs_each_arm_minute_by_minute()
+    {
+        var trials = RunPlan.Trials(Options(soak: TimeSpan.FromSeconds(150), rates: [700])).ToList();
+
+        Assert.Equal(["0 w", "0 m1", "0 m2", "0 m3", "1 w", "1 m1", "1 m2", "1 m3"], trials.Select(t => $"{t.Arm} {(t.Record ? $"m{t.SoakMinute}" : "w")}"));
+        Assert.Equal(TimeSpan.FromSeconds(30), trials[3].Duration);
+        Assert.All(trials, t => Assert.Equal("soak-700", t.Key));
+    }
+
+    [Fact]
+    public void Arms_come_from_the_catalogue_with_their_descriptor()
+    {
+        var arms = LoadOptions.ParseArms("all", "HS256,ES256", "small");
+
+        Assert.Equal(ArmCatalogue.All.SelectMany(a => a.HasAlgorithm ? new[] { "HS256", "ES256" }.Select(a.Label) : [a.Label(null)]), arms.Select(a => a.Label));
+        Assert.All(arms, a => Assert.Equal(a.Arm.UsesStore || a.Arm.LoginNeedsStore, a.NeedsStore));
+        Assert.Null(arms.Single(a => a.Arm == ArmCatalogue.Baseline).CredentialClaims);
+        Assert.All(arms.Where(a => a.Arm != ArmCatalogue.Baseline), a => Assert.Equal("small", a.CredentialClaims));
+    }
+
+    [Fact]
+    public void Token_lifetime_covers_the_planned_time_twice_within_bounds()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(15), RunPlan.TokenLifetime(Options(rates: [100])));
+        Assert.Equal(TimeSpan.FromHours(24), RunPlan.TokenLifetime(Options(soak: TimeSpan.FromDays(1), rates: [100])));
+    }
+}
