@@ -30,7 +30,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A user no other test of this process has touched, so revocations never cross tests.</summary>
+    /// <summary>A user no other test of this class has touched (each closed type counts on its own, as each has its own API), so revocations never cross tests.</summary>
     private static string NewUser() => UserDirectory.UserName(Interlocked.Increment(ref _nextUser));
 
     [Fact]
