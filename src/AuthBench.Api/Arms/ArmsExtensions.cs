@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication;
 
 namespace AuthBench.Api.Arms;
 
+/// <summary>The arms of the catalogue, each through its own <c>AddXxxArm</c>; the one place that maps an <see cref="ArmId"/> to its registration.</summary>
 public static class ArmsExtensions
 {
     /// <summary>
