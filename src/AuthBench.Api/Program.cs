@@ -1,16 +1,10 @@
+using AuthBench.Api;
 using AuthBench.Api.Arms;
 using AuthBench.Api.Hosting;
-using AuthBench.Store;
 
-if (args.Contains("--help") || args.Contains("-h"))
+if (CommandLine.Handle(args) is { } exitCode)
 {
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
-}
-if (CommandLine.FindUnknownOption(args) is { } unknown)
-{
-    Console.Error.WriteLine($"error: {unknown}");
-    return 2;
+    return exitCode;
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -18,18 +12,10 @@ builder.AddAuthBenchHosting();
 builder.Services.AddAuthBenchArms();
 
 await using var app = builder.Build();
-
-AuthBenchOptions options;
-try
+if (await app.PrepareAuthBenchAsync() is not { } options)
 {
-    options = await app.PrepareAuthBenchAsync();
-}
-catch (Exception e) when (e is ArgumentException or StoreConfigurationException or InvalidOperationException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
-
 app.UseAuthBench();
 app.MapAuthBench(options);
 app.PrintReadinessLine(options);

@@ -1,25 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Tests;
 
 /// <summary>
-/// One jwt-arm API per algorithm with a key file (so tests can sign with the server's key), the attacker's keys,
-/// and a loopback "trap" listener that a token's jku/x5u points at: it must never see a connection.
+/// A bearer-token arm for one algorithm (the server's key is the fixture's, so tests can sign with it) plus what the
+/// hostile tokens need: the attacker's keys, and a loopback "trap" listener that a token's jku/x5u points at: it
+/// must never see a connection.
 /// </summary>
-public abstract class JwtApiFixture : IAsyncLifetime
+public abstract class JwtApiFixture(ArmDescriptor arm, JwtAlgorithm algorithm) : ArmFixture(arm, algorithm.ToString(), storeForEveryArm: false)
 {
-    private readonly string _keyFile = Path.GetTempFileName();
     private readonly List<IDisposable> _owned = [];
 
-    protected JwtApiFixture(JwtAlgorithm algorithm) => Algorithm = algorithm;
-
-    public JwtAlgorithm Algorithm { get; }
-    public JwtKeySet Keys { get; private set; } = null!;
-    public ApiFactory Factory { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
     public TcpListener Trap { get; } = new(IPAddress.Loopback, 0);
     public Uri TrapUri => new($"http://127.0.0.1:{((IPEndPoint)Trap.LocalEndpoint).Port}/");
 
@@ -31,15 +26,9 @@ public abstract class JwtApiFixture : IAsyncLifetime
     public string AttackerCertificate { get; private set; } = null!;
     public Func<byte[], byte[]> AttackerCertificateSign { get; private set; } = null!;
 
-    /// <summary>The arm under test: the jwt arm, unless a subclass says otherwise.</summary>
-    protected virtual Task<ApiFactory> CreateFactoryAsync(string keyFile) => Task.FromResult(ApiFactory.Jwt(keyFile, Algorithm));
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        Keys = JwtKeySet.Generate(Algorithm);
-        File.WriteAllText(_keyFile, Keys.ExportPrivate());
-        Factory = await CreateFactoryAsync(_keyFile);
-        Client = Factory.CreateClient();
+        await base.InitializeAsync();
         Trap.Start();
         var (jwk, sign, owned) = Jws.AttackerKey(Algorithm);
         Attacker = (jwk, sign);
@@ -49,39 +38,22 @@ public abstract class JwtApiFixture : IAsyncLifetime
         _owned.Add(certKey);
     }
 
-    public virtual async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         Trap.Stop();
-        await Factory.DisposeAsync();
-        Keys.Dispose();
+        await base.DisposeAsync();
         OtherRsa.Dispose();
         P384.Dispose();
         P521.Dispose();
         _owned.ForEach(o => o.Dispose());
-        File.Delete(_keyFile);
     }
 }
 
-public sealed class Hs256ApiFixture() : JwtApiFixture(JwtAlgorithm.HS256);
+public sealed class Hs256ApiFixture() : JwtApiFixture(ArmCatalogue.Jwt, JwtAlgorithm.HS256);
 
-public sealed class Rs256ApiFixture() : JwtApiFixture(JwtAlgorithm.RS256);
+public sealed class Rs256ApiFixture() : JwtApiFixture(ArmCatalogue.Jwt, JwtAlgorithm.RS256);
 
-public sealed class Es256ApiFixture() : JwtApiFixture(JwtAlgorithm.ES256);
+public sealed class Es256ApiFixture() : JwtApiFixture(ArmCatalogue.Jwt, JwtAlgorithm.ES256);
 
 /// <summary>The jwt-denylist arm (HS256) with a store of its own: the same hostile tokens must meet the same 401s.</summary>
-public sealed class Hs256DenylistApiFixture() : JwtApiFixture(JwtAlgorithm.HS256)
-{
-    private readonly RedisFixture _store = new();
-
-    protected override async Task<ApiFactory> CreateFactoryAsync(string keyFile)
-    {
-        await _store.InitializeAsync();
-        return ApiFactory.JwtDenylist(keyFile, _store.ConnectionString);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-}
+public sealed class Hs256DenylistApiFixture() : JwtApiFixture(ArmCatalogue.JwtDenylist, JwtAlgorithm.HS256);

@@ -37,39 +37,11 @@ public abstract class JwtArmTests : IAsyncLifetime
     private static Dictionary<string, object> ClaimsOf(string user) => ClaimProfiles.ForUser(new UserDirectory().Find(user)!, ClaimProfile.Typical);
 
     [Fact]
-    public async Task Login_returns_a_bearer_token_that_opens_me()
-    {
-        var token = await _client.LoginTokenAsync("user42");
-
-        using var me = await _client.GetWithAuthorizationAsync("/api/me", "Bearer " + token);
-        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        var body = await me.JsonAsync();
-        Assert.Equal("user42", body.GetProperty("sub").GetString());
-        Assert.Equal("Demo User 42", body.GetProperty("name").GetString());
-
-        using var items = await _client.GetWithAuthorizationAsync("/api/items", "Bearer " + token);
-        Assert.Equal(HttpStatusCode.OK, items.StatusCode);
-    }
-
-    [Fact]
     public async Task Token_header_names_the_configured_algorithm()
     {
         var token = await _client.LoginTokenAsync("user1");
         var header = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.Split('.')[0]));
         Assert.Contains($"\"alg\":\"{_algorithm}\"", header, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Logout_answers_204_and_the_token_lives_until_exp()
-    {
-        var token = await _client.LoginTokenAsync("user2");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
-        using var logout = await _client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
-
-        using var me = await _client.GetWithAuthorizationAsync("/api/me", "Bearer " + token);
-        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
     }
 
     [Theory]
@@ -83,18 +55,6 @@ public abstract class JwtArmTests : IAsyncLifetime
     public async Task Missing_empty_or_garbage_credential_gets_401(string? authorization)
     {
         using var response = await _client.GetWithAuthorizationAsync("/api/me", authorization);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task Tampered_payload_gets_401()
-    {
-        var token = await _client.LoginTokenAsync("user42");
-        var parts = token.Split('.');
-        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("user42", "user43", StringComparison.Ordinal);
-        var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
-
-        using var response = await _client.GetWithAuthorizationAsync("/api/me", "Bearer " + tampered);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -153,14 +113,6 @@ public abstract class JwtArmTests : IAsyncLifetime
         var token = JwtTokens.CreateHandler().CreateToken(descriptor);
         using var response = await _client.GetWithAuthorizationAsync("/api/me", "Bearer " + token);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task Wrong_password_gets_401_and_no_token()
-    {
-        using var response = await _client.LoginAsync("user42", "wrong");
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("""{"error":"invalid_credentials"}""", await response.Content.ReadAsStringAsync());
     }
 }
 

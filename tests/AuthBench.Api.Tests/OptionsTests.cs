@@ -1,4 +1,4 @@
-using AuthBench.Api.Hosting;
+using AuthBench.Contracts.Arms;
 using Microsoft.Extensions.Configuration;
 
 namespace AuthBench.Api.Tests;
@@ -37,24 +37,55 @@ public sealed class OptionsTests
     public void Defaults_match_the_documented_ones()
     {
         var o = Read(("scheme", "session"));
-        Assert.Equal(Scheme.Session, o.Scheme);
+        Assert.Same(ArmCatalogue.Session, o.Arm);
         Assert.Equal(AuthBench.Core.ClaimProfile.Typical, o.Claims);
         Assert.Equal(1000, o.Users);
         Assert.Equal(TimeSpan.FromMinutes(15), o.TokenLifetime);
     }
 
     [Theory]
-    [InlineData("none", Scheme.None, false)]
-    [InlineData("session", Scheme.Session, true)]
-    [InlineData("jwt", Scheme.Jwt, false)]
-    [InlineData("JWT-Denylist", Scheme.JwtDenylist, true)]
-    public void Each_scheme_parses_and_says_whether_it_needs_the_store(string text, Scheme scheme, bool needsStore)
+    [InlineData("none", ArmId.None, false)]
+    [InlineData("session", ArmId.Session, true)]
+    [InlineData("jwt", ArmId.Jwt, false)]
+    [InlineData("JWT-Denylist", ArmId.JwtDenylist, true)]
+    [InlineData(" jwt-denylist ", ArmId.JwtDenylist, true)]
+    public void Each_scheme_parses_and_says_whether_it_needs_the_store(string text, ArmId arm, bool needsStore)
     {
         var o = Read(("scheme", text));
-        Assert.Equal(scheme, o.Scheme);
+        Assert.Equal(arm, o.Arm.Id);
         Assert.Equal(needsStore, o.NeedsStore);
-        Assert.Equal(text.ToLowerInvariant(), o.Scheme.ToName());
+        Assert.Equal(text.Trim().ToLowerInvariant(), o.Arm.Name);
     }
+
+    [Fact]
+    public void Unknown_scheme_lists_every_arm_of_the_catalogue()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", "cookie")));
+        Assert.All(ArmCatalogue.All, arm => Assert.Contains(arm.Name, e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("90", 90)]
+    [InlineData("900s", 900)]
+    [InlineData("15m", 900)]
+    [InlineData("2h", 7200)]
+    [InlineData("24h", 86400)]
+    public void Token_lifetime_accepts_the_common_duration_syntax(string text, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Read(("scheme", "jwt"), ("token-lifetime", text)).TokenLifetime);
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("25h")]
+    [InlineData("-5m")]
+    public void Token_lifetime_outside_1s_to_24h_is_refused(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", "jwt"), ("token-lifetime", text)));
+        Assert.StartsWith("--token-lifetime must be", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usage_names_every_arm_of_the_catalogue() =>
+        Assert.Contains("--scheme " + ArmCatalogue.NameChoices, CommandLine.Usage, StringComparison.Ordinal);
 
     [Theory]
     [InlineData("--sheme", "jwt")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Numerics;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.IdentityModel.Tokens;
 using StackExchange.Redis;
@@ -10,7 +11,7 @@ namespace AuthBench.Api.Tests;
 /// Session hygiene of the session arm: cookie attributes, id generation, hostile cookie values, fixation, logout
 /// (also under concurrency), server-side idle expiry, and the id accepted only from the exactly named cookie.
 /// </summary>
-public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class SessionHygieneTests(StoreFixture redis) : IClassFixture<StoreFixture>, IAsyncLifetime
 {
     private ApiFactory _factory = null!;
     private HttpClient _client = null!;
@@ -31,7 +32,7 @@ public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<Redi
         await _factory.DisposeAsync();
     }
 
-    private static string Cookie(string value) => $"{WireSizes.SessionCookieName}={value}";
+    private static string Cookie(string value) => $"{ArmCatalogue.SessionCookieName}={value}";
 
     private Task<HttpResponseMessage> GetWithCookieHeaderAsync(string path, string cookieHeader)
     {
@@ -73,7 +74,7 @@ public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<Redi
         using var logout = await _client.PostWithCookieAsync("/auth/logout", id);
         var cookie = Assert.Single(logout.Headers.GetValues("Set-Cookie"));
         var attributes = cookie.Split(';', StringSplitOptions.TrimEntries).Select(a => a.ToLowerInvariant()).ToList();
-        Assert.Equal($"{WireSizes.SessionCookieName.ToLowerInvariant()}=", attributes[0]);
+        Assert.Equal($"{ArmCatalogue.SessionCookieName.ToLowerInvariant()}=", attributes[0]);
         Assert.Contains("secure", attributes);
         Assert.Contains("path=/", attributes);
         Assert.Contains(attributes, a => a.StartsWith("expires=thu, 01 jan 1970", StringComparison.Ordinal));
@@ -344,7 +345,7 @@ public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<Redi
         var id = await _client.LoginSessionAsync("user36");
         string[] paths =
         [
-            $"/api/me?{WireSizes.SessionCookieName}={id}",
+            $"/api/me?{ArmCatalogue.SessionCookieName}={id}",
             $"/api/me?sid={id}",
             $"/api/me?session={id}",
             $"/api/me;jsessionid={id}",
@@ -373,7 +374,7 @@ public sealed class SessionHygieneTests(RedisFixture redis) : IClassFixture<Redi
         }
         var form = new HttpRequestMessage(HttpMethod.Get, "/api/me")
         {
-            Content = new FormUrlEncodedContent([new(WireSizes.SessionCookieName, id)]),
+            Content = new FormUrlEncodedContent([new(ArmCatalogue.SessionCookieName, id)]),
         };
         using var formResponse = await _client.SendAsync(form);
         await AssertUnauthorizedWithoutClaimsAsync(formResponse);

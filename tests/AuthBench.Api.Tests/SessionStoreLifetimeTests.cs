@@ -7,7 +7,7 @@ namespace AuthBench.Api.Tests;
 /// RedisSessionStore's timeouts at the Core level, with a clock the test moves: the absolute lifetime holds however
 /// active the session is, and near its end the store's TTL is capped so the key does not outlive it.
 /// </summary>
-public sealed class SessionStoreLifetimeTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class SessionStoreLifetimeTests(StoreFixture redis) : IClassFixture<StoreFixture>, IAsyncLifetime
 {
     private ConnectionMultiplexer _mux = null!;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using AuthBench.Api.Hosting;
+using AuthBench.Contracts;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Tests;
@@ -47,7 +47,7 @@ public sealed class StartupValidationTests : IDisposable
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             stdout.AppendLine(line);
-            if (line.StartsWith(HostingExtensions.ReadyPrefix, StringComparison.Ordinal))
+            if (line.StartsWith(ApiReadiness.Prefix, StringComparison.Ordinal))
             {
                 process.Kill(entireProcessTree: true);
                 break;
@@ -66,7 +66,7 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", run.Stdout + run.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(HostingExtensions.ReadyPrefix, run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiReadiness.Prefix, run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class StartupValidationTests : IDisposable
     {
         using var keys = JwtKeySet.Generate(JwtAlgorithm.HS256);
         var run = await RunApiAsync("--scheme", "jwt", "--urls", "http://127.0.0.1:0", "--key-file", KeyFile("good.key", keys.ExportPrivate()));
-        Assert.Contains(HostingExtensions.ReadyPrefix + " scheme=jwt", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains(ApiReadiness.Prefix + " scheme=jwt", run.Stdout, StringComparison.Ordinal);
         Assert.Equal("", run.Stderr);
     }
 

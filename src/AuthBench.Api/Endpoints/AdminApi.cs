@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using AuthBench.Api.Arms;
-using AuthBench.Api.Hosting;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Endpoints;

@@ -1,4 +1,3 @@
-using AuthBench.Api.Hosting;
 using AuthBench.Api.Arms;
 using AuthBench.Core;
 

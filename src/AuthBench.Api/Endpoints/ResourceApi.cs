@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using AuthBench.Api.Hosting;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Endpoints;
@@ -12,7 +12,7 @@ public static class ResourceApi
     public static RouteGroupBuilder MapResourceApi(this IEndpointRouteBuilder routes, AuthBenchOptions options)
     {
         var group = routes.MapGroup("/api");
-        if (options.Scheme != Scheme.None)
+        if (options.Arm.Transport is not CredentialTransport.None)
         {
             group.RequireAuthorization();
         }

@@ -1,5 +1,6 @@
-using AuthBench.Api.Endpoints;
 using AuthBench.Api.Arms;
+using AuthBench.Api.Endpoints;
+using AuthBench.Contracts;
 using AuthBench.Core;
 using AuthBench.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -10,8 +11,6 @@ namespace AuthBench.Api.Hosting;
 
 public static class HostingExtensions
 {
-    public const string ReadyPrefix = "AuthBench API ready:";
-
     /// <summary>Lean hosting for benchmark runs: no logging providers, source-generated JSON, Kestrel without the Server header.</summary>
     public static WebApplicationBuilder AddAuthBenchHosting(this WebApplicationBuilder builder)
     {
@@ -22,18 +21,26 @@ public static class HostingExtensions
     }
 
     /// <summary>
-    /// Validates the options and connects the store before the first request; throws <see cref="ArgumentException"/>
-    /// or <see cref="StoreConfigurationException"/> with a message for the user.
+    /// Validates the options, loads the keys and connects the store before the first request. A mistake the user
+    /// can fix is one line on stderr and null (the caller exits with 2), never a stack trace.
     /// </summary>
-    public static async Task<AuthBenchOptions> PrepareAuthBenchAsync(this WebApplication app)
+    public static async Task<AuthBenchOptions?> PrepareAuthBenchAsync(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<AuthBenchOptions>();
-        if (options.Scheme.IsJwt())
+        try
         {
-            _ = app.Services.GetRequiredService<JwtTokens>(); // generate or load keys now: a bad key file fails at start
+            var options = app.Services.GetRequiredService<AuthBenchOptions>();
+            if (options.Arm.HasAlgorithm)
+            {
+                _ = app.Services.GetRequiredService<JwtTokens>(); // generate or load keys now: a bad key file fails at start
+            }
+            await app.Services.GetRequiredService<StoreConnection>().InitializeAsync();
+            return options;
         }
-        await app.Services.GetRequiredService<StoreConnection>().InitializeAsync();
-        return options;
+        catch (Exception e) when (e is ArgumentException or StoreConfigurationException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return null;
+        }
     }
 
     public static WebApplication UseAuthBench(this WebApplication app)
@@ -56,7 +63,7 @@ public static class HostingExtensions
 
     public static WebApplication MapAuthBench(this WebApplication app, AuthBenchOptions options)
     {
-        app.MapGet("/health", () => TypedResults.Json(new HealthResponse("ok", options.Scheme.ToName()), AppJsonContext.Default.HealthResponse))
+        app.MapGet("/health", () => TypedResults.Json(new HealthResponse("ok", options.Arm.Name), AppJsonContext.Default.HealthResponse))
             .AllowAnonymous();
         app.MapAuthApi();
         app.MapResourceApi(options);
@@ -72,8 +79,8 @@ public static class HostingExtensions
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             var url = addresses is { Count: > 0 } ? string.Join(",", addresses) : "(in-process)";
             var store = app.Services.GetRequiredService<StoreConnection>().Description;
-            var extra = options.Scheme.IsJwt() ? $" alg={options.Algorithm}" : "";
-            Console.Out.WriteLine($"{ReadyPrefix} scheme={options.Scheme.ToName()} url={url} store={store}{extra} claims={options.Claims.ToName()} users={options.Users} pid={Environment.ProcessId}");
+            var extra = options.Arm.HasAlgorithm ? $" alg={options.Algorithm}" : "";
+            Console.Out.WriteLine($"{ApiReadiness.Prefix} scheme={options.Arm.Name} url={url} store={store}{extra} claims={options.Claims.ToName()} users={options.Users} pid={Environment.ProcessId}");
             Console.Out.Flush();
         });
     }

@@ -4,7 +4,7 @@ using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace AuthBench.Api.Arms;
+namespace AuthBench.Api.Arms.Session;
 
 /// <summary>
 /// The session arm's handler: the id comes only from the <c>__Host-sid</c> cookie, one <c>GETEX</c> per request

@@ -1,29 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace AuthBench.Api.Tests;
+namespace AuthBench.TestSupport;
 
 /// <summary>
-/// A real Kestrel on 127.0.0.1 for what TestServer cannot show (its header limits, bytes HttpClient refuses to send),
-/// and a raw socket client that writes a request byte for byte.
+/// A raw socket client that writes a request byte for byte, for what TestServer cannot show (Kestrel's header
+/// limits, bytes HttpClient refuses to send); start the server with <see cref="ApiFactory.StartOnKestrel"/>.
 /// </summary>
 public static class RawHttp
 {
-    /// <summary>Starts the factory's app on Kestrel, loopback only, on a free port; returns its base address.</summary>
-    public static Uri StartOnKestrel(this ApiFactory factory)
-    {
-        factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var uri = new Uri(address);
-        Assert.Equal("127.0.0.1", uri.Host);
-        return uri;
-    }
-
     /// <summary>Sends one HTTP/1.1 request made of exactly these header lines; returns the status code (0 if the connection closed first).</summary>
     public static async Task<int> SendAsync(Uri server, string method, string path, params byte[][] headerLines)
     {

@@ -1,6 +1,6 @@
-using AuthBench.Core;
+using AuthBench.Contracts.Arms;
 
-namespace AuthBench.Api.Arms;
+namespace AuthBench.Api.Arms.Session;
 
 /// <summary>
 /// Reads the session id from the raw <c>Cookie</c> header. <c>Request.Cookies</c> matches names case-insensitively
@@ -35,12 +35,12 @@ public static class SessionCookie
                 rest = end < 0 ? [] : rest[(end + 1)..];
                 var eq = pair.IndexOf('=');
                 var name = (eq < 0 ? pair : pair[..eq]).Trim(' ');
-                if (!name.Equals(WireSizes.SessionCookieName, StringComparison.OrdinalIgnoreCase))
+                if (!name.Equals(ArmCatalogue.SessionCookieName, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
                 candidates++;
-                exact = name.SequenceEqual(WireSizes.SessionCookieName);
+                exact = name.SequenceEqual(ArmCatalogue.SessionCookieName);
                 id = eq < 0 ? "" : pair[(eq + 1)..].Trim(' ').ToString();
             }
         }
@@ -65,7 +65,7 @@ public static class SessionCookie
             foreach (var pair in (header ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0 && pair[..eq].Trim().Equals(WireSizes.SessionCookieName, StringComparison.OrdinalIgnoreCase))
+                if (eq > 0 && pair[..eq].Trim().Equals(ArmCatalogue.SessionCookieName, StringComparison.OrdinalIgnoreCase))
                 {
                     values.Add(pair[(eq + 1)..].Trim());
                 }

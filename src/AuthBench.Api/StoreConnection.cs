@@ -2,7 +2,7 @@ using AuthBench.Core;
 using AuthBench.Store;
 using StackExchange.Redis;
 
-namespace AuthBench.Api.Hosting;
+namespace AuthBench.Api;
 
 /// <summary>
 /// The API's store: connected once at start-up (<see cref="InitializeAsync"/>), provisioned through the shared

@@ -1,7 +1,9 @@
 using System.Globalization;
+using AuthBench.Common;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
-namespace AuthBench.Api.Hosting;
+namespace AuthBench.Api;
 
 /// <summary>The API's run-time choices. Read from configuration (command line <c>--scheme jwt</c> is key <c>scheme</c>).</summary>
 public sealed class AuthBenchOptions
@@ -10,7 +12,8 @@ public sealed class AuthBenchOptions
     public static readonly string[] Keys =
         ["scheme", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
 
-    public required Scheme Scheme { get; init; }
+    /// <summary>The arm this process serves, from the catalogue.</summary>
+    public required ArmDescriptor Arm { get; init; }
     public JwtAlgorithm Algorithm { get; init; } = JwtAlgorithm.HS256;
     public ClaimProfile Claims { get; init; } = ClaimProfile.Typical;
     public int Users { get; init; } = UserDirectory.DefaultUserCount;
@@ -24,7 +27,8 @@ public sealed class AuthBenchOptions
     /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
     public string? AdminKey { get; init; }
 
-    public bool NeedsStore => Scheme is Scheme.Session or Scheme.JwtDenylist;
+    /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
+    public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
 
     /// <summary>Reads and validates the options; throws <see cref="ArgumentException"/> with a message that says what to set.</summary>
     public static AuthBenchOptions FromConfiguration(IConfiguration config)
@@ -32,8 +36,10 @@ public sealed class AuthBenchOptions
         var schemeText = config["scheme"];
         if (string.IsNullOrWhiteSpace(schemeText))
         {
-            throw new ArgumentException("--scheme is required: none, session, jwt or jwt-denylist");
+            throw new ArgumentException($"--scheme is required: {ArmCatalogue.NameList}");
         }
+        var arm = ArmCatalogue.Find(schemeText)
+            ?? throw new ArgumentException($"unknown --scheme '{schemeText}': use {ArmCatalogue.NameList}");
         var users = ParseInt(config["users"], "users", UserDirectory.DefaultUserCount);
         if (users is < 1 or > 10_000_000)
         {
@@ -56,7 +62,7 @@ public sealed class AuthBenchOptions
         }
         return new AuthBenchOptions
         {
-            Scheme = SchemeNames.Parse(schemeText),
+            Arm = arm,
             Algorithm = config["alg"] is { } alg ? JwtKeySet.ParseAlgorithm(alg) : JwtAlgorithm.HS256,
             Claims = config["claims"] is { } claims ? ClaimProfiles.Parse(claims) : ClaimProfile.Typical,
             Users = users,
@@ -74,61 +80,9 @@ public sealed class AuthBenchOptions
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
         : throw new ArgumentException($"--{name} must be a whole number, got '{text}'");
 
-    /// <summary>Accepts <c>900</c> (seconds), <c>900s</c>, <c>15m</c>, <c>2h</c>.</summary>
-    public static TimeSpan ParseDuration(string? text, string name, TimeSpan fallback)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-        var t = text.Trim();
-        var unit = t.Length > 0 && char.IsLetter(t[^1]) ? t[^1] : 's';
-        var number = char.IsLetter(unit) && t.Length > 0 && char.IsLetter(t[^1]) ? t[..^1] : t;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value) || double.IsInfinity(value))
-        {
-            throw new ArgumentException($"--{name} must be a duration such as 900s, 15m or 2h, got '{text}'");
-        }
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(value),
-            'm' => TimeSpan.FromMinutes(value),
-            'h' => TimeSpan.FromHours(value),
-            _ => throw new ArgumentException($"--{name} must be a duration such as 900s, 15m or 2h, got '{text}'"),
-        };
-    }
-}
-
-/// <summary>The authentication arms; all share endpoints and middleware.</summary>
-public enum Scheme
-{
-    None,
-    Session,
-    Jwt,
-    /// <summary>The jwt arm plus a per-user revocation check in the store on every request.</summary>
-    JwtDenylist,
-}
-
-public static class SchemeNames
-{
-    public const string Session = "session";
-    public const string Jwt = "jwt";
-    public const string JwtDenylist = "jwt-denylist";
-
-    public static Scheme Parse(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        "none" => Scheme.None,
-        "session" => Scheme.Session,
-        "jwt" => Scheme.Jwt,
-        "jwt-denylist" => Scheme.JwtDenylist,
-        _ => throw new ArgumentException($"unknown --scheme '{value}': use none, session, jwt or jwt-denylist"),
-    };
-
-    public static string ToName(this Scheme scheme) => scheme switch
-    {
-        Scheme.JwtDenylist => JwtDenylist,
-        _ => scheme.ToString().ToLowerInvariant(),
-    };
-
-    /// <summary>The arms that authenticate with a bearer token (and so have an algorithm and keys).</summary>
-    public static bool IsJwt(this Scheme scheme) => scheme is Scheme.Jwt or Scheme.JwtDenylist;
+    /// <summary>The one duration syntax of every AuthBench command line (<see cref="Durations"/>): <c>900</c> (seconds), <c>900s</c>, <c>15m</c>, <c>2h</c>.</summary>
+    private static TimeSpan ParseDuration(string? text, string name, TimeSpan fallback) =>
+        text is null ? fallback
+        : Durations.TryParse(text, out var value) ? value
+        : throw new ArgumentException($"--{name} must be a duration such as 900s, 15m or 2h, got '{text}'");
 }

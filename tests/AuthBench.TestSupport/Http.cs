@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
-namespace AuthBench.Api.Tests;
+namespace AuthBench.TestSupport;
 
 /// <summary>Small HTTP helpers: credentials are set by hand, exactly as the load engine sends them.</summary>
 public static class Http
@@ -20,14 +21,18 @@ public static class Http
         return SessionIdFrom(response) ?? throw new InvalidOperationException("no session cookie");
     }
 
-    public static string? SessionIdFrom(HttpResponseMessage response)
+    public static string? SessionIdFrom(HttpResponseMessage response) => CookieFrom(response, ArmCatalogue.SessionCookieName);
+
+    /// <summary>The value of the cookie <paramref name="name"/> that the response sets, or null.</summary>
+    public static string? CookieFrom(HttpResponseMessage response, string name)
     {
         if (!response.Headers.TryGetValues("Set-Cookie", out var cookies))
         {
             return null;
         }
-        var cookie = cookies.Single(c => c.StartsWith(WireSizes.SessionCookieName + "=", StringComparison.Ordinal));
-        return cookie[(WireSizes.SessionCookieName.Length + 1)..cookie.IndexOf(';', StringComparison.Ordinal)];
+        var cookie = cookies.Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));
+        var end = cookie.IndexOf(';', StringComparison.Ordinal);
+        return cookie[(name.Length + 1)..(end < 0 ? cookie.Length : end)];
     }
 
     public static async Task<string> LoginTokenAsync(this HttpClient client, string user)
@@ -43,14 +48,14 @@ public static class Http
     public static Task<HttpResponseMessage> GetWithCookieAsync(this HttpClient client, string path, string sessionId)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", $"{WireSizes.SessionCookieName}={sessionId}");
+        request.Headers.Add("Cookie", $"{ArmCatalogue.SessionCookieName}={sessionId}");
         return client.SendAsync(request);
     }
 
     public static Task<HttpResponseMessage> PostWithCookieAsync(this HttpClient client, string path, string sessionId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path);
-        request.Headers.Add("Cookie", $"{WireSizes.SessionCookieName}={sessionId}");
+        request.Headers.Add("Cookie", $"{ArmCatalogue.SessionCookieName}={sessionId}");
         return client.SendAsync(request);
     }
 

@@ -1,4 +1,6 @@
-namespace AuthBench.Api.Hosting;
+using AuthBench.Contracts.Arms;
+
+namespace AuthBench.Api;
 
 /// <summary>Rejects misspelt options up front: configuration would silently ignore <c>--sheme jwt</c>.</summary>
 public static class CommandLine
@@ -8,21 +10,43 @@ public static class CommandLine
         "urls", "environment", "contentRoot", "applicationName",
     };
 
-    public const string Usage = """
+    public static readonly string Usage = $"""
         AuthBench API: one minimal API host, one authentication arm per process.
 
-        Usage: AuthBench.Api --scheme none|session|jwt|jwt-denylist [options]
+        Usage: AuthBench.Api --scheme {ArmCatalogue.NameChoices} [options]
           --urls URL               where Kestrel listens (e.g. http://127.0.0.1:5080)
-          --alg HS256|RS256|ES256  JWT algorithm (jwt and jwt-denylist arms; default HS256)
+          --alg {string.Join('|', ArmCatalogue.Algorithms)}  JWT algorithm ({ArmsWhere(a => a.HasAlgorithm)} arms; default HS256)
           --claims small|typical|large   claims each credential carries (default typical)
           --users N                demo users user1..userN (default 1000)
           --user-password P        their password (default authbench-demo)
-          --redis CONNSTR          store connection string, session and jwt-denylist arms (or AUTHBENCH_REDIS)
+          --redis CONNSTR          store connection string, {ArmsWhere(a => a.UsesStore || a.LoginNeedsStore)} arms (or AUTHBENCH_REDIS)
           --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet (default auto)
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
           --admin-key KEY          enables /admin/* with header X-Admin-Key
         """;
+
+    private static string ArmsWhere(Func<ArmDescriptor, bool> predicate) =>
+        string.Join(" and ", ArmCatalogue.All.Where(predicate).Select(a => a.Name));
+
+    /// <summary>
+    /// Answers <c>--help</c> (exit code 0) and a misspelt option (one line on stderr, exit code 2) before the host
+    /// starts; null when the API should start.
+    /// </summary>
+    public static int? Handle(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        if (FindUnknownOption(args) is { } unknown)
+        {
+            Console.Error.WriteLine($"error: {unknown}");
+            return 2;
+        }
+        return null;
+    }
 
     public static string? FindUnknownOption(string[] args)
     {
@@ -40,7 +64,7 @@ public static class CommandLine
             }
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
-                return $"unknown option '{arg}'. Options: --scheme none|session|jwt|jwt-denylist, --urls, --alg, --claims, --users, "
+                return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --urls, --alg, --claims, --users, "
                     + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
             }
         }

@@ -1,0 +1,17 @@
+using AuthBench.Contracts.Arms;
+using AuthBench.Core;
+using Microsoft.AspNetCore.Authentication;
+
+namespace AuthBench.Api.Arms.Jwt;
+
+/// <summary>The jwt arm's registration, in the shape of ASP.NET Core's <c>JwtBearerExtensions</c>.</summary>
+public static class JwtArmExtensions
+{
+    /// <summary>Registers the jwt arm under its catalogue name.</summary>
+    public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder) =>
+        builder.AddJwtArm(ArmCatalogue.Jwt.Name);
+
+    /// <summary>Registers JwtBearer under <paramref name="authenticationScheme"/>, nothing but the signed token, and the arm's issuer.</summary>
+    public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder, string authenticationScheme) =>
+        builder.AddBearerTokenArm(authenticationScheme, ArmCatalogue.Jwt.Id, sp => new JwtCredentialIssuer(sp.GetRequiredService<JwtTokens>()));
+}

@@ -1,0 +1,34 @@
+using AuthBench.Contracts.Arms;
+using AuthBench.Core;
+using Microsoft.AspNetCore.Authentication;
+
+namespace AuthBench.Api.Arms.JwtDenylist;
+
+/// <summary>
+/// jwt-denylist arm: the jwt arm's token, plus a per-user revocation marker in the store. Logout and the admin
+/// revoke end every token of the user issued so far (the tokens carry no <c>jti</c>, so revocation is per user).
+/// </summary>
+public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList revocations, string authenticationScheme) : ICredentialIssuer
+{
+    public Task<IResult> IssueAsync(DemoUser user, HttpContext context) => BearerTokens.IssueAsync(tokens, user);
+
+    public async Task RevokeAsync(HttpContext context)
+    {
+        // Logout is anonymous in every arm; only a token that still authenticates names a user to revoke.
+        var result = await context.AuthenticateAsync(authenticationScheme);
+        if (result.Failure is StoreUnavailableException failure)
+        {
+            throw failure;
+        }
+        if (result.Principal?.FindFirst(ClaimProfiles.Sub)?.Value is { Length: > 0 } sub)
+        {
+            await revocations.RevokeUserAsync(sub);
+        }
+    }
+
+    public async Task<(long, string)> RevokeUserAsync(string sub)
+    {
+        await revocations.RevokeUserAsync(sub);
+        return (1, $"{ArmCatalogue.JwtDenylist.Name} arm: every token of the user issued so far is rejected from the next request on");
+    }
+}
