@@ -1,3 +1,4 @@
+using AuthBench.Contracts.Arms;
 using System.Text;
 using AuthBench.Core;
 using BenchmarkDotNet.Attributes;
@@ -24,7 +25,7 @@ public class CredentialSizeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _cookieLine = $"Cookie: {WireSizes.SessionCookieName}={RedisSessionStore.NewId()}\r\n";
+        _cookieLine = $"Cookie: {ArmCatalogue.SessionCookieName}={RedisSessionStore.NewId()}\r\n";
         _hs256Line = BearerLine(JwtAlgorithm.HS256);
         _rs256Line = BearerLine(JwtAlgorithm.RS256);
         _es256Line = BearerLine(JwtAlgorithm.ES256);

@@ -75,7 +75,7 @@ public static class SizeReport
             Bytes are HTTP/1.1 bytes: the whole header line with its name, `: `, the value and CRLF.
             The representative user is `{CredentialSizes.User().Sub}`; the range covers user1 to user{UserDirectory.DefaultUserCount}.
 
-            ## Per request: `Authorization: Bearer <token>\r\n` against `Cookie: {WireSizes.SessionCookieName}=<id>\r\n`
+            ## Per request: `Authorization: Bearer <token>\r\n` against `Cookie: {ArmCatalogue.SessionCookieName}=<id>\r\n`
 
             | Alg | Claims | Token chars | Bearer line (B) | Range over users (B) | Cookie line (B) | Extra B per request | Bearer / cookie | Session value in store (B) |
             |---|---|---:|---:|---:|---:|---:|---:|---:|

@@ -6,12 +6,9 @@ namespace AuthBench.Core;
 /// <summary>Exact bytes a credential costs on the wire, per HTTP/1.1 request (the header line and its CRLF).</summary>
 public static class WireSizes
 {
-    /// <summary>The catalogue's session cookie name (kept here for the size formulas below).</summary>
-    public const string SessionCookieName = ArmCatalogue.SessionCookieName;
-
     /// <summary><c>Authorization: Bearer &lt;token&gt;\r\n</c></summary>
     public static int BearerHeaderLine(string token) => Encoding.ASCII.GetByteCount("Authorization: Bearer ") + Encoding.ASCII.GetByteCount(token) + 2;
 
     /// <summary><c>Cookie: __Host-sid=&lt;id&gt;\r\n</c></summary>
-    public static int CookieHeaderLine(string sessionId) => Encoding.ASCII.GetByteCount("Cookie: " + SessionCookieName + "=") + Encoding.ASCII.GetByteCount(sessionId) + 2;
+    public static int CookieHeaderLine(string sessionId) => Encoding.ASCII.GetByteCount("Cookie: " + ArmCatalogue.SessionCookieName + "=") + Encoding.ASCII.GetByteCount(sessionId) + 2;
 }
