@@ -258,10 +258,11 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     /// <summary>A well-formed credential the server never issued: an unknown session id, or a token signed with another key.</summary>
+    /// <summary>A well-formed credential the API never issued: a JWT signed with other keys, or a fresh random id.</summary>
     private string Forge() => Arm.Transport switch
     {
         CredentialTransport.None or CredentialTransport.Cookie => RedisSessionStore.NewId(),
-        CredentialTransport.BearerHeader => ForgeToken(),
+        CredentialTransport.BearerHeader => Arm.HasAlgorithm ? ForgeToken() : RedisSessionStore.NewId(),
     };
 
     private string ForgeToken()
