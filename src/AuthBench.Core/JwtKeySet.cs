@@ -50,7 +50,6 @@ public sealed class JwtKeySet : IDisposable
         JwtAlgorithm.HS256 => FromHmacSecret(RandomNumberGenerator.GetBytes(MinimumHmacKeyBytes)),
         JwtAlgorithm.RS256 => FromRsa(RSA.Create(2048)),
         JwtAlgorithm.ES256 => FromEcdsa(ECDsa.Create(ECCurve.NamedCurves.nistP256)),
-        _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
     };
 
     /// <summary>
