@@ -103,20 +103,23 @@ public class CredentialSourceTests
         time.Advance(TimeSpan.FromSeconds(79));
         Assert.Equal(0, await pool.RenewDueAsync(CancellationToken.None));
 
-        // 80 s of a 100 s token: the background renewal logs every user in again while the old tokens still hold.
-        time.Advance(TimeSpan.FromSeconds(2));
+        // Past 80 s of a 100 s token the background renewal logs every user in again while the old tokens still hold.
+        // The clock moves in small steps, as a real one would, so the loop's wake-ups (at most a second apart) see it.
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (server.Logins < 2 * Users && DateTime.UtcNow < until)
+        while (server.Logins < 2 * Users && DateTime.UtcNow < until && time.GetUtcNow() < Start + TimeSpan.FromSeconds(99))
         {
+            time.Advance(TimeSpan.FromMilliseconds(250));
             await Task.Delay(20);
         }
+        var renewedBy = time.GetUtcNow();
 
         Assert.Equal(2 * Users, server.Logins);
         Assert.Equal(Users, pool.Renewals);
         var after = Enumerable.Range(0, Users).Select(i => Request(pool, i)).ToList();
         Assert.All(after, r => Assert.DoesNotContain(r, before));
         Assert.All(after, r => Assert.Contains("Authorization: Bearer tok-", r, StringComparison.Ordinal));
-        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(80), pool.NextRenewal);
+        // The new tokens are renewed at 80 % of their own lifetime, counted from when they were obtained.
+        Assert.InRange(pool.NextRenewal!.Value, Start + TimeSpan.FromSeconds(80 + 80), renewedBy + TimeSpan.FromSeconds(80));
     }
 
     [Fact]

@@ -12,7 +12,9 @@ namespace AuthBench.LoadTest.Clients;
 /// </summary>
 public sealed class CredentialPool : IAsyncDisposable
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+    // The loop re-checks at least this often: a wait computed before the clock moved (a fake clock in tests, a
+    // suspended machine) must not oversleep a renewal. One check is a scan of the pool's expiries: microseconds.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
     private readonly ICredentialSource _source;
     private readonly Uri _baseUri;
     private readonly string _path;
@@ -131,7 +133,6 @@ public sealed class CredentialPool : IAsyncDisposable
         {
             try
             {
-                // Capped: Task.Delay takes at most ~49 days, and a long wait is re-checked now and then anyway.
                 var wait = next - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
