@@ -26,12 +26,15 @@ internal sealed class DockerStore : IProvisionedStore
     private string _version = "unknown";
     private bool _disposed;
 
-    private DockerStore(IContainer container, bool hostNetwork, string image, string password)
+    private readonly TimeSpan _startTimeout;
+
+    private DockerStore(IContainer container, bool hostNetwork, string image, string password, TimeSpan startTimeout)
     {
         _container = container;
         _hostNetwork = hostNetwork;
         _image = image;
         Password = password;
+        _startTimeout = startTimeout;
     }
 
     public StoreKind Kind => StoreKind.Docker;
@@ -60,7 +63,7 @@ internal sealed class DockerStore : IProvisionedStore
             var container = options.DockerHostNetwork
                 ? BuildHostNetwork(options, port, password)
                 : BuildPortMapped(options, password);
-            var store = new DockerStore(container, options.DockerHostNetwork, options.DockerImage, password);
+            var store = new DockerStore(container, options.DockerHostNetwork, options.DockerImage, password, options.StartTimeout);
             OwnedProcesses.AddCleanup(store, () => container.DisposeAsync().AsTask());
             try
             {
@@ -111,6 +114,22 @@ internal sealed class DockerStore : IProvisionedStore
         RequireRestartable("start");
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _container.StartAsync(cancellationToken).ConfigureAwait(false);
+        // The wait strategy reads the container's log, which still holds the first start's ready line: it can return
+        // before the restarted server listens. Done means answering, as for the first start and the child processes.
+        var deadline = DateTime.UtcNow + _startTimeout;
+        while (true)
+        {
+            try
+            {
+                await StoreProbe.IdentifyAsync(StackExchange.Redis.ConfigurationOptions.Parse(ConnectionString),
+                    TimeSpan.FromSeconds(2), "docker redis", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (StoreConfigurationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public Task PauseAsync(CancellationToken cancellationToken = default)
