@@ -35,6 +35,7 @@ public static class BenchStore
 /// </summary>
 public sealed class StoreLease : IAsyncDisposable
 {
+    private static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(15);
     private readonly IProvisionedStore? _owned;
 
     private StoreLease(ConnectionMultiplexer multiplexer, string connectionString, IProvisionedStore? owned)
@@ -58,9 +59,17 @@ public sealed class StoreLease : IAsyncDisposable
             connectionString = owned.ConnectionString;
         }
         var mux = await RedisConnections.ConnectAsync(connectionString).ConfigureAwait(false);
+        // The API's settings fail fast (a 500 ms connect timeout) and keep retrying in the background; a benchmark's
+        // set-up on a busy machine may need longer for its first connection, so it waits for it, boundedly.
+        var deadline = DateTime.UtcNow + ConnectWait;
+        while (!mux.IsConnected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+        }
         if (!mux.IsConnected)
         {
-            throw new InvalidOperationException("the session store does not answer; see the store line printed at the start of the run");
+            await mux.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"the session store does not answer within {ConnectWait.TotalSeconds:0} s; see the store line printed at the start of the run");
         }
         return new StoreLease(mux, connectionString, owned);
     }
