@@ -118,6 +118,14 @@ public sealed class StatisticsTests : IDisposable
     }
 
     [Fact]
+    public void Charts_mark_overloaded_points_and_lines()
+    {
+        Build();
+        Assert.Contains("overloaded: not comparable", File.ReadAllText(Path.Combine(_root, "charts", "p99-vs-rate.svg")), StringComparison.Ordinal);
+        Assert.Contains("(overloaded: dashed)", File.ReadAllText(Path.Combine(_root, "charts", "latency-spectrum.svg")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_overloaded_baseline_leaves_every_latency_of_its_rate_uncompared()
     {
         var (md, _) = Build(baselineOverloadedAt100: true);
