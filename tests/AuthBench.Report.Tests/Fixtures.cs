@@ -70,7 +70,7 @@ internal static class Fixtures
     ]);
 
     /// <summary>A minimal BenchmarkDotNet full JSON export: one entry per (method, parameters, median ns).</summary>
-    public static void WriteMicro(string directory, string type, IEnumerable<(string Method, string Parameters, double MedianNs)> rows)
+    public static void WriteMicro(string directory, string type, IEnumerable<(string Method, string Parameters, double MedianNs)> rows, string? title = null)
     {
         Directory.CreateDirectory(directory);
         var benchmarks = new System.Text.Json.Nodes.JsonArray();
@@ -85,6 +85,6 @@ internal static class Fixtures
             });
         }
         File.WriteAllText(Path.Combine(directory, $"AuthBench.Benchmarks.{type}-report-full.json"),
-            new System.Text.Json.Nodes.JsonObject { ["Benchmarks"] = benchmarks }.ToJsonString());
+            new System.Text.Json.Nodes.JsonObject { ["Title"] = title, ["Benchmarks"] = benchmarks }.ToJsonString());
     }
 }
