@@ -37,7 +37,8 @@ public static class Charts
         }
         var decades = (int)Math.Ceiling(maxDecade);
         double[] positions = [.. Enumerable.Range(0, decades + 1).Select(d => (double)d)];
-        string[] labels = [.. positions.Select(d => d == 0 ? "0%" : (100 * (1 - Math.Pow(10, -d))).ToString("0.#####", CultureInfo.InvariantCulture) + "%")];
+        // Tick d is percentile 1 - 10^-d: 0%, 90%, 99%, … (the formula gives the first tick too).
+        string[] labels = [.. positions.Select(d => (100 * (1 - Math.Pow(10, -d))).ToString("0.#####", CultureInfo.InvariantCulture) + "%")];
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
         plot.Axes.SetLimitsX(0, decades);
         LogY(plot, series.SelectMany(s => s.Y));

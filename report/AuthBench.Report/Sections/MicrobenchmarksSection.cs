@@ -78,7 +78,7 @@ public sealed class MicrobenchmarksSection : IReportSection
     private static string HowToRead(string type) => type switch
     {
         _ when MicroFigures.IsHeadToHead(type) =>
-            "How to read this: one session lookup is the baseline; a JWT row's ratio below 1 means a verification is cheaper than a lookup (1/ratio verifications cost one lookup).",
+            "How to read this: one session lookup is the baseline; a JWT row's ratio below one means a verification is cheaper than a lookup (the reciprocal of the ratio is how many verifications cost one lookup).",
         _ when type.Contains("Jwt", StringComparison.Ordinal) =>
             "How to read this: per algorithm and claim profile, the raw signature check is the floor; the ratio is what the token library adds on top of the cryptography.",
         _ when type.Contains("Session", StringComparison.Ordinal) =>
@@ -87,7 +87,7 @@ public sealed class MicrobenchmarksSection : IReportSection
             "How to read this: the time to write each credential's header line into a send buffer, the cookie line as the baseline; "
             + "it takes nanoseconds either way, so what a token's size costs is bandwidth (the size table below), not client CPU.",
         _ when type.Contains("Pipeline", StringComparison.Ordinal) =>
-            "How to read this: a whole in-process ASP.NET Core request; the no-auth arm is the baseline, so ratio − 1 is authentication's share.",
+            "How to read this: a whole in-process ASP.NET Core request; the no-auth arm is the baseline, so the ratio minus one is authentication's share.",
         _ => "How to read this: the ratio compares each row with the baseline row of its class.",
     };
 
