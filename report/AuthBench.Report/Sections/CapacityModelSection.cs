@@ -41,7 +41,7 @@ public sealed class CapacityModelSection : IReportSection
             + $"\"of which auth\" is the part over the `{baseline}` arm. Store cores count the store's own CPU (Redis runs commands on one thread, "
             + "so one instance tops out at one core). Mbit/s are payload bytes on each hop, both directions, without TCP/IP or TLS overhead.");
         report.Line();
-        report.Line(ReportContext.IntervalMethod + " The projection below scales the estimate and its interval alike.");
+        report.Line(ReportContext.IntervalPointer + " The projection below scales the estimate and its interval alike.");
         report.Line();
         report.Line($"| arm | API CPU µs/req | of which auth µs/req [interval] | store CPU µs/req | store B/req | client B/req over {baseline} [interval] |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: |");

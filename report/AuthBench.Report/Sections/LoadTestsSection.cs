@@ -18,7 +18,7 @@ public sealed class LoadTestsSection : IReportSection
         report.Line($"Open-loop load, arms measured in alternation, {reps} repetition(s) per arm and rate. Each cell is the median over "
             + "repetitions with min–max in round brackets. Latency is measured from each request's intended send time (no coordinated omission).");
         report.Line();
-        report.Line(ReportContext.IntervalMethod + " " + ReportContext.OverloadMethod);
+        report.Line(ReportContext.IntervalPointer + " " + ReportContext.OverloadMethod);
         report.Line();
         foreach (var rate in load.Trials.Select(t => t.TargetRps).Distinct().Order())
         {
@@ -93,7 +93,7 @@ public sealed class LoadTestsSection : IReportSection
         report.Line();
         report.Line($"How to read this: the achieved rate is each arm's throughput ceiling on this machine (generator, API and store sharing {report.Cores}); the CPU column is the cleanest per-request cost.");
         report.Line();
-        report.Line(ReportContext.IntervalMethod);
+        report.Line(ReportContext.IntervalPointer);
         report.Line();
         report.Line($"| arm | achieved rps | server CPU µs/req | Δ CPU vs {baseline} [interval] | p99 (µs) | sent B/req | store cmds/req | store CPU µs/req | store B/req | failures (errors + dropped) |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -160,8 +160,13 @@ public sealed class ReportContext(ReportInputs inputs, string chartsDirectory)
         $"Every difference \"over {BaselineLabel}\" is a difference of medians over repetitions with its {Percent(Bootstrap.Level)} interval in brackets: "
         + $"a percentile bootstrap ({Bootstrap.Resamples.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} resamples of each arm's repetitions with replacement, "
         + $"fixed seed {Bootstrap.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}, so the same inputs give the same report). "
-        + "`n = a/b` is the number of repetitions of the arm and of the baseline behind it; few repetitions give wide intervals, shown as they are. "
+        + "`n = a/b` is the number of repetitions of the arm and of the baseline behind it; few repetitions give wide intervals, shown as they are, "
+        + "and since a bootstrap cannot reach beyond the values observed, with few repetitions its intervals are if anything too narrow: read them with `n`. "
         + "Where the interval contains zero the cell says **no measurable difference**.";
+
+    /// <summary>A pointer to <see cref="IntervalMethod"/> for the sections after the headline.</summary>
+    public static string IntervalPointer =>
+        $"Brackets after a difference over `{BaselineLabel}`: its {Percent(Bootstrap.Level)} bootstrap interval and `n` repetitions (arm/baseline), as described under [Headline](#headline).";
 
     /// <summary>The report's method text for overload.</summary>
     public static string OverloadMethod =>
