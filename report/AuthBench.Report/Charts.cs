@@ -4,8 +4,11 @@ using ScottPlot;
 
 namespace AuthBench.Report;
 
-/// <summary>A series for a line chart: one arm's points.</summary>
-public sealed record Series(string Label, double[] X, double[] Y);
+/// <summary>A series for a line chart: one arm's points; <paramref name="Overloaded"/> flags points the chart marks.</summary>
+public sealed record Series(string Label, double[] X, double[] Y, bool[]? Overloaded = null)
+{
+    public bool IsOverloaded(int i) => Overloaded is { } o && i < o.Length && o[i];
+}
 
 /// <summary>The report's charts, each written as PNG and SVG with labelled axes, units and a legend.</summary>
 public static class Charts
@@ -18,31 +21,71 @@ public static class Charts
     /// <summary>Latency against percentile, the percentile axis logarithmic in 1/(1-p) (HdrHistogram's classic plot).</summary>
     public static void LatencySpectrum(string basePath, string title, IReadOnlyList<Series> series)
     {
-        var plot = NewPlot(title, "percentile (log scale in 1/(1-p))", "latency from intended send time (ms)");
+        var plot = NewPlot(title, "percentile (log scale in 1/(1-p))", "latency from intended send time (ms), log scale");
         var maxDecade = 1.0;
         foreach (var (s, i) in series.Select((s, i) => (s, i)))
         {
             var xs = s.X.Select(p => Math.Log10(1 / Math.Max(1e-7, 1 - p))).ToArray();
             maxDecade = Math.Max(maxDecade, xs.DefaultIfEmpty(0).Max());
-            var line = plot.Add.ScatterLine(xs, s.Y);
-            line.LegendText = s.Label;
+            var line = plot.Add.ScatterLine(xs, [.. s.Y.Select(Log)]);
+            var overloaded = s.Overloaded?.Any(o => o) == true;
+            // An overloaded arm's histogram lacks its dropped requests: dashed, and said in the legend.
+            line.LegendText = overloaded ? s.Label + " (overloaded: dashed)" : s.Label;
+            line.LinePattern = overloaded ? LinePattern.Dashed : LinePattern.Solid;
             line.Color = Palette.GetColor(i);
             line.LineWidth = 2;
         }
         var decades = (int)Math.Ceiling(maxDecade);
         double[] positions = [.. Enumerable.Range(0, decades + 1).Select(d => (double)d)];
-        string[] labels = [.. positions.Select(d => d == 0 ? "0%" : (100 * (1 - Math.Pow(10, -d))).ToString("0.#####", CultureInfo.InvariantCulture) + "%")];
+        // Tick d is percentile 1 - 10^-d: 0%, 90%, 99%, … (the formula gives the first tick too).
+        string[] labels = [.. positions.Select(d => (100 * (1 - Math.Pow(10, -d))).ToString("0.#####", CultureInfo.InvariantCulture) + "%")];
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
         plot.Axes.SetLimitsX(0, decades);
-        plot.Axes.Margins(bottom: 0);
+        LogY(plot, series.SelectMany(s => s.Y));
         Save(plot, basePath);
     }
 
-    /// <summary>One line per arm: y against offered rate, y on a log scale (latencies span several decades).</summary>
-    public static void AgainstRate(string basePath, string title, string yLabel, IReadOnlyList<Series> series)
+    /// <summary>
+    /// One line per arm: y against offered rate, y on a log scale (latencies span several decades); overloaded points
+    /// carry a black × and the legend entry <paramref name="overloadedLegend"/>.
+    /// </summary>
+    public static void AgainstRate(string basePath, string title, string yLabel, IReadOnlyList<Series> series, string overloadedLegend)
     {
         var plot = NewPlot(title, "offered rate (requests/s, open loop)", yLabel + ", log scale");
-        var all = series.SelectMany(s => s.Y).Where(y => y > 0 && !double.IsNaN(y)).DefaultIfEmpty(1).ToArray();
+        plot.ShowLegend(Edge.Right); // outside the data: every corner of this chart holds points
+        var legendShown = false;
+        foreach (var (s, i) in series.Select((s, i) => (s, i)))
+        {
+            var line = plot.Add.Scatter(s.X, [.. s.Y.Select(Log)]);
+            line.LegendText = s.Label;
+            line.Color = Palette.GetColor(i);
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            var marked = Enumerable.Range(0, s.X.Length).Where(s.IsOverloaded).ToArray();
+            if (marked.Length == 0)
+            {
+                continue;
+            }
+            double[] mx = [.. marked.Select(k => s.X[k])];
+            double[] my = [.. marked.Select(k => Log(s.Y[k]))];
+            var marks = plot.Add.ScatterPoints(mx, my);
+            marks.MarkerShape = MarkerShape.Eks;
+            marks.MarkerSize = 16;
+            marks.MarkerLineWidth = 2.5f;
+            marks.Color = Colors.Black;
+            marks.LegendText = legendShown ? "" : overloadedLegend;
+            legendShown = true;
+        }
+        LogY(plot, series.SelectMany(s => s.Y));
+        Save(plot, basePath);
+    }
+
+    private static double Log(double y) => y > 0 ? Math.Log10(y) : double.NaN;
+
+    /// <summary>A log-scale y axis drawn on log10 values: ticks at 1, 2 and 5 of every decade the values span.</summary>
+    private static void LogY(Plot plot, IEnumerable<double> values)
+    {
+        var all = values.Where(y => y > 0 && !double.IsNaN(y)).DefaultIfEmpty(1).ToArray();
         var (low, high) = (Math.Floor(Math.Log10(all.Min())), Math.Ceiling(Math.Log10(all.Max())));
         var ticks = new List<double>();
         for (var d = low; d <= high; d++)
@@ -55,15 +98,6 @@ public static class Charts
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. ticks], [.. ticks.Select(t => Math.Pow(10, t).ToString("0.###", CultureInfo.InvariantCulture))]);
         plot.Axes.SetLimitsY(low, high);
-        foreach (var (s, i) in series.Select((s, i) => (s, i)))
-        {
-            var line = plot.Add.Scatter(s.X, s.Y.Select(y => y > 0 ? Math.Log10(y) : double.NaN).ToArray());
-            line.LegendText = s.Label;
-            line.Color = Palette.GetColor(i);
-            line.LineWidth = 2;
-            line.MarkerSize = 7;
-        }
-        Save(plot, basePath);
     }
 
     /// <summary>One bar per arm, with min–max whiskers over repetitions; the baseline arm is drawn grey.</summary>

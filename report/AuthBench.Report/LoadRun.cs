@@ -36,6 +36,24 @@ public sealed record Trial(
     double LoadgenCpuUsPerRequest,
     StoreFigures? Store)
 {
+    /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
+    public const double OverloadShare = 0.01;
+
+    /// <summary>Requests the schedule intended: the started ones plus the dropped ones (which never started).</summary>
+    public long Intended => Requests + Dropped;
+
+    /// <summary>Late starts plus dropped requests over intended requests: the share not sent when the schedule said.</summary>
+    public double NotOnTimeShare => Intended == 0 ? 0 : (double)(Late + Dropped) / Intended;
+
+    /// <summary>
+    /// More than <see cref="OverloadShare"/> of the requests late or dropped: the offered rate was beyond what the arm
+    /// served, its histograms lack the dropped requests, and its latency is not comparable.
+    /// </summary>
+    public bool Overloaded => NotOnTimeShare > OverloadShare;
+
+    /// <summary>Errors plus dropped requests: a dropped request is a failure the client saw.</summary>
+    public long Failures => Errors + Dropped;
+
     /// <summary>The one place where an absent figure of a published file becomes NaN, never a crash.</summary>
     internal static double Nan(double? value) => value ?? double.NaN;
 

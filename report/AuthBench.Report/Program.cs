@@ -146,11 +146,7 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
-    // github-action-benchmark, tool "customSmallerIsBetter": [{ name, unit, value }]
-    var bench = builder.HeadlineFigures.Select(f => new Dictionary<string, object> { ["name"] = f.Name, ["unit"] = f.Unit, ["value"] = f.Value });
-    AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(output)!, "headline-benchmark.json"),
-        JsonSerializer.Serialize(bench, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-
+    builder.WriteBenchmarkFiles(Path.GetDirectoryName(output)!);
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; saturation: {saturationPath ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }

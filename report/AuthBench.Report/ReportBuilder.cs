@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AuthBench.Common;
 using AuthBench.Report.Sections;
 
 namespace AuthBench.Report;
@@ -25,6 +26,12 @@ public sealed class ReportBuilder(ReportInputs inputs)
     /// <summary>Section headings; CI checks that a generated report has every one.</summary>
     public static readonly string[] Sections = [.. DefaultSections.Select(s => s.Heading)];
 
+    /// <summary>github-action-benchmark's input, tool "customSmallerIsBetter": every headline figure where less is better.</summary>
+    public const string SmallerIsBetterFile = "headline-benchmark.json";
+
+    /// <summary>github-action-benchmark's input, tool "customBiggerIsBetter": throughput and the other figures where more is better.</summary>
+    public const string BiggerIsBetterFile = "headline-benchmark-bigger.json";
+
     private List<HeadlineFigure> _headline = [];
 
     public IReadOnlyList<HeadlineFigure> HeadlineFigures => _headline;
@@ -46,5 +53,29 @@ public sealed class ReportBuilder(ReportInputs inputs)
         }
         _headline = report.Headline;
         return report.Markdown.ToString();
+    }
+
+    /// <summary>
+    /// github-action-benchmark's inputs, [{ name, unit, value, range }]: the smaller-is-better figures in
+    /// <see cref="SmallerIsBetterFile"/>, the bigger-is-better ones (throughput) in <see cref="BiggerIsBetterFile"/>.
+    /// </summary>
+    public void WriteBenchmarkFiles(string directory)
+    {
+        Write(Path.Combine(directory, SmallerIsBetterFile), _headline.Where(f => !f.BiggerIsBetter));
+        Write(Path.Combine(directory, BiggerIsBetterFile), _headline.Where(f => f.BiggerIsBetter));
+
+        static void Write(string path, IEnumerable<HeadlineFigure> figures)
+        {
+            var bench = figures.Select(f =>
+            {
+                var entry = new Dictionary<string, object> { ["name"] = f.Name, ["unit"] = f.Unit, ["value"] = f.Value };
+                if (f.Range is not null)
+                {
+                    entry["range"] = f.Range;
+                }
+                return entry;
+            });
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(bench, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
     }
 }

@@ -18,3 +18,95 @@ public readonly record struct Spread(double Median, double Min, double Max, int 
         : N == 1 || Min == Max ? LoadRun.Format(Median, decimals)
         : $"{LoadRun.Format(Median, decimals)} ({LoadRun.Format(Min, decimals)}–{LoadRun.Format(Max, decimals)})";
 }
+
+/// <summary>
+/// An arm's figure minus the baseline's (difference of medians over repetitions) with a 95 % interval from
+/// <see cref="Bootstrap"/>; NArm and NBaseline are the repetitions behind each side.
+/// </summary>
+public readonly record struct Difference(double Estimate, double Low, double High, int NArm, int NBaseline)
+{
+    public static readonly Difference None = new(double.NaN, double.NaN, double.NaN, 0, 0);
+
+    /// <summary>An interval needs at least two repetitions on each side; with one, the resamples all repeat it.</summary>
+    public bool HasInterval => NArm >= 2 && NBaseline >= 2 && !double.IsNaN(Low) && !double.IsNaN(High);
+
+    /// <summary>The interval contains 0: the repetitions cannot tell the arm from the baseline.</summary>
+    public bool ContainsZero => HasInterval && Low <= 0 && High >= 0;
+
+    public string Repetitions => $"n = {NArm}/{NBaseline}";
+
+    public string Interval(int decimals = 1) => $"[{LoadRun.Format(Low, decimals)}, {LoadRun.Format(High, decimals)}]";
+
+    /// <summary>"15.0 [12.1, 17.9] n = 3/3", or "no measurable difference [−1.2, 3.4] n = 3/3" where the interval contains 0.</summary>
+    public string Show(int decimals = 1) =>
+        double.IsNaN(Estimate) ? "–"
+        : !HasInterval ? $"{LoadRun.Format(Estimate, decimals)} (no interval: {Repetitions})"
+        : ContainsZero ? $"no measurable difference {Interval(decimals)} {Repetitions}"
+        : $"{LoadRun.Format(Estimate, decimals)} {Interval(decimals)} {Repetitions}";
+
+    public Difference Scaled(double factor) => this with { Estimate = Estimate * factor, Low = Low * factor, High = High * factor };
+
+    /// <summary>The same interval around another point estimate (e.g. a quantile of the merged histograms).</summary>
+    public Difference WithEstimate(double estimate) => this with { Estimate = estimate };
+}
+
+/// <summary>
+/// A seeded percentile bootstrap of the difference of medians: each side's repetitions are resampled with replacement
+/// (independently, same size), the medians subtracted, and the 2.5th and 97.5th percentiles of those differences are the
+/// interval. Hand-written (a few lines) rather than taken from Perfolizer: the report needs exactly this interval, seeded,
+/// over a handful of repetitions, and the report project then needs no statistics package.
+/// </summary>
+public static class Bootstrap
+{
+    public const int Resamples = 10_000;
+
+    /// <summary>Fixed, so that the same inputs give the same report.</summary>
+    public const int Seed = 10;
+
+    public const double Level = 0.95;
+
+    public static Difference OfMedians(IEnumerable<double> arm, IEnumerable<double> baseline)
+    {
+        var a = Statistics.Sorted(arm);
+        var b = Statistics.Sorted(baseline);
+        if (a.Length == 0 || b.Length == 0)
+        {
+            return Difference.None with { NArm = a.Length, NBaseline = b.Length };
+        }
+        var estimate = Statistics.Median(a) - Statistics.Median(b);
+        if (a.Length < 2 || b.Length < 2)
+        {
+            return new Difference(estimate, double.NaN, double.NaN, a.Length, b.Length);
+        }
+        var random = new Random(Seed);
+        var diffs = new double[Resamples];
+        var ra = new double[a.Length];
+        var rb = new double[b.Length];
+        for (var i = 0; i < Resamples; i++)
+        {
+            diffs[i] = ResampledMedian(a, ra, random) - ResampledMedian(b, rb, random);
+        }
+        Array.Sort(diffs);
+        var tail = (1 - Level) / 2;
+        return new Difference(estimate, Quantile(diffs, tail), Quantile(diffs, 1 - tail), a.Length, b.Length);
+    }
+
+    private static double ResampledMedian(double[] source, double[] buffer, Random random)
+    {
+        for (var i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = source[random.Next(source.Length)];
+        }
+        Array.Sort(buffer);
+        return buffer.Length % 2 == 1 ? buffer[buffer.Length / 2] : (buffer[(buffer.Length / 2) - 1] + buffer[buffer.Length / 2]) / 2;
+    }
+
+    /// <summary>Linear interpolation between order statistics (type 7, R's default).</summary>
+    private static double Quantile(double[] sorted, double q)
+    {
+        var h = (sorted.Length - 1) * q;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
+    }
+}

@@ -10,7 +10,7 @@ internal static class Fixtures
         [.. ArmCatalogue.All.Select(a => a.Name)], ["HS256"], "typical", "/api/me", [100, 200, 400], false, 8, 64, 10, 1, 3, 100, "auto", null, false, null, null, 10);
 
     public static TrialResult Trial(ArmDescriptor arm, string? alg, double? rate, int rep, double cpu, long p99, double sent, double? storeBytes,
-        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN) => new()
+        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN, long late = 0, long dropped = 0) => new()
     {
         Arm = arm.Name,
         Alg = alg,
@@ -20,7 +20,9 @@ internal static class Fixtures
         TargetRps = rate,
         Repetition = rep,
         AchievedRps = double.IsNaN(achieved) ? rate ?? 0 : achieved,
-        Requests = (long)((rate ?? 100) * 10),
+        Requests = (long)((rate ?? 100) * 10) - dropped,
+        Late = late,
+        Dropped = dropped,
         Errors = errors ?? new Dictionary<string, long>(),
         LatencyUs = new Contracts.Results.Percentiles(p99 / 3, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4, p99 / 3.0),
         ServiceTimeUs = new Contracts.Results.Percentiles(1, 1, 1, 1, 1, 1, 1),
@@ -55,18 +57,20 @@ internal static class Fixtures
         return path;
     }
 
-    public static void WriteHgrm(string path) => File.WriteAllLines(path,
+    /// <summary>An .hgrm with 100 µs at p0–p50, 200 µs at p90 and 900 µs at p99, every value times <paramref name="scale"/>.</summary>
+    public static void WriteHgrm(string path, double scale = 1) => File.WriteAllLines(path,
     [
         "       Value     Percentile TotalCount 1/(1-Percentile)",
         "",
-        "     100.000 0.000000000000          1           1.00",
-        "     200.000 0.900000000000         90          10.00",
-        "     900.000 0.990000000000         99         100.00",
+        FormattableString.Invariant($"     {100 * scale:0.000} 0.000000000000          1           1.00"),
+        FormattableString.Invariant($"     {100 * scale:0.000} 0.500000000000         50           2.00"),
+        FormattableString.Invariant($"     {200 * scale:0.000} 0.900000000000         90          10.00"),
+        FormattableString.Invariant($"     {900 * scale:0.000} 0.990000000000         99         100.00"),
         "#[Mean    =      150.000, StdDeviation   =       10.000]",
     ]);
 
     /// <summary>A minimal BenchmarkDotNet full JSON export: one entry per (method, parameters, median ns).</summary>
-    public static void WriteMicro(string directory, string type, IEnumerable<(string Method, string Parameters, double MedianNs)> rows)
+    public static void WriteMicro(string directory, string type, IEnumerable<(string Method, string Parameters, double MedianNs)> rows, string? title = null)
     {
         Directory.CreateDirectory(directory);
         var benchmarks = new System.Text.Json.Nodes.JsonArray();
@@ -81,6 +85,6 @@ internal static class Fixtures
             });
         }
         File.WriteAllText(Path.Combine(directory, $"AuthBench.Benchmarks.{type}-report-full.json"),
-            new System.Text.Json.Nodes.JsonObject { ["Benchmarks"] = benchmarks }.ToJsonString());
+            new System.Text.Json.Nodes.JsonObject { ["Title"] = title, ["Benchmarks"] = benchmarks }.ToJsonString());
     }
 }

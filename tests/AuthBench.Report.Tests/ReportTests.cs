@@ -143,9 +143,9 @@ public sealed class ReportTests : IDisposable
         var md = new ReportBuilder(new ReportInputs(null, null, default, _root, null, saturation)).Build(Path.Combine(_root, "charts"));
 
         // Inputs: session 29 µs API CPU, 15 over none; store 5 µs and 280 B per request; client bytes (111+300) - (47+300) = 64.
-        Assert.Contains("| `session` | 29.0 | 15.0 | 5.0 | 280 | 64 |", md, StringComparison.Ordinal);
+        Assert.Contains("| `session` | 29.0 | 15.0 [15.0, 15.0] n = 3/3 | 5.0 | 280 | 64 [64, 64] n = 3/3 |", md, StringComparison.Ordinal);
         // 100,000 requests/s: 2.9 API cores, 1.5 for auth, 0.5 store cores, 280 B x 8 x 1e5 = 224 Mbit/s, 64 B x 8 x 1e5 = 51.2 Mbit/s.
-        Assert.Contains("| 100,000 | `session` | 2.9 | 1.5 | 0.50 | 224.0 | 51.2 |", md, StringComparison.Ordinal);
+        Assert.Contains("| 100,000 | `session` | 2.9 | 1.5 [1.5, 1.5] n = 3/3 | 0.50 | 224.0 | 51.2 |", md, StringComparison.Ordinal);
         // One store thread at 5 µs per request: 200,000 requests/s, five API processes at 40,000 each.
         Assert.Contains("about **200,000 requests/s**: the throughput of about 5.0 API processes", md, StringComparison.Ordinal);
     }

@@ -25,7 +25,8 @@ public sealed class CapacityModelSection : IReportSection
         }
         var arms = ArmCatalogue.OrderLabels(sat.Trials.Select(t => t.Label).Where(l => l != baseline));
         double Api(string arm) => report.Sat(arm, t => t.ServerCpuUsPerRequest).Median;
-        double Auth(string arm) => report.SatDelta(arm, t => t.ServerCpuUsPerRequest);
+        Difference AuthCi(string arm) => report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest);
+        Difference ClientBytesCi(string arm) => report.SatDeltaCi(arm, t => t.BytesSent + t.BytesReceived);
         double StoreCpu(string arm) => report.Sat(arm, t => t.Store?.CpuUsPerRequest ?? 0).Median;
         double StoreBytes(string arm) => report.Sat(arm, t => t.Store?.BytesPerRequest ?? 0).Median;
         double ClientBytes(string arm) => report.SatDelta(arm, t => t.BytesSent + t.BytesReceived);
@@ -40,21 +41,23 @@ public sealed class CapacityModelSection : IReportSection
             + $"\"of which auth\" is the part over the `{baseline}` arm. Store cores count the store's own CPU (Redis runs commands on one thread, "
             + "so one instance tops out at one core). Mbit/s are payload bytes on each hop, both directions, without TCP/IP or TLS overhead.");
         report.Line();
-        report.Line($"| arm | API CPU µs/req | of which auth µs/req | store CPU µs/req | store B/req | client B/req over {baseline} |");
+        report.Line(ReportContext.IntervalPointer + " The projection below scales the estimate and its interval alike.");
+        report.Line();
+        report.Line($"| arm | API CPU µs/req | of which auth µs/req [interval] | store CPU µs/req | store B/req | client B/req over {baseline} [interval] |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: |");
         report.Line($"| `{baseline}` | {F(Api(baseline))} | – | {F(StoreCpu(baseline))} | {F(StoreBytes(baseline), 0)} | – |");
         foreach (var arm in arms)
         {
-            report.Line($"| `{arm}` | {F(Api(arm))} | {F(Auth(arm))} | {F(StoreCpu(arm))} | {F(StoreBytes(arm), 0)} | {F(ClientBytes(arm), 0)} |");
+            report.Line($"| `{arm}` | {F(Api(arm))} | {AuthCi(arm).Show()} | {F(StoreCpu(arm))} | {F(StoreBytes(arm), 0)} | {ClientBytesCi(arm).Show(0)} |");
         }
         report.Line();
-        report.Line($"| fleet requests/s | arm | API cores | of which auth | store cores | store hop Mbit/s | extra client Mbit/s over {baseline} |");
+        report.Line($"| fleet requests/s | arm | API cores | of which auth [interval] | store cores | store hop Mbit/s | extra client Mbit/s over {baseline} |");
         report.Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var rate in FleetRates)
         {
             foreach (var arm in arms)
             {
-                report.Line($"| {ReportContext.Rate(rate)} | `{arm}` | {F(rate * Api(arm) / 1e6)} | {F(rate * Auth(arm) / 1e6)} "
+                report.Line($"| {ReportContext.Rate(rate)} | `{arm}` | {F(rate * Api(arm) / 1e6)} | {AuthCi(arm).Scaled(rate / 1e6).Show()} "
                     + $"| {F(rate * StoreCpu(arm) / 1e6, 2)} | {F(rate * StoreBytes(arm) * 8 / 1e6)} | {F(rate * ClientBytes(arm) * 8 / 1e6)} |");
             }
         }
@@ -65,7 +68,7 @@ public sealed class CapacityModelSection : IReportSection
             var apiThroughput = report.Sat(arm, t => t.AchievedRps).Median;
             report.Line($"- **Where one store instance fills up (`{arm}`).** At {F(StoreCpu(arm))} µs of store CPU per request, one store thread "
                 + $"is busy at about **{ReportContext.Rate(perStoreThread)} requests/s**: the throughput of about {F(perStoreThread / apiThroughput)} API processes like the one "
-                + $"measured here at their own saturation ({ReportContext.Rate(apiThroughput)} requests/s each, on 2 cores shared with the load generator, so a dedicated "
+                + $"measured here at their own saturation ({ReportContext.Rate(apiThroughput)} requests/s each, on {report.Cores} shared with the load generator, so a dedicated "
                 + "server does more and fewer of them fill the store). Past that point the arm needs more store instances (sharding by key needs no "
                 + "coordination) or a near cache; the plain jwt arms need no store at any fleet size.");
         }

@@ -28,18 +28,21 @@ public sealed class ChartsSection : IReportSection
             }
             var file = Path.Combine(load.Directory, files.LatencyFile);
             var (p, v) = Hgrm.Read(file);
-            spectrum.Add(new Series(arm, p, [.. v.Select(x => x / 1000)]));
+            spectrum.Add(new Series(arm, p, [.. v.Select(x => x / 1000)], [report.IsOverloaded(arm, rate)]));
         }
         if (spectrum.Count > 0)
         {
             Charts.LatencySpectrum(Path.Combine(charts, "latency-spectrum"), $"Latency by percentile at {rateText} requests/s", spectrum);
-            Link(report, rel, "latency-spectrum", "Latency percentile spectrum per arm at the moderate rate (from the .hgrm files).");
+            Link(report, rel, "latency-spectrum", "Latency percentile spectrum per arm at the moderate rate (from the .hgrm files; log scale; an overloaded arm's line is dashed).");
         }
 
         var rates = load.Trials.Select(t => t.TargetRps).Distinct().Order().ToArray();
-        var p99 = arms.Select(a => new Series(a, rates, [.. rates.Select(r => report.At(a, r, t => t.Latency.P99).Median / 1000)])).ToList();
-        Charts.AgainstRate(Path.Combine(charts, "p99-vs-rate"), "p99 latency against offered rate", "p99 latency (ms, median over repetitions)", p99);
-        Link(report, rel, "p99-vs-rate", "p99 latency against offered rate, per arm (log scale); where an arm dropped requests (see the load tables) the rate was beyond its capacity and its p99 is a lower bound.");
+        var p99 = arms.Select(a => new Series(a, rates, [.. rates.Select(r => report.At(a, r, t => t.Latency.P99).Median / 1000)],
+            [.. rates.Select(r => report.IsOverloaded(a, r))])).ToList();
+        const string overloadedLegend = "overloaded: not comparable";
+        Charts.AgainstRate(Path.Combine(charts, "p99-vs-rate"), "p99 latency against offered rate", "p99 latency (ms, median over repetitions)", p99, overloadedLegend);
+        Link(report, rel, "p99-vs-rate", "p99 latency against offered rate, per arm (log scale); a black × marks an overloaded point: the rate was beyond "
+            + "what the arm served, its histogram lacks the dropped requests, and its p99 is a lower bound, not server behaviour.");
 
         var cpu = arms.Select(a => (a, report.At(a, rate, t => t.ServerCpuUsPerRequest))).ToList();
         Charts.Bars(Path.Combine(charts, "cpu-per-request"), $"API server CPU per request at {rateText} requests/s", "server CPU (µs per request)", cpu, ReportContext.BaselineLabel);

@@ -22,6 +22,11 @@ public sealed class EnvironmentSection : IReportSection
             rows.Add(("load.status", load.Status));
             rows.AddRange(Flatten(load.Environment, "load"));
         }
+        if (report.Micro is { } run)
+        {
+            rows.Add(("micro.commit", run.Provenance.CommitText));
+            rows.Add(("micro.date", run.Provenance.DateText));
+        }
         if (report.Micro is { } micro && micro.HostEnvironment.ValueKind == JsonValueKind.Object)
         {
             foreach (var key in MicroHostKeys)

@@ -16,32 +16,63 @@ public sealed class LoadTestsSection : IReportSection
         }
         var reps = load.Trials.Select(t => t.Repetition).Distinct().Count();
         report.Line($"Open-loop load, arms measured in alternation, {reps} repetition(s) per arm and rate. Each cell is the median over "
-            + "repetitions with min–max in brackets. Latency is measured from each request's intended send time (no coordinated omission).");
+            + "repetitions with min–max in round brackets. Latency is measured from each request's intended send time (no coordinated omission).");
+        report.Line();
+        report.Line(ReportContext.IntervalPointer + " " + ReportContext.OverloadMethod);
         report.Line();
         foreach (var rate in load.Trials.Select(t => t.TargetRps).Distinct().Order())
         {
             report.Line($"### {ReportContext.Rate(rate)} requests/s offered");
             report.Line();
-            report.Line($"How to read this: compare each arm's row with `{baseline}`; CPU and bytes are per request, so they do not depend on how long the run was.");
+            report.Line($"How to read this: compare each arm's row with `{baseline}`; CPU and bytes are per request, so they do not depend on how long the run was. "
+                + "Failures are errors plus dropped requests; \"late + dropped\" is their share of the intended requests.");
             report.Line();
-            report.Line($"| arm | achieved rps | p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) | errors | late / dropped | sent B/req | received B/req | server CPU µs/req | Δ CPU vs {baseline} | loadgen CPU µs/req | peak RSS MB | store cmds/req | store CPU µs/req | store B/req |");
+            report.Line($"| arm | achieved rps | p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) | failures (errors + dropped) | late + dropped | sent B/req | received B/req | server CPU µs/req | Δ CPU vs {baseline} [interval] | loadgen CPU µs/req | peak RSS MB | store cmds/req | store CPU µs/req | store B/req |");
             report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var arm in report.ArmLabels())
+            var arms = report.ArmLabels().Where(arm => load.Trials.Any(t => t.Label == arm && t.TargetRps == rate)).ToList();
+            foreach (var arm in arms)
             {
-                if (!load.Trials.Any(t => t.Label == arm && t.TargetRps == rate))
-                {
-                    continue;
-                }
                 Spread S(Func<Trial, double> f) => report.At(arm, rate, f);
-                var delta = arm == baseline ? "–" : LoadRun.Format(report.Delta(arm, rate, t => t.ServerCpuUsPerRequest));
-                report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.Latency.P50).Show(0)} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.Latency.P999).Show(0)} | {S(t => t.Latency.Max).Show(0)} "
-                    + $"| {S(t => t.Errors).Show(0)} | {S(t => t.Late).Show(0)} / {S(t => t.Dropped).Show(0)} | {S(t => t.BytesSent).Show(0)} | {S(t => t.BytesReceived).Show(0)} "
+                var overloaded = report.IsOverloaded(arm, rate);
+                string Latency(Func<Trial, double> f) => overloaded ? report.OverloadMark(arm, rate) : S(f).Show(0);
+                var delta = arm == baseline ? "–"
+                    : report.DeltaCi(arm, rate, t => t.ServerCpuUsPerRequest).Show() + (overloaded || report.IsOverloaded(baseline, rate) ? " (overloaded)" : "");
+                var share = S(t => t.NotOnTimeShare * 100);
+                report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {Latency(t => t.Latency.P50)} | {Latency(t => t.Latency.P99)} | {Latency(t => t.Latency.P999)} | {Latency(t => t.Latency.Max)} "
+                    + $"| {S(t => t.Failures).Show(0)} | {share.Show(2)} % | {S(t => t.BytesSent).Show(0)} | {S(t => t.BytesReceived).Show(0)} "
                     + $"| {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.LoadgenCpuUsPerRequest).Show()} | {S(t => t.ServerPeakRssMb).Show(0)} "
                     + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} |");
             }
             report.Line();
+            WriteShifts(report, rate, arms);
         }
         WriteSaturation(report);
+    }
+
+    /// <summary>The latency shift of each arm over the baseline at one rate: quantile differences with their intervals.</summary>
+    private static void WriteShifts(ReportContext report, double rate, IReadOnlyList<string> arms)
+    {
+        var baseline = ReportContext.BaselineLabel;
+        var compared = arms.Where(a => a != baseline).ToList();
+        if (compared.Count == 0 || !arms.Contains(baseline))
+        {
+            return;
+        }
+        var merged = arms.All(a => report.HasMergedHistogram(a, rate));
+        report.Line($"Latency shift over `{baseline}` at {ReportContext.Rate(rate)} requests/s (µs): "
+            + (merged ? "quantile differences of the merged histograms" : "differences of the repetitions' median quantiles (a merged histogram file is missing)")
+            + ", bootstrap interval over the repetitions' quantiles.");
+        report.Line();
+        report.Line("| arm | " + string.Join(" | ", Quantiles.Compared.Select(q => $"shift at {q.Name}")) + " |");
+        report.Line("| --- |" + string.Concat(Quantiles.Compared.Select(_ => " ---: |")));
+        foreach (var arm in compared)
+        {
+            var cells = Quantiles.Compared.Select(q => report.LatencyShift(arm, rate, q) is { } d ? d.Show(0)
+                : report.IsOverloaded(arm, rate) ? report.OverloadMark(arm, rate)
+                : $"not compared: `{baseline}` {report.OverloadMark(baseline, rate)}");
+            report.Line($"| `{arm}` | " + string.Join(" | ", cells) + " |");
+        }
+        report.Line();
     }
 
     private static void WriteSaturation(ReportContext report)
@@ -60,16 +91,18 @@ public sealed class LoadTestsSection : IReportSection
             + "request as soon as the previous answer arrives, so the API is never idle: CPU per request here carries no idle thread-pool spinning, "
             + "which inflates it at the fixed rates above. Latency in a closed loop equals service time.");
         report.Line();
-        report.Line("How to read this: the achieved rate is each arm's throughput ceiling on this machine (generator, API and store sharing 2 cores); the CPU column is the cleanest per-request cost.");
+        report.Line($"How to read this: the achieved rate is each arm's throughput ceiling on this machine (generator, API and store sharing {report.Cores}); the CPU column is the cleanest per-request cost.");
         report.Line();
-        report.Line($"| arm | achieved rps | server CPU µs/req | Δ CPU vs {baseline} | p99 (µs) | sent B/req | store cmds/req | store CPU µs/req | store B/req | errors |");
+        report.Line(ReportContext.IntervalPointer);
+        report.Line();
+        report.Line($"| arm | achieved rps | server CPU µs/req | Δ CPU vs {baseline} [interval] | p99 (µs) | sent B/req | store cmds/req | store CPU µs/req | store B/req | failures (errors + dropped) |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var arm in arms)
         {
             Spread S(Func<Trial, double> f) => report.Sat(arm, f);
-            var delta = arm == baseline ? "–" : LoadRun.Format(report.SatDelta(arm, t => t.ServerCpuUsPerRequest));
+            var delta = arm == baseline ? "–" : report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest).Show();
             report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
-                + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Errors).Show(0)} |");
+                + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Failures).Show(0)} |");
         }
         report.Line();
     }

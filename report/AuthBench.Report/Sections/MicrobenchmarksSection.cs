@@ -20,6 +20,16 @@ public sealed class MicrobenchmarksSection : IReportSection
             WriteSizes(report);
             return;
         }
+        var provenance = micro.Provenance;
+        report.Line($"Run of commit `{provenance.CommitText}`, dated {provenance.DateText}.");
+        report.Line();
+        report.Line(micro.Logs.Count == 0
+            ? "No BenchmarkDotNet log was published beside these tables, so its warnings (multimodal distributions, minimum iteration time, …) are unknown."
+            : $"The warnings column repeats what BenchmarkDotNet's log ({string.Join(", ", micro.Logs.Select(l => $"`{Path.GetFileName(l)}`"))}) printed under its \"Warnings\" "
+              + "heading for the row's method: a multimodal distribution (mValue) means the median hides several typical times, a short minimum "
+              + "iteration time means timer resolution weighs on it. The log names the method, not its parameter case, so a method with several "
+              + "cases shows every warning of the method on each of its rows.");
+        report.Line();
         report.Line("BenchmarkDotNet, Release. Times are medians in microseconds; Ratio is this row's median over the "
             + "baseline row of the same class and parameters (the physical floor, or the no-auth path), so it reads as "
             + "\"how many times the floor\". Allocated is bytes per operation.");
@@ -31,8 +41,8 @@ public sealed class MicrobenchmarksSection : IReportSection
             report.Line();
             report.Line(HowToRead(type));
             report.Line();
-            report.Line("| method | parameters | median (µs) | P95 (µs) | ratio | allocated (B) |");
-            report.Line("| --- | --- | ---: | ---: | ---: | ---: |");
+            report.Line("| method | parameters | median (µs) | P95 (µs) | ratio | allocated (B) | BenchmarkDotNet warnings |");
+            report.Line("| --- | --- | ---: | ---: | ---: | ---: | --- |");
             foreach (var group in rows.GroupBy(b => MicroFigures.GroupKey(b.Parameters)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var baseline = group.FirstOrDefault(b => IsBaseline(b));
@@ -41,12 +51,18 @@ public sealed class MicrobenchmarksSection : IReportSection
                 {
                     var ratio = baseline is null || baseline.MedianNs <= 0 ? double.NaN : b.MedianNs / baseline.MedianNs;
                     var name = b == baseline ? $"**{b.Method}** (baseline)" : b.Method;
-                    report.Line($"| {name} | {ReportContext.Cell(b.Parameters)} | {LoadRun.Format(b.MedianNs / 1000, 3)} | {LoadRun.Format(b.P95Ns / 1000, 3)} | {LoadRun.Format(ratio, 2)} | {LoadRun.Format(b.AllocatedBytes, 0)} |");
+                    report.Line($"| {name} | {ReportContext.Cell(b.Parameters)} | {LoadRun.Format(b.MedianNs / 1000, 3)} | {LoadRun.Format(b.P95Ns / 1000, 3)} | {LoadRun.Format(ratio, 2)} | {LoadRun.Format(b.AllocatedBytes, 0)} | {Warnings(micro, b)} |");
                 }
             }
             report.Line();
         }
         WriteSizes(report);
+    }
+
+    private static string Warnings(MicroRun micro, MicroBenchmark b)
+    {
+        var warnings = micro.WarningsOf(b).Select(w => w.Text).ToList();
+        return warnings.Count == 0 ? (micro.Logs.Count == 0 ? "unknown" : "none") : ReportContext.Cell(string.Join("; ", warnings));
     }
 
     /// <summary>
@@ -62,7 +78,7 @@ public sealed class MicrobenchmarksSection : IReportSection
     private static string HowToRead(string type) => type switch
     {
         _ when MicroFigures.IsHeadToHead(type) =>
-            "How to read this: one session lookup is the baseline; a JWT row's ratio below 1 means a verification is cheaper than a lookup (1/ratio verifications cost one lookup).",
+            "How to read this: one session lookup is the baseline; a JWT row's ratio below one means a verification is cheaper than a lookup (the reciprocal of the ratio is how many verifications cost one lookup).",
         _ when type.Contains("Jwt", StringComparison.Ordinal) =>
             "How to read this: per algorithm and claim profile, the raw signature check is the floor; the ratio is what the token library adds on top of the cryptography.",
         _ when type.Contains("Session", StringComparison.Ordinal) =>
@@ -71,7 +87,7 @@ public sealed class MicrobenchmarksSection : IReportSection
             "How to read this: the time to write each credential's header line into a send buffer, the cookie line as the baseline; "
             + "it takes nanoseconds either way, so what a token's size costs is bandwidth (the size table below), not client CPU.",
         _ when type.Contains("Pipeline", StringComparison.Ordinal) =>
-            "How to read this: a whole in-process ASP.NET Core request; the no-auth arm is the baseline, so ratio − 1 is authentication's share.",
+            "How to read this: a whole in-process ASP.NET Core request; the no-auth arm is the baseline, so the ratio minus one is authentication's share.",
         _ => "How to read this: the ratio compares each row with the baseline row of its class.",
     };
 

@@ -27,6 +27,14 @@ public sealed class RawDataSection : IReportSection
             {
                 report.Line($"- Microbenchmarks: [`{Path.GetFileName(f)}`]({report.Relative(f)})");
             }
+            foreach (var f in micro.Logs)
+            {
+                report.Line($"- BenchmarkDotNet log (its warnings): [`{Path.GetFileName(f)}`]({report.Relative(f)})");
+            }
+            if (File.Exists(Path.Combine(micro.Directory, "run.md")))
+            {
+                report.Line($"- Microbenchmark run (commit, date): [`run.md`]({report.Relative(Path.Combine(micro.Directory, "run.md"))})");
+            }
             if (micro.Sizes is not null)
             {
                 report.Line($"- Sizes: [`sizes.json`]({report.Relative(micro.SizesPath)})");
