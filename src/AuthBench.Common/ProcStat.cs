@@ -87,6 +87,10 @@ public static class ProcStat
         }
     }
 
+    /// <summary>The names (comm) of every thread of <paramref name="pid"/>.</summary>
+    public static IReadOnlyList<string> ReadThreadNames(int pid) =>
+        [.. ReadTasks(pid).Select(tid => TryReadText($"/proc/{pid}/task/{tid}/comm")?.TrimEnd('\n')).OfType<string>()];
+
     /// <summary>Cpus_allowed_list of every thread of <paramref name="pid"/>, by thread id (a thread that ended meanwhile is left out).</summary>
     public static IReadOnlyDictionary<int, string> ReadCpusAllowed(int pid)
     {
