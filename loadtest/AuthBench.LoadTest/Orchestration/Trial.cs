@@ -75,8 +75,9 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             return null;
         }
         var loadgenCpu = Environment.CpuUsage.TotalTime - loadgenBefore;
-        var cpu = CpuUse(cpusBefore, ProcStat.ReadCpuTimes(), loadgenCpu, TimeProvider.System.GetElapsedTime(wallBefore));
         var cpuAfter = probe?.ReadCpu();
+        var cpu = CpuUse(cpusBefore, ProcStat.ReadCpuTimes(), loadgenCpu, cpuBefore is { } a0 && cpuAfter is { } a1 ? a1 - a0 : null,
+            TimeProvider.System.GetElapsedTime(wallBefore));
         var peakRss = rssReset ? probe?.ReadPeakRssMb() : null;
         StoreCost? storeCost = null;
         string? skipped = null;
@@ -101,7 +102,8 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
     }
 
     /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>
-    private TrialCpu? CpuUse(IReadOnlyDictionary<int, CpuTimes> before, IReadOnlyDictionary<int, CpuTimes> after, TimeSpan loadgenCpu, TimeSpan wall)
+    private TrialCpu? CpuUse(IReadOnlyDictionary<int, CpuTimes> before, IReadOnlyDictionary<int, CpuTimes> after, TimeSpan loadgenCpu, TimeSpan? apiCpu,
+        TimeSpan wall)
     {
         var deltas = after.Where(a => before.ContainsKey(a.Key)).ToDictionary(a => a.Key, a => a.Value - before[a.Key]);
         if (deltas.Count == 0 || wall <= TimeSpan.Zero)
@@ -117,6 +119,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         var setSize = pinning.LoadgenCpus?.Count ?? deltas.Count;
         return new TrialCpu(Round(api?.BusyFraction), Round(api?.StealFraction), Round(loadgen?.BusyFraction), Round(loadgen?.StealFraction),
             Math.Round(cores, 4), Math.Round(cores / setSize, 4), Round(all.StealFraction),
-            deltas.ToDictionary(d => string.Create(Inv, $"cpu{d.Key}"), d => new CpuShare(Round(d.Value.BusyFraction) ?? 0, Round(d.Value.StealFraction) ?? 0)));
+            deltas.ToDictionary(d => string.Create(Inv, $"cpu{d.Key}"), d => new CpuShare(Round(d.Value.BusyFraction) ?? 0, Round(d.Value.StealFraction) ?? 0)),
+            apiCpu is { } api0 ? Math.Round(api0 / wall, 4) : null);
     }
 }

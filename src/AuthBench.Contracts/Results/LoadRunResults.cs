@@ -134,8 +134,12 @@ public sealed record PinnedProcess(string Role, string Name, int? Pid, string? A
 /// <param name="LoadgenProcessShare">The same over the CPUs of its set (all online CPUs when isolation is off).</param>
 /// <param name="Steal">Steal over the total of every online CPU.</param>
 /// <param name="PerCpu">Per CPU ("cpu0"): its busy and steal fractions.</param>
+/// <param name="ApiProcessCores">
+/// The API process's own CPU seconds per second of the trial (null in --target mode): against <paramref name="ApiCpuBusy"/>
+/// it shows how much of the API set's busy time was the API's (the rest: the kernel, or processes that are not ours).
+/// </param>
 public sealed record TrialCpu(double? ApiCpuBusy, double? ApiCpuSteal, double? LoadgenCpusBusy, double? LoadgenCpusSteal, double LoadgenProcessCores,
-    double LoadgenProcessShare, double? Steal, IReadOnlyDictionary<string, CpuShare> PerCpu);
+    double LoadgenProcessShare, double? Steal, IReadOnlyDictionary<string, CpuShare> PerCpu, double? ApiProcessCores = null);
 
 public sealed record CpuShare(double Busy, double Steal);
 
