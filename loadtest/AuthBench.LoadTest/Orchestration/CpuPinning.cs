@@ -110,10 +110,8 @@ public sealed class CpuPinning
         }
         finally
         {
-            if (before is not null)
-            {
-                _ = CpuAffinity.SetThread(0, before);
-            }
+            // Back to what the thread had (the generator's set once PinSelf ran): a load-tool thread must not stay on the API's CPU.
+            _ = CpuAffinity.SetThread(0, before ?? _isolation.Loadgen!);
         }
     }
 
