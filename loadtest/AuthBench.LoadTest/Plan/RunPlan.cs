@@ -27,8 +27,9 @@ public static class RunPlan
 {
     public static IEnumerable<PlannedTrial> Trials(LoadOptions options)
     {
-        // One generator for the whole plan: the same seed and options give the same order (System.Random with a seed
-        // is a fixed algorithm across .NET versions).
+        // One generator for the whole plan: the same seed and options give the same order on the same .NET (a seeded
+        // System.Random is not promised to stay the same across major versions); results record the order actually run
+        // (trials[].sequence), so a replay never depends on regenerating it.
         var random = new Random(options.Seed);
         IEnumerable<PlannedTrial> trials;
         if (options.FindMax)
