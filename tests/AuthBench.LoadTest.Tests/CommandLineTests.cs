@@ -38,6 +38,13 @@ public class CommandLineTests
     [InlineData("--fault", "store-outage@10s")]
     [InlineData("--fault", "cpu-hog@1s:1s")]
     [InlineData("--no-such-option", "1")]
+    [InlineData("--seed", "x")]
+    [InlineData("--seed", "-1")]
+    [InlineData("--order", "sideways")]
+    [InlineData("--spin-limit", "lots")]
+    [InlineData("--api-cpus", "1023")]
+    [InlineData("--api-cpus", "x")]
+    [InlineData("--loadgen-cpus", "0-")]
     public async Task Bad_arguments_get_one_line_and_exit_code_2(string option, string value)
     {
         var (code, options, error) = await RunAsync(option, value);
@@ -46,6 +53,37 @@ public class CommandLineTests
         Assert.Null(options);
         Assert.StartsWith("error: ", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--api-cpus", "0", "--loadgen-cpus", "0")]
+    [InlineData("--api-cpus", "0", "--target", "http://127.0.0.1:5080")]
+    [InlineData("--spin-limit", "0", "--target", "http://127.0.0.1:5080")]
+    public async Task Contradictory_isolation_gets_one_line_and_exit_code_2(string option, string value, string other, string otherValue)
+    {
+        var (code, options, error) = await RunAsync(option, value, other, otherValue, "--arms", "none");
+
+        Assert.Equal(2, code);
+        Assert.Null(options);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Seed_order_and_spin_limit_are_parsed_and_a_missing_seed_is_drawn()
+    {
+        var (_, o, _) = await RunAsync("--seed", "42", "--order", "alternate", "--spin-limit", "0", "--api-cpus", "none");
+
+        Assert.Equal(42, o!.Seed);
+        Assert.Equal(ArmOrder.Alternate, o.Order);
+        Assert.Equal(0, o.SpinLimit);
+        Assert.False(o.Isolation.Enabled);
+        Assert.True(o.Isolation.Explicit);
+
+        var (_, d, _) = await RunAsync();
+        Assert.Equal(ArmOrder.Random, d!.Order);
+        Assert.Null(d.SpinLimit);
+        Assert.Equal("as-shipped", d.SpinLimitName);
+        Assert.True(d.Seed >= 0);
     }
 
     [Fact]

@@ -74,6 +74,69 @@ public class ResultsTests
     }
 
     [Fact]
+    public void Isolation_order_and_cpu_fields_round_trip_under_their_public_names()
+    {
+        var run = Sample();
+        run = new RunResults
+        {
+            Mode = run.Mode,
+            Settings = run.Settings with { Order = "random", Seed = 42, SpinLimit = "0" },
+            Environment = run.Environment,
+            Trials = run.Trials,
+        };
+        run.Environment.Isolation = new IsolationInfo
+        {
+            Enabled = true,
+            ApiCpus = "1",
+            LoadgenCpus = "0",
+            StoreCpus = "0",
+            OnlineCpus = "0-1",
+            IdleApisStopped = true,
+            ApiGcEffective = "workstation",
+            Processes = { new PinnedProcess("api", "none", 7, "1", true, ["1"], 14, null, DateTimeOffset.UnixEpoch, 0) },
+        };
+        var cpu = new TrialCpu(0.97, 0.001, 0.5, 0, 0.3, 0.3, 0.0005, new Dictionary<string, CpuShare> { ["cpu0"] = new(0.5, 0), ["cpu1"] = new(0.97, 0.001) });
+        run.Trials[0] = new TrialResult
+        {
+            Arm = "none", Label = "none", Endpoint = "/api/me", LatencyUs = run.Trials[0].LatencyUs, ServiceTimeUs = run.Trials[0].ServiceTimeUs,
+            BytesPerRequest = run.Trials[0].BytesPerRequest, Sequence = 3, Cpu = cpu,
+        };
+
+        var json = ResultsJson.Serialize(run);
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.Equal(42, root.GetProperty("settings").GetProperty("seed").GetInt32());
+        Assert.Equal("0", root.GetProperty("settings").GetProperty("spin_limit").GetString());
+        var isolation = root.GetProperty("environment").GetProperty("isolation");
+        foreach (var name in new[] { "enabled", "api_cpus", "loadgen_cpus", "store_cpus", "online_cpus", "idle_apis_stopped", "api_gc_effective" })
+        {
+            Assert.True(isolation.TryGetProperty(name, out _), $"isolation.{name}");
+        }
+        Assert.Equal("1", isolation.GetProperty("processes")[0].GetProperty("cpus_allowed_list")[0].GetString());
+        var trial = root.GetProperty("trials")[0];
+        Assert.Equal(3, trial.GetProperty("sequence").GetInt32());
+        Assert.Equal(0.97, trial.GetProperty("cpu").GetProperty("api_cpu_busy").GetDouble());
+        Assert.Equal(0.3, trial.GetProperty("cpu").GetProperty("loadgen_process_share").GetDouble());
+        var back = ResultsJson.Deserialize(json);
+        Assert.Equal(cpu.PerCpu["cpu1"], back.Trials[0].Cpu!.PerCpu["cpu1"]);
+        Assert.Equal(42, back.Settings.Seed);
+        Assert.True(back.Environment.Isolation!.Processes[0].Pinned);
+    }
+
+    [Fact]
+    public void A_results_file_without_the_new_fields_still_reads()
+    {
+        var json = ResultsJson.Serialize(Sample());
+        var old = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        old["settings"]!.AsObject().Remove("seed");
+        old["environment"]!.AsObject().Remove("isolation");
+
+        var back = ResultsJson.Deserialize(old.ToJsonString());
+        Assert.Null(back.Settings.Seed);
+        Assert.Null(back.Environment.Isolation);
+    }
+
+    [Fact]
     public void Summary_puts_arms_side_by_side_with_medians_ranges_and_the_difference_to_none()
     {
         var md = Summary.Render(Sample());

@@ -8,6 +8,7 @@ public class RunPlanTests
     private static LoadOptions Options(TimeSpan? soak = null, bool findMax = false, params double[] rates) => new()
     {
         Arms = LoadOptions.ParseArms("none,jwt", "HS256", "typical"),
+        Order = ArmOrder.Alternate,
         Endpoint = "/api/me",
         Rates = rates,
         FindMax = findMax,
@@ -28,6 +29,47 @@ public class RunPlanTests
             ["100 0 w", "100 1 w", "100 0 r1", "100 1 r1", "100 0 r2", "100 1 r2", "200 0 w", "200 1 w", "200 0 r1", "200 1 r1", "200 0 r2", "200 1 r2"],
             trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? $"r{t.Repetition}" : "w")}"));
         Assert.All(trials.Where(t => t.Record), t => Assert.Equal(TimeSpan.FromSeconds(5), t.Duration));
+    }
+
+    private static LoadOptions Shuffled(int seed, int repeat = 10) => Options(rates: [100, 200]) with
+    {
+        Arms = LoadOptions.ParseArms("all", "HS256,ES256", "typical"),
+        Order = ArmOrder.Random,
+        Seed = seed,
+        Repeat = repeat,
+    };
+
+    private static string Order(LoadOptions options) =>
+        string.Join(' ', RunPlan.Trials(options).Select(t => $"{t.Key}:{t.Arm}:{(t.Record ? t.Repetition : 0)}"));
+
+    [Fact]
+    public void The_same_seed_gives_the_same_order_and_another_seed_another()
+    {
+        Assert.Equal(Order(Shuffled(7)), Order(Shuffled(7)));
+        Assert.NotEqual(Order(Shuffled(7)), Order(Shuffled(8)));
+    }
+
+    [Fact]
+    public void Random_order_runs_every_arm_once_per_repetition_after_the_warm_ups()
+    {
+        var options = Shuffled(12345);
+        var trials = RunPlan.Trials(options).ToList();
+        var arms = Enumerable.Range(0, options.Arms.Count).ToList();
+
+        foreach (var rate in trials.GroupBy(t => t.Key))
+        {
+            var warmups = rate.TakeWhile(t => !t.Record).ToList();
+            Assert.Equal(arms, warmups.Select(t => t.Arm));
+            Assert.All(rate.Skip(warmups.Count), t => Assert.True(t.Record));
+            foreach (var rep in rate.Where(t => t.Record).GroupBy(t => t.Repetition))
+            {
+                Assert.Equal(arms, rep.Select(t => t.Arm).Order());
+            }
+            Assert.Equal(Enumerable.Range(1, options.Repeat), rate.Where(t => t.Record).Select(t => t.Repetition).Distinct());
+        }
+        // Shuffled for real: at least one repetition is not in the given order.
+        Assert.Contains(trials.Where(t => t.Record).GroupBy(t => (t.Key, t.Repetition)), rep => !rep.Select(t => t.Arm).SequenceEqual(arms));
+        Assert.Equal(Enumerable.Range(1, trials.Count), trials.Select(t => t.Sequence));
     }
 
     [Fact]

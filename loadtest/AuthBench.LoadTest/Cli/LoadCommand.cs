@@ -32,7 +32,27 @@ public static class LoadCommand
     private static readonly Option<int> MaxInFlight = new("--max-in-flight") { Description = "Open loop: outstanding requests beyond which new ones are dropped (counted)", DefaultValueFactory = _ => 1024 };
     private static readonly Option<string?> Duration = new("--duration") { Description = "Measured time per trial, e.g. 30s (default 30s)" };
     private static readonly Option<string?> Warmup = new("--warmup") { Description = "Warm-up per arm and rate, not recorded, e.g. 10s (default 10s)" };
-    private static readonly Option<int?> Repeat = new("--repeat") { Description = "Rounds of A B C ... per rate (default 3)" };
+    private static readonly Option<int?> Repeat = new("--repeat") { Description = "Rounds per rate, every arm once in each (default 3)" };
+    private static readonly Option<string> Order = new("--order")
+    {
+        Description = "Arm order within each round: random (a permutation per round drawn from --seed) or alternate (A B C A B C)",
+        DefaultValueFactory = _ => ArmOrder.Random.ToName(),
+    };
+    private static readonly Option<string?> Seed = new("--seed") { Description = "Seed of the random arm order, 0 to 2147483647 (default: drawn at random, printed and recorded)" };
+    private static readonly Option<string?> ApiCpus = new("--api-cpus")
+    {
+        Description = "CPUs of the API under test, e.g. 1, 0-1 or 0,2; none turns isolation off "
+            + "(default: the last online CPU when at least 2 are online, else off; off with --target)",
+    };
+    private static readonly Option<string?> LoadgenCpus = new("--loadgen-cpus")
+    {
+        Description = "CPUs of the load generator and the store (default: the online CPUs the API does not have); none turns isolation off",
+    };
+    private static readonly Option<string> SpinLimit = new("--spin-limit")
+    {
+        Description = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit in every API process: as-shipped (not set) or a number, e.g. 0 (no spinning)",
+        DefaultValueFactory = _ => LoadOptions.AsShipped,
+    };
     private static readonly Option<int?> Users = new("--users") { Description = "Distinct users, each logged in through POST /auth/login (default 10000)" };
     private static readonly Option<string> Store = new("--store") { Description = string.Join(" | ", StoreModes.Named.Select(m => m.ToName())) + " | <Redis connection string>", DefaultValueFactory = _ => StoreMode.Auto.ToName() };
     private static readonly Option<string?> Target = new("--target") { Description = "Drive an already running API at this URL instead of starting one (process probes are skipped)" };
@@ -46,7 +66,7 @@ public static class LoadCommand
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
         {
             root.Options.Add(option);
         }
@@ -101,6 +121,12 @@ public static class LoadCommand
         {
             throw new UsageException($"--repeat must be between 1 and 100, got {repeat}");
         }
+        var order = RunPlan.ParseOrder(parse.GetValue(Order)!);
+        var seed = parse.GetValue(Seed) is { } seedText
+            ? int.TryParse(seedText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var s0) ? s0
+                : throw new UsageException($"--seed '{seedText}': use a whole number from 0 to 2147483647")
+            : Random.Shared.Next();
+        var spinLimit = LoadOptions.ParseSpinLimit(parse.GetValue(SpinLimit)!);
         var users = parse.GetValue(Users) ?? (quick ? 200 : 10_000);
         if (users is < 1 or > 1_000_000)
         {
@@ -133,6 +159,11 @@ public static class LoadCommand
                 throw new UsageException("--target drives one running API: name its arm with --arms (e.g. --arms jwt --alg ES256)");
             }
         }
+        if (target is not null && spinLimit is not null)
+        {
+            throw new UsageException("--spin-limit cannot be combined with --target: the API's environment is not ours to set");
+        }
+        var isolation = Isolation.Resolve(parse.GetValue(ApiCpus), parse.GetValue(LoadgenCpus), target is not null, CpuSet.ReadOnline());
         var store = parse.GetValue(Store)!.Trim();
         try
         {
@@ -182,6 +213,10 @@ public static class LoadCommand
             Duration = duration,
             Warmup = warmup,
             Repeat = repeat,
+            Order = order,
+            Seed = seed,
+            Isolation = isolation,
+            SpinLimit = spinLimit,
             Users = users,
             Store = store,
             Target = target,

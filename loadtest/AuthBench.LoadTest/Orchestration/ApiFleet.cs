@@ -22,9 +22,11 @@ public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, Crede
 }
 
 /// <summary>The API processes of a run, one per arm (or the one --target), each with its users logged in; stopped on dispose.</summary>
-public sealed class ApiFleet(LoadOptions options, Progress progress) : IAsyncDisposable
+public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress progress) : IAsyncDisposable
 {
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(5);
     private readonly List<ArmRuntime> _arms = [];
+    private readonly HttpClient _settle = new() { Timeout = SettleTimeout };
 
     public IReadOnlyList<ArmRuntime> Arms => _arms;
 
@@ -40,7 +42,8 @@ public sealed class ApiFleet(LoadOptions options, Progress progress) : IAsyncDis
             if (options.Target is null)
             {
                 var log = Path.Combine(options.OutputDirectory, $"api-{arm.Label}.log");
-                api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log, ct).ConfigureAwait(false);
+                api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
+                    options.SpinLimit, pinning, ct).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
             }
@@ -77,9 +80,58 @@ public sealed class ApiFleet(LoadOptions options, Progress progress) : IAsyncDis
         }
     }
 
+    /// <summary>Whether <see cref="FocusAsync"/> stops idle APIs: there are at least two of ours.</summary>
+    public bool StopsIdleApis => _arms.Count(a => a.Api is not null) > 1;
+
+    /// <summary>
+    /// Before a trial of <paramref name="underTest"/>: every other API is stopped (SIGSTOP) and this one continued
+    /// (SIGCONT). A continued API then answers one GET /health before the trial starts: its first request after a
+    /// freeze pays for the timers and the store heartbeat that were due meanwhile, and that is not the arm's cost.
+    /// </summary>
+    public async Task FocusAsync(ArmRuntime underTest, CancellationToken ct)
+    {
+        foreach (var arm in _arms)
+        {
+            if (arm != underTest)
+            {
+                arm.Api?.Freeze();
+            }
+        }
+        if (underTest.Api?.Thaw() == true)
+        {
+            await SettleAsync(underTest, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Continues every stopped API (before logins and teardown, and after Ctrl+C), so that nothing stays frozen.</summary>
+    public void ResumeAll()
+    {
+        foreach (var arm in _arms)
+        {
+            arm.Api?.Thaw();
+        }
+    }
+
+    private async Task SettleAsync(ArmRuntime arm, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _settle.GetAsync(new Uri(arm.BaseUri, "/health"), ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                progress.Line($"  warning: {arm.Spec.Label} answered GET /health with {(int)response.StatusCode} after being continued");
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            progress.Line($"  warning: {arm.Spec.Label} did not answer GET /health within {SettleTimeout.TotalSeconds:0} s after being continued ({e.Message})");
+        }
+    }
+
     /// <summary>After a store restart: every arm whose credentials lived in the store logs its users in again.</summary>
     public async Task AfterStoreOutageAsync(CancellationToken ct)
     {
+        ResumeAll();
         foreach (var arm in _arms)
         {
             await arm.Pool.AfterStoreOutageAsync(ct).ConfigureAwait(false);
@@ -119,6 +171,8 @@ public sealed class ApiFleet(LoadOptions options, Progress progress) : IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
+        ResumeAll();
+        _settle.Dispose();
         foreach (var arm in _arms)
         {
             await arm.Pool.DisposeAsync().ConfigureAwait(false);

@@ -11,6 +11,7 @@ namespace AuthBench.LoadTest.Orchestration;
 public sealed class ApiProcess : IAsyncDisposable
 {
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    public const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
     private readonly Process _process;
     private readonly StreamWriter _log;
 
@@ -37,6 +38,30 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>True while stopped by <see cref="Freeze"/>.</summary>
+    public bool Frozen { get; private set; }
+
+    /// <summary>SIGSTOP: the API takes no CPU (and no timer or heartbeat runs) while another arm is measured.</summary>
+    public void Freeze()
+    {
+        if (!_process.HasExited && Signals.Send(_process.Id, Signals.SigStop))
+        {
+            Frozen = true;
+        }
+    }
+
+    /// <summary>SIGCONT; true when it was frozen.</summary>
+    public bool Thaw()
+    {
+        if (!Frozen)
+        {
+            return false;
+        }
+        Signals.Send(_process.Id, Signals.SigCont);
+        Frozen = false;
+        return true;
+    }
+
     /// <summary>
     /// Finds the API's build output: <paramref name="explicitPath"/>, or src/AuthBench.Api/bin/Release/net10.0 of the
     /// repository this tool was built from. Nothing is built here; a missing build is a clear error.
@@ -56,15 +81,27 @@ public sealed class ApiProcess : IAsyncDisposable
             : throw new UsageException($"the API is not built: {dll} is missing. Build it first: dotnet build -c Release (or pass --api <path of AuthBench.Api.dll>)");
     }
 
+    /// <param name="spinLimit">The thread pool's spin limit for this process; null: as shipped (the variable is removed, even if ours has it).</param>
+    /// <param name="pinning">Starts the process under the API's CPU set and pins it after its readiness line.</param>
     public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        string logPath, CancellationToken ct)
+        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = LocalPorts.FindFree();
             try
             {
-                return await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, ct).ConfigureAwait(false);
+                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, spinLimit, pinning, ct).ConfigureAwait(false);
+                try
+                {
+                    pinning.PinApi(arm.Label, api.Pid);
+                }
+                catch
+                {
+                    await api.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+                return api;
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -74,7 +111,7 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     private static async Task<ApiProcess> StartOnceAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        int port, string logPath, CancellationToken ct)
+        int port, string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(DotnetHost(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
@@ -90,6 +127,14 @@ public sealed class ApiProcess : IAsyncDisposable
         if (RemoveInlineCompletionsFromChildren)
         {
             info.Environment.Remove(InlineCompletionsVariable);
+        }
+        if (spinLimit is { } limit)
+        {
+            info.Environment[SpinLimitVariable] = limit.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            info.Environment.Remove(SpinLimitVariable);
         }
         if (arm.Alg is not null)
         {
@@ -129,7 +174,7 @@ public sealed class ApiProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => OnLine(e.Data, false);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, true);
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("exited"));
-        if (!process.Start())
+        if (!pinning.StartUnderApiSet(process.Start))
         {
             throw new InvalidOperationException($"could not start the {arm.Label} API (dotnet {apiDll})");
         }
@@ -163,6 +208,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Thaw();
         ChildProcesses.Stop(_process);
         try
         {

@@ -17,12 +17,14 @@ public sealed class Runner(LoadOptions options, Progress progress)
     private RunResults _results = null!;
     private StoreSession? _store;
     private ApiFleet? _fleet;
+    private CpuPinning _pinning = null!;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         _writer = new ResultWriter(options.OutputDirectory);
         var apiDll = options.Target is null ? ApiProcess.LocateApi(options.ApiPath) : null;
+        _pinning = new CpuPinning(options.Isolation, progress);
         _results = new RunResults
         {
             Mode = options.Mode,
@@ -30,16 +32,22 @@ public sealed class Runner(LoadOptions options, Progress progress)
             Settings = TrialMapping.Settings(options),
             Environment = EnvironmentProbe.Collect(apiDll, options.CommandLine),
         };
+        _results.Environment.Isolation = _pinning.Info;
         progress.Line($"AuthBench load test ({options.Mode}) → {options.OutputDirectory}");
+        progress.Line(string.Create(Inv, $"arm order: {options.Order.ToName()}, seed {options.Seed}; spin limit: {options.SpinLimitName}; ")
+            + (options.Isolation.Enabled ? $"API on CPU {options.Isolation.Api}, generator and store on CPU {options.Isolation.Loadgen}" : $"isolation {options.Isolation.Note}"));
         var exitCode = ExitCodes.Ok;
         try
         {
             Write();
+            _pinning.PinSelf();
             await SetUpAsync(apiDll, ct).ConfigureAwait(false);
-            var trial = new Trial(options, _store!, progress);
+            var trial = new Trial(options, _store!, _pinning, progress);
             foreach (var planned in RunPlan.Trials(options))
             {
-                var outcome = await trial.RunAsync(_fleet!.Arms[planned.Arm], planned, ct).ConfigureAwait(false);
+                var arm = _fleet!.Arms[planned.Arm];
+                await _fleet.FocusAsync(arm, ct).ConfigureAwait(false);
+                var outcome = await trial.RunAsync(arm, planned, ct).ConfigureAwait(false);
                 if (outcome is not null)
                 {
                     await RecordAsync(outcome, ct).ConfigureAwait(false);
@@ -80,13 +88,22 @@ public sealed class Runner(LoadOptions options, Progress progress)
     private async Task SetUpAsync(string? apiDll, CancellationToken ct)
     {
         _store = await StoreSession.OpenAsync(options, _results, progress, ct).ConfigureAwait(false);
+        if (_store.Store is { } store && options.NeedsStore)
+        {
+            _pinning.PinStore(store, "start");
+        }
         if (options.Target is not null)
         {
             _results.SkippedProbes.Add("server_cpu_us_per_request and server_peak_rss_mb: --target mode, the API process is not ours to read from /proc");
         }
         Write();
-        _fleet = new ApiFleet(options, progress);
+        _fleet = new ApiFleet(options, _pinning, progress);
         await _fleet.StartAsync(apiDll, options.NeedsStore ? _store.ConnectionString : null, _results, Write, ct).ConfigureAwait(false);
+        _pinning.Info.IdleApisStopped = _fleet.StopsIdleApis;
+        _pinning.Info.IdleApisNote = _fleet.StopsIdleApis
+            ? "before each trial (warm-ups too) every other arm's API is stopped with SIGSTOP and the one under test continued with SIGCONT, "
+                + "then answers one GET /health (not recorded) before the trial starts; all are continued before logins, teardown and after Ctrl+C"
+            : options.Target is not null ? "--target mode: one API, not ours" : "one API: nothing to stop";
     }
 
     private async Task RecordAsync(TrialOutcome outcome, CancellationToken ct)
@@ -120,6 +137,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
     {
         if (_fleet is not null)
         {
+            _fleet.ResumeAll();
             await _fleet.DisposeAsync().ConfigureAwait(false);
         }
         if (_store is not null)

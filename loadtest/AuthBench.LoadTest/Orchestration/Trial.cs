@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuthBench.Common;
 using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Engine;
 using AuthBench.LoadTest.Plan;
@@ -17,6 +18,7 @@ public sealed record TrialOutcome(
     double? ServerPeakRssMb,
     double? ServerRssMb,
     TimeSpan LoadgenCpu,
+    TrialCpu? Cpu,
     StoreCost? Store,
     FaultResult? Fault,
     string? SkippedProbe);
@@ -25,7 +27,7 @@ public sealed record TrialOutcome(
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
 /// reads the probes again. A warm-up is run the same way and measured by nothing.
 /// </summary>
-public sealed class Trial(LoadOptions options, StoreSession store, Progress progress)
+public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pinning, Progress progress)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -42,12 +44,16 @@ public sealed class Trial(LoadOptions options, StoreSession store, Progress prog
         var cpuBefore = probe?.ReadCpu();
         var rssReset = probe?.ResetPeakRss() ?? false;
         var loadgenBefore = Environment.CpuUsage.TotalTime;
+        var cpusBefore = ProcStat.ReadCpuTimes();
+        var wallBefore = TimeProvider.System.GetTimestamp();
         StoreProbe.Snapshot? storeBefore = null;
         if (plan.Record && store.Probe is not null)
         {
             storeBefore = await store.Probe.ReadAsync(ct).ConfigureAwait(false);
         }
-        var outage = plan.Record && options.Fault is { } fault && store.Store is { } s ? new StoreOutage(fault, s, TimeProvider.System, ct) : null;
+        var outage = plan.Record && options.Fault is { } fault && store.Store is { } s
+            ? new StoreOutage(fault, s, TimeProvider.System, ct, () => pinning.PinStore(s, $"restarted in trial {plan.Sequence}"))
+            : null;
 
         TrialMeasurement measurement;
         using (progress.Track($"{what} @ {rateText}", plan.Duration, () => arm.Engine.Current))
@@ -70,6 +76,8 @@ public sealed class Trial(LoadOptions options, StoreSession store, Progress prog
         }
         var loadgenCpu = Environment.CpuUsage.TotalTime - loadgenBefore;
         var cpuAfter = probe?.ReadCpu();
+        var cpu = CpuUse(cpusBefore, ProcStat.ReadCpuTimes(), loadgenCpu, cpuBefore is { } a0 && cpuAfter is { } a1 ? a1 - a0 : null,
+            TimeProvider.System.GetElapsedTime(wallBefore));
         var peakRss = rssReset ? probe?.ReadPeakRssMb() : null;
         StoreCost? storeCost = null;
         string? skipped = null;
@@ -90,6 +98,28 @@ public sealed class Trial(LoadOptions options, StoreSession store, Progress prog
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped);
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped);
+    }
+
+    /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>
+    private TrialCpu? CpuUse(IReadOnlyDictionary<int, CpuTimes> before, IReadOnlyDictionary<int, CpuTimes> after, TimeSpan loadgenCpu, TimeSpan? apiCpu,
+        TimeSpan wall)
+    {
+        var deltas = after.Where(a => before.ContainsKey(a.Key)).ToDictionary(a => a.Key, a => a.Value - before[a.Key]);
+        if (deltas.Count == 0 || wall <= TimeSpan.Zero)
+        {
+            return null;
+        }
+        CpuTimes Sum(IEnumerable<int> cpus) => cpus.Where(deltas.ContainsKey).Aggregate(default(CpuTimes), (sum, c) => sum + deltas[c]);
+        static double? Round(double? fraction) => fraction is { } f ? Math.Round(f, 4) : null;
+        var api = pinning.ApiCpus is { } a ? Sum(a.Cpus) : (CpuTimes?)null;
+        var loadgen = pinning.LoadgenCpus is { } l ? Sum(l.Cpus) : (CpuTimes?)null;
+        var all = Sum(deltas.Keys);
+        var cores = loadgenCpu / wall;
+        var setSize = pinning.LoadgenCpus?.Count ?? deltas.Count;
+        return new TrialCpu(Round(api?.BusyFraction), Round(api?.StealFraction), Round(loadgen?.BusyFraction), Round(loadgen?.StealFraction),
+            Math.Round(cores, 4), Math.Round(cores / setSize, 4), Round(all.StealFraction),
+            deltas.ToDictionary(d => string.Create(Inv, $"cpu{d.Key}"), d => new CpuShare(Round(d.Value.BusyFraction) ?? 0, Round(d.Value.StealFraction) ?? 0)),
+            apiCpu is { } api0 ? Math.Round(api0 / wall, 4) : null);
     }
 }

@@ -18,6 +18,13 @@ public sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
     public int Repeat { get; init; } = 3;
+    /// <summary>Seeds the arm order of <see cref="ArmOrder.Random"/> (recorded, so that a run's order can be replayed).</summary>
+    public int Seed { get; init; }
+    public ArmOrder Order { get; init; } = ArmOrder.Random;
+    /// <summary>CPU sets of the API under test and of the generator and store; off by default here (the command line turns it on).</summary>
+    public Isolation Isolation { get; init; } = new(null, null, false, "off");
+    /// <summary>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for every API process; null: as shipped (not set).</summary>
+    public int? SpinLimit { get; init; }
     public int Users { get; init; } = 10_000;
     public string Store { get; init; } = "auto";
     public Uri? Target { get; init; }
@@ -29,6 +36,23 @@ public sealed record LoadOptions
     public int LoginParallelism { get; init; } = 8;
     public string Password { get; init; } = "authbench-demo";
     public required string CommandLine { get; init; }
+
+    public const string AsShipped = "as-shipped";
+
+    public string SpinLimitName => SpinLimit is { } limit ? limit.ToString(CultureInfo.InvariantCulture) : AsShipped;
+
+    /// <summary>Parses --spin-limit: as-shipped, or a number of spins (0: none).</summary>
+    public static int? ParseSpinLimit(string text)
+    {
+        var t = text.Trim();
+        if (string.Equals(t, AsShipped, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit <= 10_000
+            ? limit
+            : throw new UsageException($"--spin-limit '{text}': use {AsShipped} or a number of spins from 0 to 10000 (0: no spinning)");
+    }
 
     public bool NeedsStore => Target is null && Arms.Any(a => a.NeedsStore);
 

@@ -5,26 +5,61 @@ namespace AuthBench.LoadTest.Plan;
 /// <summary>One trial of the plan: an arm at a rate (null: closed loop), for a time; warm-ups are run but not recorded.</summary>
 /// <param name="Arm">Index into <see cref="LoadOptions.Arms"/>.</param>
 /// <param name="Key">The histogram key its recorded trials merge under: the rate, "max" or "soak-&lt;rate&gt;".</param>
-public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute);
+/// <param name="Sequence">Its place in the run, from 1, warm-ups included (results.json "sequence").</param>
+public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0);
+
+/// <summary>How the arms are ordered within each repetition.</summary>
+public enum ArmOrder
+{
+    /// <summary>A permutation per repetition drawn from the run's seed, so that no arm always follows the same one.</summary>
+    Random,
+
+    /// <summary>The arms in the order given, every repetition (A B C A B C).</summary>
+    Alternate,
+}
 
 /// <summary>
-/// Which trials run in which order: per rate, every arm's warm-up, then the arms in alternation (A B A B ...) for each
-/// repetition, so that machine drift cancels in their ratios; soak runs one arm after the other, minute by minute.
+/// Which trials run in which order: per rate, every arm's warm-up, then for each repetition every arm once, in an
+/// order drawn from the seed (or A B C ... with <see cref="ArmOrder.Alternate"/>), so that machine drift and the
+/// after-effects of one arm on the next do not favour one arm; soak runs one arm after the other, minute by minute.
 /// </summary>
 public static class RunPlan
 {
     public static IEnumerable<PlannedTrial> Trials(LoadOptions options)
     {
+        // One generator for the whole plan: the same seed and options give the same order on the same .NET (a seeded
+        // System.Random is not promised to stay the same across major versions); results record the order actually run
+        // (trials[].sequence), so a replay never depends on regenerating it.
+        var random = new Random(options.Seed);
+        IEnumerable<PlannedTrial> trials;
         if (options.FindMax)
         {
-            return Rounds(options, null, "max");
+            trials = Rounds(options, null, "max", random);
         }
-        if (options.Soak is { } soak)
+        else if (options.Soak is { } soak)
         {
-            return Soak(options, soak);
+            trials = Soak(options, soak);
         }
-        return options.Rates.SelectMany(rate => Rounds(options, rate, string.Create(CultureInfo.InvariantCulture, $"{rate:0.##}")));
+        else
+        {
+            trials = options.Rates.SelectMany(rate => Rounds(options, rate, string.Create(CultureInfo.InvariantCulture, $"{rate:0.##}"), random));
+        }
+        return trials.Select((t, i) => t with { Sequence = i + 1 });
     }
+
+    /// <summary>Parses --order.</summary>
+    public static ArmOrder ParseOrder(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "random" => ArmOrder.Random,
+        "alternate" => ArmOrder.Alternate,
+        var other => throw new UsageException($"--order '{other}': use random or alternate"),
+    };
+
+    public static string ToName(this ArmOrder order) => order switch
+    {
+        ArmOrder.Random => "random",
+        ArmOrder.Alternate => "alternate",
+    };
 
     /// <summary>Tokens must outlive the run: the API's token lifetime covers the planned time twice over (15 min to 24 h).</summary>
     public static TimeSpan TokenLifetime(LoadOptions options)
@@ -36,7 +71,7 @@ public static class RunPlan
         return lifetime < TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15) : lifetime > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : lifetime;
     }
 
-    private static IEnumerable<PlannedTrial> Rounds(LoadOptions options, double? rate, string key)
+    private static IEnumerable<PlannedTrial> Rounds(LoadOptions options, double? rate, string key, Random random)
     {
         if (options.Warmup > TimeSpan.Zero)
         {
@@ -47,7 +82,16 @@ public static class RunPlan
         }
         for (var rep = 1; rep <= options.Repeat; rep++)
         {
-            for (var arm = 0; arm < options.Arms.Count; arm++)
+            var order = Enumerable.Range(0, options.Arms.Count).ToArray();
+            switch (options.Order)
+            {
+                case ArmOrder.Random:
+                    random.Shuffle(order);
+                    break;
+                case ArmOrder.Alternate:
+                    break;
+            }
+            foreach (var arm in order)
             {
                 yield return new PlannedTrial(arm, rate, rep, options.Duration, key, Record: true, SoakMinute: null);
             }

@@ -46,6 +46,17 @@ public static class Summary
         sb.AppendLine(Inv, $"- machine: {e.CpuModel} ({e.Cores} cores), {e.Os}, kernel {e.Kernel}, {e.DotnetRuntime}, API GC {e.ApiGcMode}");
         sb.AppendLine(Inv, $"- store: {e.Store?.Description ?? "no store"}; commit {e.GitCommit}");
         sb.AppendLine(Inv, $"- command: `{e.CommandLine}`");
+        if (e.Isolation is { } iso)
+        {
+            var idle = iso.IdleApisStopped ? "idle APIs stopped (SIGSTOP) during other arms' trials" : "idle APIs not stopped";
+            sb.AppendLine(iso.Enabled
+                ? string.Create(Inv, $"- isolation: API on CPU {iso.ApiCpus}, generator and store on CPU {iso.LoadgenCpus} (read back: {(iso.Processes.All(p => p.Pinned || p.Pid is null) ? "every pinned process matches" : "NOT every process matches, see results.json")}); {idle}; API GC as run: {iso.ApiGcEffective}")
+                : $"- isolation {iso.Note}; {idle}");
+        }
+        if (r.Settings.Seed is { } seed)
+        {
+            sb.AppendLine(Inv, $"- arm order: {r.Settings.Order}, seed {seed}; spin limit: {r.Settings.SpinLimit}");
+        }
         if (r.Error is not null)
         {
             sb.AppendLine(Inv, $"- error: {r.Error}");

@@ -28,7 +28,10 @@ public static class TrialMapping
         options.Quick,
         options.Fault?.ToString(),
         options.Soak?.TotalSeconds,
-        new EngineOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 1), RequestFor = _ => default }.LateThreshold.TotalMilliseconds);
+        new EngineOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 1), RequestFor = _ => default }.LateThreshold.TotalMilliseconds,
+        options.Soak is null ? options.Order.ToName() : "per arm (soak)",
+        options.Seed,
+        options.SpinLimitName);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -69,6 +72,8 @@ public static class TrialMapping
             SoakMinute = outcome.Plan.SoakMinute,
             ServerRssMb = outcome.ServerRssMb is { } now ? Math.Round(now, 1) : null,
             StartedUtc = outcome.StartedUtc,
+            Sequence = outcome.Plan.Sequence,
+            Cpu = outcome.Cpu,
         };
     }
 

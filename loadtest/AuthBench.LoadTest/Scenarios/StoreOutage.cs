@@ -9,7 +9,8 @@ namespace AuthBench.LoadTest.Scenarios;
 /// The fault injector of one trial: stops the store <see cref="FaultSpec.Start"/> after the trial's origin, starts it
 /// again <see cref="FaultSpec.Length"/> later, and through <see cref="OutageWindow"/> counts what the arm did meanwhile.
 /// </summary>
-public sealed class StoreOutage(FaultSpec spec, IProvisionedStore store, TimeProvider time, CancellationToken ct) : IResponseObserver
+/// <param name="restarted">Runs right after the store is back (the load tool pins the new process).</param>
+public sealed class StoreOutage(FaultSpec spec, IProvisionedStore store, TimeProvider time, CancellationToken ct, Action? restarted = null) : IResponseObserver
 {
     private readonly OutageWindow _window = new();
     private Task? _fault;
@@ -50,9 +51,10 @@ public sealed class StoreOutage(FaultSpec spec, IProvisionedStore store, TimePro
         await DelayUntilAsync(origin + Ticks(spec.Start + spec.Length)).ConfigureAwait(false);
         var begin = time.GetTimestamp();
         await store.StartAsync(ct).ConfigureAwait(false);
-        var restarted = time.GetTimestamp();
-        _window.MarkOutageEnd(begin, restarted);
-        _restartedAt = Seconds(restarted - origin);
+        var back = time.GetTimestamp();
+        _window.MarkOutageEnd(begin, back);
+        _restartedAt = Seconds(back - origin);
+        restarted?.Invoke();
     }
 
     private async Task DelayUntilAsync(long ticks)

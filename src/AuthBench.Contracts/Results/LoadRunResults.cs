@@ -64,7 +64,10 @@ public sealed record RunSettings(
     bool Quick,
     string? Fault,
     double? SoakS,
-    double LateThresholdMs);
+    double LateThresholdMs,
+    string? Order = null,
+    int? Seed = null,
+    string? SpinLimit = null);
 
 public sealed class EnvironmentInfo
 {
@@ -81,7 +84,64 @@ public sealed class EnvironmentInfo
     public string? CommandLine { get; init; }
     public string Transport { get; init; } = "HTTP/1.1 keep-alive over loopback TCP, no TLS";
     public string? Machine { get; init; }
+    /// <summary>CPU sets asked for and read back, and whether idle APIs were stopped; null in files written before it existed.</summary>
+    public IsolationInfo? Isolation { get; set; }
 }
+
+/// <summary>
+/// Where the processes of a run could execute: CPU sets as asked (canonical kernel lists such as "0" or "0-1") and
+/// each process's Cpus_allowed_list as read back from /proc after pinning.
+/// </summary>
+public sealed class IsolationInfo
+{
+    public bool Enabled { get; init; }
+    /// <summary>True when asked for with --api-cpus/--loadgen-cpus (false: the default).</summary>
+    public bool Explicit { get; init; }
+    /// <summary>Why isolation is off, or what it could not do.</summary>
+    public string? Note { get; set; }
+    public string? Method { get; init; }
+    public string? OnlineCpus { get; init; }
+    public string? ApiCpus { get; init; }
+    public string? LoadgenCpus { get; init; }
+    public string? StoreCpus { get; init; }
+    /// <summary>True when every API but the one under test was stopped (SIGSTOP) during each trial.</summary>
+    public bool IdleApisStopped { get; set; }
+    public string? IdleApisNote { get; set; }
+    /// <summary>
+    /// The GC the API processes actually run, from their thread names (".NET Server GC" threads, one per heap): an API
+    /// started on one CPU falls back to workstation GC whatever its runtimeconfig says (environment.api_gc_mode).
+    /// </summary>
+    public string? ApiGcEffective { get; set; }
+    /// <summary>Every pinning, in order (a store restarted by a fault is pinned again and listed again).</summary>
+    public List<PinnedProcess> Processes { get; init; } = [];
+}
+
+/// <summary>
+/// One process as pinned: <see cref="CpusAllowedList"/> holds the distinct Cpus_allowed_list values over its
+/// <see cref="Threads"/> threads (one value equal to <see cref="Asked"/> when every thread is pinned).
+/// </summary>
+/// <param name="ServerGcThreads">For an API: its ".NET Server GC" threads when pinned (0: workstation GC).</param>
+public sealed record PinnedProcess(string Role, string Name, int? Pid, string? Asked, bool Pinned, IReadOnlyList<string> CpusAllowedList, int Threads,
+    string? Note, DateTimeOffset AtUtc, int? ServerGcThreads = null);
+
+/// <summary>
+/// CPU use over one trial from /proc/stat (busy = user+nice+system+irq+softirq+steal over the total, steal alone) and
+/// the load tool's own CPU time; fractions from 0 to 1.
+/// </summary>
+/// <param name="ApiCpuBusy">Busy fraction of the API's CPU set (null when isolation is off).</param>
+/// <param name="LoadgenCpusBusy">Busy fraction of the generator's and store's CPU set (null when isolation is off).</param>
+/// <param name="LoadgenProcessCores">The load tool's CPU seconds per second of the trial.</param>
+/// <param name="LoadgenProcessShare">The same over the CPUs of its set (all online CPUs when isolation is off).</param>
+/// <param name="Steal">Steal over the total of every online CPU.</param>
+/// <param name="PerCpu">Per CPU ("cpu0"): its busy and steal fractions.</param>
+/// <param name="ApiProcessCores">
+/// The API process's own CPU seconds per second of the trial (null in --target mode): against <paramref name="ApiCpuBusy"/>
+/// it shows how much of the API set's busy time was the API's (the rest: the kernel, or processes that are not ours).
+/// </param>
+public sealed record TrialCpu(double? ApiCpuBusy, double? ApiCpuSteal, double? LoadgenCpusBusy, double? LoadgenCpusSteal, double LoadgenProcessCores,
+    double LoadgenProcessShare, double? Steal, IReadOnlyDictionary<string, CpuShare> PerCpu, double? ApiProcessCores = null);
+
+public sealed record CpuShare(double Busy, double Steal);
 
 public sealed record StoreInfo(string Kind, string Version, string Topology, string Endpoint, string Description);
 
@@ -137,6 +197,9 @@ public sealed class TrialResult
     public int? SoakMinute { get; init; }
     public double? ServerRssMb { get; init; }
     public DateTimeOffset StartedUtc { get; init; }
+    /// <summary>The trial's place in the run's order, from 1, warm-ups included (they are not recorded: gaps are theirs).</summary>
+    public int? Sequence { get; init; }
+    public TrialCpu? Cpu { get; init; }
 }
 
 /// <summary>Serializer for results.json (source-generated: no reflection in the writer or any reader).</summary>
