@@ -147,6 +147,30 @@ public class ResultsTests
     }
 
     [Fact]
+    public void A_saturation_summary_calls_itself_closed_loop_and_never_open_loop()
+    {
+        var run = Sample();
+        var saturation = new RunResults
+        {
+            Mode = "find-max",
+            StartedUtc = run.StartedUtc,
+            Settings = run.Settings with { FindMax = true, Rates = [] },
+            Environment = run.Environment,
+            Trials = [.. run.Trials.Select(t => new TrialResult
+            {
+                Arm = t.Arm, Alg = t.Alg, Claims = t.Claims, Label = t.Label, Endpoint = t.Endpoint, TargetRps = null, Repetition = t.Repetition,
+                LatencyUs = t.LatencyUs, ServiceTimeUs = t.ServiceTimeUs, BytesPerRequest = t.BytesPerRequest,
+            })],
+        };
+
+        var md = Summary.Render(saturation);
+
+        Assert.Contains("closed loop", md, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("open loop", md, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("open loop", Summary.Render(run), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Atomic_write_replaces_the_file_and_leaves_no_temporary_file()
     {
         var dir = Directory.CreateTempSubdirectory("authbench-atomic-").FullName;

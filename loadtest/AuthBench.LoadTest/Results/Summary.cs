@@ -68,8 +68,11 @@ public static class Summary
         sb.AppendLine();
         var baseline = ArmCatalogue.Baseline.Name;
         sb.AppendLine($"Cells: median over repetitions [min–max]. Δ {baseline}: the arm's median minus the {baseline} arm's median. "
-            + "Latency is measured from each request's intended send time (open loop: no coordinated omission); "
-            + "service time from the actual send. See docs/methodology.md.");
+            + (r.Settings.FindMax
+                ? "Closed loop: each connection sends its next request when the previous answer arrives, so latency equals service time; "
+                  + "the figures to read are throughput and CPU per request. See docs/methodology.md."
+                : "Latency is measured from each request's intended send time (open loop: no coordinated omission); "
+                  + "service time from the actual send. See docs/methodology.md."));
         var labels = r.Trials.Select(t => t.Label).Distinct().ToList();
         var hasNone = labels.Contains(baseline);
         foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => t.TargetRps))
