@@ -34,7 +34,9 @@ public sealed record Trial(
     double ServerCpuUsPerRequest,
     double ServerPeakRssMb,
     double LoadgenCpuUsPerRequest,
-    StoreFigures? Store)
+    StoreFigures? Store,
+    double ApiCpuBusy = double.NaN,
+    double LoadgenCpusBusy = double.NaN)
 {
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
@@ -74,7 +76,9 @@ public sealed record Trial(
         Nan(t.ServerCpuUsPerRequest),
         Nan(t.ServerPeakRssMb),
         Nan(t.LoadgenCpuUsPerRequest),
-        t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null);
+        t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null,
+        Nan(t.Cpu?.ApiCpuBusy),
+        Nan(t.Cpu?.LoadgenCpusBusy));
 }
 
 /// <summary>A load run's results.json, read through the results contract (<see cref="ResultsJson"/>).</summary>

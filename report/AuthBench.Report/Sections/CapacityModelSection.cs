@@ -68,8 +68,11 @@ public sealed class CapacityModelSection : IReportSection
             var apiThroughput = report.Sat(arm, t => t.AchievedRps).Median;
             report.Line($"- **Where one store instance fills up (`{arm}`).** At {F(StoreCpu(arm))} µs of store CPU per request, one store thread "
                 + $"is busy at about **{ReportContext.Rate(perStoreThread)} requests/s**: the throughput of about {F(perStoreThread / apiThroughput)} API processes like the one "
-                + $"measured here at their own saturation ({ReportContext.Rate(apiThroughput)} requests/s each, on {report.Cores} shared with the load generator, so a dedicated "
-                + "server does more and fewer of them fill the store). Past that point the arm needs more store instances (sharding by key needs no "
+                + $"measured here at their own saturation ({ReportContext.Rate(apiThroughput)} requests/s each, "
+                + (sat.Results.Environment.Isolation is { Enabled: true } iso
+                    ? $"each with CPU set {iso.ApiCpus} to itself, so a server with more cores does more and fewer of them fill the store"
+                    : $"on {report.Cores} shared with the load generator, so a dedicated server does more and fewer of them fill the store")
+                + "). Past that point the arm needs more store instances (sharding by key needs no "
                 + "coordination) or a near cache; the plain jwt arms need no store at any fleet size.");
         }
         // Token arms that can revoke before exp: what revocation adds to a self-contained token, if the run measured one.

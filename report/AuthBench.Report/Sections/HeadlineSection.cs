@@ -30,6 +30,7 @@ public sealed class HeadlineSection : IReportSection
             ? "Microbenchmark figures only (no load run found)."
             : $"Each fixed-rate figure is read at **{ReportContext.Rate(rate)} requests/s** offered (open loop, the moderate rate of this run); "
               + "the saturation rows come from the closed-loop run, where every connection sends its next request when the previous answer arrives. "
+              + Regime("fixed-rate", load) + Regime("saturation", report.Saturation)
               + $"Claims profile: {string.Join(", ", load.Trials.Select(t => t.Claims).Where(c => c.Length > 0).Distinct())}.");
         report.Line();
         report.Line(ReportContext.IntervalMethod);
@@ -149,4 +150,9 @@ public sealed class HeadlineSection : IReportSection
             report.Headline.Add(new HeadlineFigure(name, unit, Math.Round(d.Estimate, 3), Range: d.HasInterval ? $"{d.Interval(3)} {d.Repetitions}" : d.Repetitions));
         }
     }
+
+    /// <summary>Whether a run had the API alone on its CPU set: two runs made under different regimes must not be read as one.</summary>
+    private static string Regime(string which, LoadRun? run) => run?.Results.Environment.Isolation is { Enabled: true } i
+        ? $"The {which} run had the API alone on CPU set {i.ApiCpus} (generator and store on {i.LoadgenCpus}; API garbage collector: {i.ApiGcEffective ?? "not recorded"}). "
+        : run is null ? "" : $"The {which} run shared every CPU between the API, the generator and the store. ";
 }

@@ -91,18 +91,32 @@ public sealed class LoadTestsSection : IReportSection
             + "request as soon as the previous answer arrives, so the API is never idle: CPU per request here carries no idle thread-pool spinning, "
             + "which inflates it at the fixed rates above. Latency in a closed loop equals service time.");
         report.Line();
-        report.Line($"How to read this: the achieved rate is each arm's throughput ceiling on this machine (generator, API and store sharing {report.Cores}); the CPU column is the cleanest per-request cost.");
+        var isolation = sat.Results.Environment.Isolation;
+        var isolated = isolation is { Enabled: true };
+        report.Line(isolated
+            ? $"How to read this: the achieved rate is each arm's throughput ceiling with the API alone on CPU set {isolation!.ApiCpus} "
+              + $"(generator and store on {isolation.LoadgenCpus}; the other arms' APIs stopped during each trial; API garbage collector: {isolation.ApiGcEffective ?? "not recorded"}). "
+              + "Where the API's CPU is busy for the whole trial, its CPU per request is that CPU's time divided by the requests; the busy columns show "
+              + "whether it was, and that the generator's CPU set was not the limit."
+            : $"How to read this: the achieved rate is each arm's throughput ceiling on this machine (generator, API and store sharing {report.Cores}); the CPU column is the cleanest per-request cost.");
         report.Line();
+        if (sat.Results.Settings.Order is { } order)
+        {
+            report.Line($"Arm order within each repetition: {order}{(sat.Results.Settings.Seed is { } seed ? $" (seed {seed})" : "")}.");
+            report.Line();
+        }
         report.Line(ReportContext.IntervalPointer);
         report.Line();
-        report.Line($"| arm | achieved rps | server CPU µs/req | Δ CPU vs {baseline} [interval] | p99 (µs) | sent B/req | store cmds/req | store CPU µs/req | store B/req | failures (errors + dropped) |");
-        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var busy = isolated ? " API CPU busy | generator CPUs busy |" : "";
+        report.Line($"| arm | achieved rps | server CPU µs/req | Δ CPU vs {baseline} [interval] | p99 (µs) | sent B/req | store cmds/req | store CPU µs/req | store B/req | failures (errors + dropped) |{busy}");
+        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (isolated ? " ---: | ---: |" : ""));
         foreach (var arm in arms)
         {
             Spread S(Func<Trial, double> f) => report.Sat(arm, f);
             var delta = arm == baseline ? "–" : report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest).Show();
             report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
-                + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Failures).Show(0)} |");
+                + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Failures).Show(0)} |"
+                + (isolated ? $" {S(t => t.ApiCpuBusy).Show(3)} | {S(t => t.LoadgenCpusBusy).Show(3)} |" : ""));
         }
         report.Line();
     }
