@@ -71,7 +71,7 @@ public class CommandLineTests
     [Fact]
     public async Task Seed_order_and_spin_limit_are_parsed_and_a_missing_seed_is_drawn()
     {
-        var (_, o, _) = await RunAsync("--seed", "42", "--order", "alternate", "--spin-limit", "0", "--api-cpus", "none");
+        var (_, o, _) = await RunAsync("--seed", "42", "--order", "alternate", "--spin-limit", "0", "--api-cpus", "off");
 
         Assert.Equal(42, o!.Seed);
         Assert.Equal(ArmOrder.Alternate, o.Order);

@@ -41,10 +41,10 @@ public class IsolationTests
     }
 
     [Theory]
-    [InlineData("none", null)]
-    [InlineData(null, "NONE")]
-    [InlineData("none", "0")]
-    public void None_turns_it_off(string? api, string? loadgen)
+    [InlineData("off", null)]
+    [InlineData(null, "OFF")]
+    [InlineData("off", "0")]
+    public void Off_turns_it_off(string? api, string? loadgen)
     {
         Assert.False(Isolation.Resolve(api, loadgen, false, Two).Enabled);
     }

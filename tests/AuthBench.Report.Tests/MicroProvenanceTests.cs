@@ -60,6 +60,6 @@ public sealed class MicroProvenanceTests : IDisposable
         var rows = md.Split('\n');
         Assert.EndsWith("| MultimodalDistribution: It seems that the distribution is bimodal (mValue = 3.25) |", rows.Single(r => r.StartsWith("| Session |", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("| MinIterationTime: The minimum observed iteration time is 49.825ms", rows.Single(r => r.StartsWith("| Jwt_HS256 |", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.EndsWith("| none |", rows.Single(r => r.StartsWith("| **None** (baseline) |", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith("| no warning |", rows.Single(r => r.StartsWith("| **None** (baseline) |", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 }

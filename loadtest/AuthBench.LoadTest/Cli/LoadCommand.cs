@@ -41,12 +41,12 @@ public static class LoadCommand
     private static readonly Option<string?> Seed = new("--seed") { Description = "Seed of the random arm order, 0 to 2147483647 (default: drawn at random, printed and recorded)" };
     private static readonly Option<string?> ApiCpus = new("--api-cpus")
     {
-        Description = "CPUs of the API under test, e.g. 1, 0-1 or 0,2; none turns isolation off "
+        Description = "CPUs of the API under test, e.g. 1, 0-1 or 0,2; off turns isolation off "
             + "(default: the last online CPU when at least 2 are online, else off; off with --target)",
     };
     private static readonly Option<string?> LoadgenCpus = new("--loadgen-cpus")
     {
-        Description = "CPUs of the load generator and the store (default: the online CPUs the API does not have); none turns isolation off",
+        Description = "CPUs of the load generator and the store (default: the online CPUs the API does not have); off turns isolation off",
     };
     private static readonly Option<string> SpinLimit = new("--spin-limit")
     {

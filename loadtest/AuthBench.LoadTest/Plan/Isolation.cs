@@ -9,7 +9,7 @@ namespace AuthBench.LoadTest.Plan;
 /// <param name="Explicit">Asked for on the command line (a failure to pin is then an error, not a note).</param>
 public sealed record Isolation(CpuSet? Api, CpuSet? Loadgen, bool Explicit, string? Note)
 {
-    public const string Off = "none";
+    public const string Off = "off";
 
     public bool Enabled => Api is not null && Loadgen is not null;
 

@@ -62,7 +62,7 @@ public sealed class MicrobenchmarksSection : IReportSection
     private static string Warnings(MicroRun micro, MicroBenchmark b)
     {
         var warnings = micro.WarningsOf(b).Select(w => w.Text).ToList();
-        return warnings.Count == 0 ? (micro.Logs.Count == 0 ? "unknown" : "none") : ReportContext.Cell(string.Join("; ", warnings));
+        return warnings.Count == 0 ? (micro.Logs.Count == 0 ? "unknown" : "no warning") : ReportContext.Cell(string.Join("; ", warnings));
     }
 
     /// <summary>
