@@ -114,7 +114,7 @@ public sealed class ApiProcess : IAsyncDisposable
         int port, string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
     {
         var url = $"http://127.0.0.1:{port}";
-        var info = new ProcessStartInfo(DotnetHost(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
+        var info = new ProcessStartInfo(DotnetHost.Find(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
             "--users", users.ToString(CultureInfo.InvariantCulture), "--user-password", password,
             "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m"])
         {
@@ -219,23 +219,6 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         await _log.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
-    }
-
-    /// <summary>The dotnet host that runs this tool (or the first on PATH).</summary>
-    private static string DotnetHost()
-    {
-        var self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
-        if (root is not null && File.Exists(Path.Combine(root, "dotnet")))
-        {
-            return Path.Combine(root, "dotnet");
-        }
-        var fromRuntime = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet"));
-        return File.Exists(fromRuntime) ? fromRuntime : "dotnet";
     }
 
     private static string SafeExitCode(Process p)

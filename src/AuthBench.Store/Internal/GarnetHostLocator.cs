@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace AuthBench.Store.Internal;
 
@@ -35,33 +34,5 @@ internal static class GarnetHostLocator
 
         throw new StoreConfigurationException(
             $"garnet host not found at {candidates[0]}: build a project that references AuthBench.Store, or set AUTHBENCH_GARNET_HOST to AuthBench.GarnetHost.dll");
-    }
-
-    /// <summary>The dotnet muxer that runs the host: DOTNET_HOST_PATH, our own host, the runtime's root, or PATH.</summary>
-    public static string DotnetHost()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv))
-        {
-            return fromEnv;
-        }
-
-        var exe = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-        var self = Environment.ProcessPath;
-        if (self is not null && string.Equals(Path.GetFileName(self), exe, StringComparison.OrdinalIgnoreCase))
-        {
-            return self;
-        }
-
-        // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet
-        var runtimeDir = RuntimeEnvironment.GetRuntimeDirectory();
-        var root = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
-        var candidate = Path.Combine(root, exe);
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-
-        return PathSearch.Find(exe) ?? exe;
     }
 }

@@ -1,3 +1,4 @@
+using AuthBench.Common;
 using System.Diagnostics;
 
 namespace AuthBench.Store.Internal;
@@ -9,7 +10,7 @@ internal sealed class GarnetStore(string hostDll, TimeSpan startTimeout, Action<
 
     protected override ProcessStartInfo CreateStartInfo(int port)
     {
-        var psi = new ProcessStartInfo(GarnetHostLocator.DotnetHost())
+        var psi = new ProcessStartInfo(DotnetHost.Find())
         {
             WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
