@@ -16,8 +16,11 @@ public sealed class EngineOptions
     /// <summary>Open loop: requests outstanding (sent or waiting for a connection) beyond which new ones are dropped.</summary>
     public int MaxInFlight { get; init; } = 1024;
 
+    /// <summary>The late threshold every run uses (results.json records it in settings).</summary>
+    public static readonly TimeSpan DefaultLateThreshold = TimeSpan.FromMilliseconds(1);
+
     /// <summary>A request that starts later than this after its intended time counts as late.</summary>
-    public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan LateThreshold { get; init; } = DefaultLateThreshold;
 
     /// <summary>After the last request is due, how long the engine waits for outstanding answers.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);

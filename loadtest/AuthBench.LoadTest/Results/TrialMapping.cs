@@ -1,4 +1,3 @@
-using System.Net;
 using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Engine;
 using AuthBench.LoadTest.Orchestration;
@@ -28,7 +27,7 @@ public static class TrialMapping
         options.Quick,
         options.Fault?.ToString(),
         options.Soak?.TotalSeconds,
-        new EngineOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 1), RequestFor = _ => default }.LateThreshold.TotalMilliseconds,
+        EngineOptions.DefaultLateThreshold.TotalMilliseconds,
         options.Soak is null ? options.Order.ToName() : "per arm (soak)",
         options.Seed,
         options.SpinLimitName);
