@@ -98,7 +98,7 @@ public static class Bootstrap
             buffer[i] = source[random.Next(source.Length)];
         }
         Array.Sort(buffer);
-        return buffer.Length % 2 == 1 ? buffer[buffer.Length / 2] : (buffer[(buffer.Length / 2) - 1] + buffer[buffer.Length / 2]) / 2;
+        return Statistics.MedianOfSorted(buffer);
     }
 
     /// <summary>Linear interpolation between order statistics (type 7, R's default).</summary>
