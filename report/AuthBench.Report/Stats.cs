@@ -10,7 +10,7 @@ public readonly record struct Spread(double Median, double Min, double Max, int 
         var v = Statistics.Sorted(values);
         return v.Length == 0
             ? new Spread(double.NaN, double.NaN, double.NaN, 0)
-            : new Spread(Statistics.Median(v), v[0], v[^1], v.Length);
+            : new Spread(Statistics.MedianOfSorted(v), v[0], v[^1], v.Length);
     }
 
     public string Show(int decimals = 1) =>
@@ -73,7 +73,7 @@ public static class Bootstrap
         {
             return Difference.None with { NArm = a.Length, NBaseline = b.Length };
         }
-        var estimate = Statistics.Median(a) - Statistics.Median(b);
+        var estimate = Statistics.MedianOfSorted(a) - Statistics.MedianOfSorted(b);
         if (a.Length < 2 || b.Length < 2)
         {
             return new Difference(estimate, double.NaN, double.NaN, a.Length, b.Length);
