@@ -38,7 +38,49 @@ public sealed class RunResults
 
     /// <summary>The HdrHistogram files of this run, so that readers find them by arm and rate, never by file name.</summary>
     public List<HistogramFiles> Histograms { get; set; } = [];
+
+    /// <summary>
+    /// SLO capacities (mode "slo"): per arm and p99 target, the highest open-loop rate that met it. Its steps are also
+    /// in <see cref="Trials"/> (key "slo").
+    /// </summary>
+    public List<SloCapacity> Slo { get; set; } = [];
 }
+
+/// <summary>
+/// The SLO capacity of one arm for one p99 target: a bisection between 0 and the arm's saturation rate (a closed-loop
+/// trial measured first in the same run). A step passes when its p99 latency (from the intended send time) is under the
+/// target, its late and dropped starts together are under <see cref="MaxLateFraction"/> of the schedule, and nothing
+/// failed. <see cref="CapacityRps"/> is the highest passing rate (null: none passed), <see cref="LowestFailingRps"/> the
+/// lowest failing one (null: none failed, the capacity is the saturation rate's bracket); the truth lies between them.
+/// </summary>
+/// <param name="ApiCores">CPUs in the API's set (its whole machine's when isolation is off).</param>
+public sealed record SloCapacity(
+    string Label,
+    double P99TargetMs,
+    double MaxLateFraction,
+    double SaturationRps,
+    double? CapacityRps,
+    double? LowestFailingRps,
+    int ApiCores,
+    double? CapacityRpsPerApiCore,
+    IReadOnlyList<SloStep> Steps,
+    string? Note = null);
+
+/// <summary>One step of an SLO bisection: one recorded open-loop trial (its full record is trials[] at <see cref="Sequence"/>).</summary>
+/// <param name="LateFraction">Late plus dropped starts over the requests scheduled.</param>
+/// <param name="Reason">"pass", or what failed: "p99", "late", "errors".</param>
+public sealed record SloStep(
+    int Sequence,
+    double TargetRps,
+    double AchievedRps,
+    long P99Us,
+    double LateFraction,
+    long Dropped,
+    long Errors,
+    bool Pass,
+    string Reason,
+    double? ServerCpuUsPerRequest,
+    double? ApiCpuBusy);
 
 /// <summary>
 /// The latency and service-time histograms (HdrHistogram percentile files, microseconds) that merge every recorded
@@ -67,7 +109,10 @@ public sealed record RunSettings(
     double LateThresholdMs,
     string? Order = null,
     int? Seed = null,
-    string? SpinLimit = null);
+    string? SpinLimit = null,
+    IReadOnlyList<double>? SloP99Ms = null,
+    double? SloMaxLateFraction = null,
+    int? SloSteps = null);
 
 public sealed class EnvironmentInfo
 {
@@ -187,6 +232,11 @@ public sealed class TrialResult
     public long Dropped { get; init; }
     public required Percentiles LatencyUs { get; init; }
     public required Percentiles ServiceTimeUs { get; init; }
+    /// <summary>
+    /// The generator's own delay: actual send minus intended send time, per request (open loop only; null in a closed
+    /// loop, where a request is sent when the previous answer arrives). Latency includes it; service time does not.
+    /// </summary>
+    public Percentiles? DispatchDelayUs { get; init; }
     public required BytesPerRequest BytesPerRequest { get; init; }
     public double? ServerCpuUsPerRequest { get; init; }
     public double? ServerPeakRssMb { get; init; }
