@@ -30,6 +30,19 @@ public sealed class UserDirectory
 
     public int Count { get; }
 
+    private int _rotation;
+
+    /// <summary>
+    /// The next name of a round robin over user1 … userN: the baseline arm, which has no credential to name a user,
+    /// answers for the users in turn, so that its responses have the same sizes as the other arms' (whose clients
+    /// rotate over the same users).
+    /// </summary>
+    public string NextInRotation()
+    {
+        var n = (uint)Interlocked.Increment(ref _rotation);
+        return UserName((int)(((n - 1) % (uint)Count) + 1));
+    }
+
     public static string UserName(int index) => "user" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Finds a user by name; null for unknown names (no exception on the hot path).</summary>

@@ -46,4 +46,11 @@ public sealed class UserDirectoryTests
         var u = _users.Find("user42")!;
         Assert.All(new[] { u.Name, u.Email, u.Role, u.Plan }, v => Assert.False(string.IsNullOrWhiteSpace(v)));
     }
+
+    [Fact]
+    public void The_rotation_visits_every_user_in_turn_and_wraps()
+    {
+        var users = new UserDirectory(3);
+        Assert.Equal(["user1", "user2", "user3", "user1"], Enumerable.Range(0, 4).Select(_ => users.NextInRotation()));
+    }
 }

@@ -38,6 +38,12 @@ public class CommandLineTests
     [InlineData("--fault", "store-outage@10s")]
     [InlineData("--fault", "cpu-hog@1s:1s")]
     [InlineData("--no-such-option", "1")]
+    [InlineData("--slo", "fast")]
+    [InlineData("--slo", "50us")]
+    [InlineData("--slo", "1h")]
+    [InlineData("--slo-steps", "3")]
+    [InlineData("--timer-slack-ns", "0")]
+    [InlineData("--timer-slack-ns", "soon")]
     [InlineData("--seed", "x")]
     [InlineData("--seed", "-1")]
     [InlineData("--order", "sideways")]
@@ -191,5 +197,29 @@ public class CommandLineTests
 
         Assert.Equal(2, code);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--rates", "1000")]
+    [InlineData("--find-max", null)]
+    [InlineData("--soak", "5m")]
+    public async Task Slo_searches_its_own_rates_and_refuses_a_fixed_rate_mode(string option, string? value)
+    {
+        string[] args = value is null ? ["--slo", "1ms", option] : ["--slo", "1ms", option, value];
+        var (code, options, error) = await RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Null(options);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Slo_targets_are_parsed_sorted_and_recorded_as_mode_slo()
+    {
+        var (code, options, _) = await RunAsync("--slo", "10ms,1ms,5ms", "--slo-steps", "4", "--timer-slack-ns", "kernel");
+        Assert.Equal(0, code);
+        Assert.Equal([1.0, 5.0, 10.0], options!.SloP99.Select(t => t.TotalMilliseconds));
+        Assert.Equal(4, options.SloSteps);
+        Assert.Equal("slo", options.Mode);
+        Assert.Null(options.TimerSlackNs);
     }
 }

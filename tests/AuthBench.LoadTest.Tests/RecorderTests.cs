@@ -79,6 +79,19 @@ public class RecorderTests
     }
 
     [Fact]
+    public void Dispatch_delay_is_the_send_minus_the_intended_time_and_zero_is_kept()
+    {
+        var recorder = new Recorder(0, 1_000_000);
+        recorder.Record(intendedTicks: 100, sendTicks: 100, doneTicks: 300, 200, null);
+        recorder.Record(intendedTicks: 100, sendTicks: 175, doneTicks: 300, 200, null);
+
+        Assert.Equal(0, recorder.DispatchDelay.GetValueAtPercentile(50));
+        Assert.Equal(75, HdrHistogram.HistogramExtensions.GetMaxValue(recorder.DispatchDelay));
+        Assert.Equal(200, recorder.Latency.GetValueAtPercentile(50));
+        Assert.Equal(125, recorder.ServiceTime.GetValueAtPercentile(0));
+    }
+
+    [Fact]
     public void Status_codes_and_transport_failures_are_counted_by_kind()
     {
         var recorder = new Recorder(0, 1_000_000);

@@ -53,6 +53,17 @@ public static class LoadCommand
         Description = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit in every API process: as-shipped (not set) or a number, e.g. 0 (no spinning)",
         DefaultValueFactory = _ => LoadOptions.AsShipped,
     };
+    private static readonly Option<string> TimerSlack = new("--timer-slack-ns")
+    {
+        Description = "Timer slack of the generator's pacing thread in ns (Linux wakes a sleeper up to this late; the kernel's default is 50 µs), or kernel",
+        DefaultValueFactory = _ => Engine.EngineOptions.DefaultTimerSlackNanoseconds.ToString(CultureInfo.InvariantCulture),
+    };
+    private static readonly Option<string?> Slo = new("--slo")
+    {
+        Description = "SLO capacity search instead of fixed rates: p99 targets, e.g. 1ms,5ms,10ms; per arm a closed-loop saturation trial, then a bisection per target "
+            + "for the highest open-loop rate whose p99 stays under it with fewer than 0.1 % late or dropped starts",
+    };
+    private static readonly Option<int?> SloSteps = new("--slo-steps") { Description = "Bisection steps per SLO target, 2 to 12 (default 5: a bracket of 1/32 of the saturation rate)" };
     private static readonly Option<int?> Users = new("--users") { Description = "Distinct users, each logged in through POST /auth/login (default 10000)" };
     private static readonly Option<string> Store = new("--store") { Description = string.Join(" | ", StoreModes.Named.Select(m => m.ToName())) + " | <Redis connection string>", DefaultValueFactory = _ => StoreMode.Auto.ToName() };
     private static readonly Option<string?> Target = new("--target") { Description = "Drive an already running API at this URL instead of starting one (process probes are skipped)" };
@@ -66,7 +77,7 @@ public static class LoadCommand
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Slo, SloSteps, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
         {
             root.Options.Add(option);
         }
@@ -127,6 +138,21 @@ public static class LoadCommand
                 : throw new UsageException($"--seed '{seedText}': use a whole number from 0 to 2147483647")
             : Random.Shared.Next();
         var spinLimit = LoadOptions.ParseSpinLimit(parse.GetValue(SpinLimit)!);
+        var timerSlack = LoadOptions.ParseTimerSlack(parse.GetValue(TimerSlack)!);
+        IReadOnlyList<TimeSpan> slo = parse.GetValue(Slo) is { } sloText ? LoadOptions.ParseSlo(sloText) : [];
+        var sloSteps = parse.GetValue(SloSteps) ?? 5;
+        if (sloSteps is < 2 or > 12)
+        {
+            throw new UsageException($"--slo-steps must be between 2 and 12, got {sloSteps}");
+        }
+        if (slo.Count > 0 && (findMax || parse.GetValue(Soak) is not null || parse.GetValue(Fault) is not null || parse.GetResult(Rates) is { Implicit: false }))
+        {
+            throw new UsageException("--slo searches its own rates: it cannot be combined with --rates, --find-max, --soak or --fault");
+        }
+        if (parse.GetResult(SloSteps) is { Implicit: false } && slo.Count == 0)
+        {
+            throw new UsageException("--slo-steps needs --slo");
+        }
         var users = parse.GetValue(Users) ?? (quick ? 200 : 10_000);
         if (users is < 1 or > 1_000_000)
         {
@@ -217,6 +243,9 @@ public static class LoadCommand
             Seed = seed,
             Isolation = isolation,
             SpinLimit = spinLimit,
+            TimerSlackNs = timerSlack,
+            SloP99 = slo,
+            SloSteps = sloSteps,
             Users = users,
             Store = store,
             Target = target,

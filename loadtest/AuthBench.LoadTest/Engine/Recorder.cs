@@ -6,7 +6,8 @@ namespace AuthBench.LoadTest.Engine;
 /// <summary>
 /// Everything one trial records, under one lock (a few hundred ns per request at most; the lock also makes
 /// the live display's reads safe). Latency runs from the intended send time, service time from the actual
-/// send; both in microseconds, 3 significant digits, up to one hour.
+/// send, dispatch delay from the intended to the actual send (the generator's own lateness); all in
+/// microseconds, 3 significant digits, up to one hour.
 /// </summary>
 public sealed class Recorder
 {
@@ -34,6 +35,9 @@ public sealed class Recorder
 
     public LongHistogram ServiceTime { get; } = new(HighestTrackableMicros, 3);
 
+    /// <summary>Actual minus intended send time of every request that was sent (open loop; 0 in a closed loop).</summary>
+    public LongHistogram DispatchDelay { get; } = new(HighestTrackableMicros, 3);
+
     /// <summary>Responses received, whatever their status.</summary>
     public long Responses { get; private set; }
 
@@ -44,12 +48,15 @@ public sealed class Recorder
     {
         var latency = ToMicros(doneTicks - intendedTicks);
         var service = ToMicros(doneTicks - sendTicks);
+        // 0 is a real dispatch delay (sent on time), unlike a latency, so it is not clamped up to 1 µs.
+        var dispatch = Math.Clamp((long)Math.Round((sendTicks - intendedTicks) * _microsPerTick), 0, HighestTrackableMicros);
         var ok = error is null && status is >= 200 and < 300;
         var outcome = error ?? (ok ? "2xx" : StatusName(status));
         lock (_gate)
         {
             Latency.RecordValue(latency);
             ServiceTime.RecordValue(service);
+            DispatchDelay.RecordValue(dispatch);
             if (error is null)
             {
                 Responses++;

@@ -2,6 +2,7 @@ using System.Globalization;
 using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Results;
+using AuthBench.LoadTest.Scenarios;
 
 namespace AuthBench.LoadTest.Orchestration;
 
@@ -43,14 +44,22 @@ public sealed class Runner(LoadOptions options, Progress progress)
             _pinning.PinSelf();
             await SetUpAsync(apiDll, ct).ConfigureAwait(false);
             var trial = new Trial(options, _store!, _pinning, progress);
-            foreach (var planned in RunPlan.Trials(options))
+            if (options.SloP99.Count > 0)
             {
-                var arm = _fleet!.Arms[planned.Arm];
-                await _fleet.FocusAsync(arm, ct).ConfigureAwait(false);
-                var outcome = await trial.RunAsync(arm, planned, ct).ConfigureAwait(false);
-                if (outcome is not null)
+                var search = new SloSearch(options, _pinning.ApiCpus?.Count ?? Environment.ProcessorCount);
+                progress.Line($"SLO capacity search: p99 under {SloSearch.Describe(options.SloP99)}, {options.SloSteps} bisection steps per target");
+                await search.RunAsync((planned, token) => RunOneAsync(trial, planned, token), capacity =>
                 {
-                    await RecordAsync(outcome, ct).ConfigureAwait(false);
+                    _results.Slo.Add(capacity);
+                    Write();
+                    progress.Line(string.Create(Inv, $"  SLO {capacity.Label} p99 < {capacity.P99TargetMs:0.###} ms: {capacity.CapacityRps?.ToString("0", Inv) ?? "none passed"} req/s (lowest failing: {capacity.LowestFailingRps?.ToString("0", Inv) ?? "none"})"));
+                }, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var planned in RunPlan.Trials(options))
+                {
+                    _ = await RunOneAsync(trial, planned, ct).ConfigureAwait(false);
                 }
             }
             _results.Status = "complete";
@@ -106,7 +115,15 @@ public sealed class Runner(LoadOptions options, Progress progress)
             : options.Target is not null ? "--target mode: one API, not ours" : "one API: nothing to stop";
     }
 
-    private async Task RecordAsync(TrialOutcome outcome, CancellationToken ct)
+    private async Task<TrialResult?> RunOneAsync(Trial trial, PlannedTrial planned, CancellationToken ct)
+    {
+        var arm = _fleet!.Arms[planned.Arm];
+        await _fleet.FocusAsync(arm, ct).ConfigureAwait(false);
+        var outcome = await trial.RunAsync(arm, planned, ct).ConfigureAwait(false);
+        return outcome is null ? null : await RecordAsync(outcome, ct).ConfigureAwait(false);
+    }
+
+    private async Task<TrialResult> RecordAsync(TrialOutcome outcome, CancellationToken ct)
     {
         var trial = TrialMapping.ToResult(outcome, options.Endpoint);
         _results.Trials.Add(trial);
@@ -115,7 +132,9 @@ public sealed class Runner(LoadOptions options, Progress progress)
             _results.SkippedProbes.Add(skipped);
         }
         var rec = outcome.Measurement.Recorder;
-        if (_histograms.Add(trial.Label, trial.TargetRps, outcome.Plan.Key, rec.Latency, rec.ServiceTime) is { } files)
+        // An SLO search's steps each have their own rate: there is nothing to merge, and results.json holds their percentiles.
+        if (outcome.Plan.Key is not (SloSearch.StepKey or SloSearch.SaturationKey)
+            && _histograms.Add(trial.Label, trial.TargetRps, outcome.Plan.Key, rec.Latency, rec.ServiceTime) is { } files)
         {
             _results.Histograms.Add(files);
         }
@@ -129,6 +148,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
             // their users in again (a self-contained token survives; a denylist's revocations are forgotten too).
             await _fleet!.AfterStoreOutageAsync(ct).ConfigureAwait(false);
         }
+        return trial;
     }
 
     private void Write() => _writer.WriteAll(_results, _histograms);

@@ -34,9 +34,11 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
     /// <summary>Runs <paramref name="plan"/> on <paramref name="arm"/>; null for a warm-up.</summary>
     public async Task<TrialOutcome?> RunAsync(ArmRuntime arm, PlannedTrial plan, CancellationToken ct)
     {
-        var what = plan.Record
-            ? (plan.SoakMinute is { } m ? $"{arm.Spec.Label} soak minute {m}" : $"{arm.Spec.Label} rep {plan.Repetition}/{options.Repeat}")
-            : $"{arm.Spec.Label} warm-up";
+        var what = !plan.Record ? $"{arm.Spec.Label} warm-up"
+            : plan.SoakMinute is { } m ? $"{arm.Spec.Label} soak minute {m}"
+            : plan.Key == SloSearch.StepKey ? $"{arm.Spec.Label} SLO step {plan.Repetition}"
+            : plan.Key == SloSearch.SaturationKey ? $"{arm.Spec.Label} saturation (SLO search bound)"
+            : $"{arm.Spec.Label} rep {plan.Repetition}/{options.Repeat}";
         var rateText = plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}";
         progress.Line($"[{rateText}] {what}: {plan.Duration.TotalSeconds:0.#} s");
         var started = DateTimeOffset.UtcNow;

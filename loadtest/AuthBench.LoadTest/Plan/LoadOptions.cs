@@ -25,6 +25,14 @@ public sealed record LoadOptions
     public Isolation Isolation { get; init; } = new(null, null, false, "off");
     /// <summary>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for every API process; null: as shipped (not set).</summary>
     public int? SpinLimit { get; init; }
+    /// <summary>The pacing thread's timer slack in ns; null: the kernel's default.</summary>
+    public long? TimerSlackNs { get; init; } = Engine.EngineOptions.DefaultTimerSlackNanoseconds;
+    /// <summary>SLO capacity search (mode "slo"): the p99 targets; empty: no search.</summary>
+    public IReadOnlyList<TimeSpan> SloP99 { get; init; } = [];
+    /// <summary>Bisection steps per target.</summary>
+    public int SloSteps { get; init; } = 5;
+    /// <summary>Late plus dropped starts over the schedule above which an SLO step fails.</summary>
+    public const double SloMaxLateFraction = 0.001;
     public int Users { get; init; } = 10_000;
     public string Store { get; init; } = "auto";
     public Uri? Target { get; init; }
@@ -56,7 +64,54 @@ public sealed record LoadOptions
 
     public bool NeedsStore => Target is null && Arms.Any(a => a.NeedsStore);
 
-    public string Mode => FindMax ? "find-max" : Soak is not null ? "soak" : "open-loop";
+    public string Mode => FindMax ? "find-max" : SloP99.Count > 0 ? "slo" : Soak is not null ? "soak" : "open-loop";
+
+    public const string KernelDefault = "kernel";
+
+    /// <summary>Parses --timer-slack-ns: a number of ns from 1 to 1000000, or kernel (leave the kernel's default).</summary>
+    public static long? ParseTimerSlack(string text)
+    {
+        var t = text.Trim();
+        if (string.Equals(t, KernelDefault, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var ns) && ns is >= 1 and <= 1_000_000
+            ? ns
+            : throw new UsageException($"--timer-slack-ns '{text}': use a number of nanoseconds from 1 to 1000000, or {KernelDefault} (the kernel's default)");
+    }
+
+    /// <summary>Parses --slo: p99 targets such as 1ms,5ms,10ms (each from 100 µs to 10 s).</summary>
+    public static IReadOnlyList<TimeSpan> ParseSlo(string text)
+    {
+        var targets = new List<TimeSpan>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            TimeSpan target;
+            try
+            {
+                target = Durations.Parse(part, "--slo");
+            }
+            catch (FormatException)
+            {
+                throw new UsageException($"--slo: '{part}' is not a p99 target (e.g. --slo 1ms,5ms,10ms)");
+            }
+            if (target < TimeSpan.FromMicroseconds(100) || target > TimeSpan.FromSeconds(10))
+            {
+                throw new UsageException($"--slo: '{part}' must lie between 100 µs and 10 s");
+            }
+            if (!targets.Contains(target))
+            {
+                targets.Add(target);
+            }
+        }
+        if (targets.Count == 0)
+        {
+            throw new UsageException("--slo needs at least one p99 target, e.g. --slo 1ms,5ms,10ms");
+        }
+        targets.Sort();
+        return targets;
+    }
 
     /// <summary>Accepts <c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c>, or a plain number of seconds (<see cref="Durations"/>).</summary>
     public static TimeSpan ParseDuration(string text, string option)

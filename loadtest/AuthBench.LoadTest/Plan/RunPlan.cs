@@ -66,6 +66,12 @@ public static class RunPlan
     {
         var trials = options.FindMax ? 1 : options.Rates.Count;
         var perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * options.Repeat));
+        if (options.SloP99.Count > 0)
+        {
+            // One saturation trial and up to targets × steps open-loop steps per arm.
+            trials = 1;
+            perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * (1 + (options.SloP99.Count * options.SloSteps))));
+        }
         var planned = (perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count;
         var lifetime = (planned * 2) + TimeSpan.FromMinutes(10);
         return lifetime < TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15) : lifetime > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : lifetime;

@@ -22,6 +22,8 @@ public static class Summary
         new("latency p99.9 (µs)", t => t.LatencyUs.P999, "0"),
         new("latency max (µs)", t => t.LatencyUs.Max, "0"),
         new("service time p99 (µs)", t => t.ServiceTimeUs.P99, "0"),
+        new("dispatch delay p50 (µs)", t => t.DispatchDelayUs?.P50, "0"),
+        new("dispatch delay p99 (µs)", t => t.DispatchDelayUs?.P99, "0"),
         new("bytes sent / request", t => t.BytesPerRequest.Sent, "0.0"),
         new("bytes received / request", t => t.BytesPerRequest.Received, "0.0"),
         new("server CPU µs / request", t => t.ServerCpuUsPerRequest, "0.0"),
@@ -35,6 +37,22 @@ public static class Summary
         new("late starts", t => t.Late, "0"),
         new("dropped", t => t.Dropped, "0"),
     ];
+
+    /// <summary>An SLO search: per arm and target the capacity and its bracket, then every step as run.</summary>
+    private static void RenderSlo(StringBuilder sb, RunResults r)
+    {
+        sb.AppendLine();
+        sb.AppendLine(string.Create(Inv, $"## SLO capacity (p99 from the intended send time under the target, late + dropped starts under {r.Settings.SloMaxLateFraction:0.####} of the schedule, no error)"));
+        sb.AppendLine();
+        sb.AppendLine("| arm | p99 target (ms) | capacity (req/s) | lowest failing (req/s) | req/s per API core | saturation (req/s) | steps (rate: outcome, p99 µs) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        foreach (var c in r.Slo.OrderBy(c => ArmCatalogue.Order(c.Label)).ThenBy(c => c.P99TargetMs))
+        {
+            var steps = string.Join("; ", c.Steps.OrderBy(s => s.TargetRps).Select(s => string.Create(Inv, $"{s.TargetRps:0}: {s.Reason}, {s.P99Us}")));
+            sb.AppendLine(string.Create(Inv,
+                $"| {c.Label} | {c.P99TargetMs:0.###} | {c.CapacityRps?.ToString("0", Inv) ?? "none passed"} | {c.LowestFailingRps?.ToString("0", Inv) ?? "none failed"} | {c.CapacityRpsPerApiCore?.ToString("0", Inv) ?? "–"} | {c.SaturationRps:0} | {steps} |"));
+        }
+    }
 
     public static string Render(RunResults r)
     {
@@ -75,6 +93,11 @@ public static class Summary
                   + "service time from the actual send. See docs/methodology.md."));
         var labels = r.Trials.Select(t => t.Label).Distinct().ToList();
         var hasNone = labels.Contains(baseline);
+        if (r.Settings.SloP99Ms is { Count: > 0 })
+        {
+            RenderSlo(sb, r);
+            return sb.ToString();
+        }
         foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => t.TargetRps))
         {
             sb.AppendLine();

@@ -30,7 +30,11 @@ public static class TrialMapping
         EngineOptions.DefaultLateThreshold.TotalMilliseconds,
         options.Soak is null ? options.Order.ToName() : "per arm (soak)",
         options.Seed,
-        options.SpinLimitName);
+        options.SpinLimitName,
+        options.SloP99.Count > 0 ? [.. options.SloP99.Select(t => t.TotalMilliseconds)] : null,
+        options.SloP99.Count > 0 ? LoadOptions.SloMaxLateFraction : null,
+        options.SloP99.Count > 0 ? options.SloSteps : null,
+        options.TimerSlackNs);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -57,6 +61,7 @@ public static class TrialMapping
             Dropped = m.Dropped,
             LatencyUs = Percentiles(rec.Latency),
             ServiceTimeUs = Percentiles(rec.ServiceTime),
+            DispatchDelayUs = outcome.Plan.Rate is null ? null : Percentiles(rec.DispatchDelay),
             BytesPerRequest = new BytesPerRequest(
                 Math.Round((double)m.BytesSent / Math.Max(1, m.Started), 1),
                 Math.Round((double)m.BytesReceived / responses, 1)),

@@ -23,12 +23,13 @@ public static class ResourceApi
 
     /// <summary>
     /// The same body in every arm. Fields the credential carries come from it (so a JWT shows the plan it was
-    /// minted with); the rest, and the baseline arm's fixed user, come from the in-memory directory.
+    /// minted with); the rest come from the in-memory directory, and the baseline arm, which has no credential, answers for the
+    /// directory's users in turn (<see cref="UserDirectory.NextInRotation"/>).
     /// </summary>
     private static IResult Me(ClaimsPrincipal principal, UserDirectory users)
     {
         var authenticated = principal.Identity?.IsAuthenticated == true;
-        var sub = authenticated ? principal.FindFirstValue(ClaimProfiles.Sub) : UserDirectory.UserName(1);
+        var sub = authenticated ? principal.FindFirstValue(ClaimProfiles.Sub) : users.NextInRotation();
         var user = users.Find(sub);
         if (user is null)
         {

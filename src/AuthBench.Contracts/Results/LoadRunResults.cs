@@ -112,7 +112,8 @@ public sealed record RunSettings(
     string? SpinLimit = null,
     IReadOnlyList<double>? SloP99Ms = null,
     double? SloMaxLateFraction = null,
-    int? SloSteps = null);
+    int? SloSteps = null,
+    long? TimerSlackNs = null);
 
 public sealed class EnvironmentInfo
 {

@@ -1,0 +1,148 @@
+using AuthBench.Contracts.Results;
+using AuthBench.LoadTest.Plan;
+using AuthBench.LoadTest.Scenarios;
+
+namespace AuthBench.LoadTest.Tests;
+
+public class SloSearchTests
+{
+    private static LoadOptions Options(int steps = 5, params double[] targetsMs) => new()
+    {
+        Arms = LoadOptions.ParseArms("none,jwt", "HS256", "typical"),
+        Endpoint = "/api/me",
+        Duration = TimeSpan.FromSeconds(5),
+        Warmup = TimeSpan.FromSeconds(1),
+        Seed = 7,
+        SloP99 = [.. targetsMs.Select(TimeSpan.FromMilliseconds)],
+        SloSteps = steps,
+        OutputDirectory = "/tmp/x",
+        CommandLine = "x",
+    };
+
+    /// <summary>
+    /// A simulated arm: saturates at <paramref name="saturation"/> req/s; its p99 (µs) grows like an M/M/1 queue's
+    /// (service 100 µs) as the rate approaches it; past 95 % of it, starts are late.
+    /// </summary>
+    private static TrialResult Simulate(PlannedTrial plan, string label, double saturation)
+    {
+        var rate = plan.Rate ?? saturation;
+        var utilisation = Math.Min(0.999, rate / saturation);
+        var p99 = (long)(100 * Math.Log(100) / (1 - utilisation));
+        var requests = (long)(rate * plan.Duration.TotalSeconds);
+        return new TrialResult
+        {
+            Arm = label,
+            Label = label,
+            Endpoint = "/api/me",
+            TargetRps = plan.Rate,
+            Repetition = plan.Repetition,
+            AchievedRps = plan.Rate is null ? saturation : rate,
+            Requests = requests,
+            Responses = requests,
+            Late = utilisation > 0.95 ? requests / 10 : 0,
+            LatencyUs = new Percentiles(p99 / 5, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4, p99 / 3.0),
+            ServiceTimeUs = new Percentiles(1, 1, 1, 1, 1, 1, 1),
+            BytesPerRequest = new BytesPerRequest(1, 1),
+            Sequence = plan.Sequence,
+        };
+    }
+
+    private static async Task<(IReadOnlyList<SloCapacity> Capacities, List<PlannedTrial> Plans)> SearchAsync(LoadOptions options, double[] saturation)
+    {
+        var plans = new List<PlannedTrial>();
+        var published = new List<SloCapacity>();
+        var capacities = await new SloSearch(options, apiCores: 1).RunAsync((plan, _) =>
+        {
+            plans.Add(plan);
+            return Task.FromResult(plan.Record ? Simulate(plan, options.Arms[plan.Arm].Label, saturation[plan.Arm]) : null);
+        }, published.Add, CancellationToken.None);
+        Assert.Equal(capacities, published);
+        return (capacities, plans);
+    }
+
+    /// <summary>The rate at which the simulated p99 reaches the target: what the bisection must bracket.</summary>
+    private static double Truth(double saturation, double targetMs) =>
+        Math.Min(saturation * 0.95, saturation * (1 - (100 * Math.Log(100) / (targetMs * 1000))));
+
+    [Fact]
+    public async Task Each_arm_and_target_gets_a_bracket_that_holds_the_true_capacity()
+    {
+        double[] saturation = [40_000, 10_000];
+        var (capacities, plans) = await SearchAsync(Options(6, 1, 5, 10), saturation);
+
+        Assert.Equal(6, capacities.Count);
+        foreach (var c in capacities)
+        {
+            var arm = c.Label == "none" ? 0 : 1;
+            var truth = Truth(saturation[arm], c.P99TargetMs);
+            Assert.NotNull(c.CapacityRps);
+            Assert.InRange(truth, c.CapacityRps!.Value, c.LowestFailingRps ?? saturation[arm]);
+            // Six halvings of the saturation rate at most, or fewer when earlier targets' steps narrowed it first.
+            Assert.True((c.LowestFailingRps ?? saturation[arm]) - c.CapacityRps.Value <= (saturation[arm] / 64) + 1, $"{c.Label} {c.P99TargetMs}: {c.CapacityRps}–{c.LowestFailingRps}");
+            Assert.Equal(c.CapacityRps / 1, c.CapacityRpsPerApiCore);
+        }
+        // A larger target never gets a smaller capacity.
+        foreach (var arm in capacities.GroupBy(c => c.Label))
+        {
+            var ordered = arm.OrderBy(c => c.P99TargetMs).Select(c => c.CapacityRps!.Value).ToList();
+            Assert.Equal(ordered.Order(), ordered);
+        }
+        // Per arm: one warm-up and one saturation trial, then at most targets × steps open-loop steps, every one recorded.
+        Assert.All(plans.GroupBy(p => p.Arm), g =>
+        {
+            Assert.Single(g, p => !p.Record);
+            Assert.Single(g, p => p.Key == SloSearch.SaturationKey && p.Record);
+            Assert.InRange(g.Count(p => p.Key == SloSearch.StepKey), 1, 3 * 6);
+        });
+        Assert.Equal(Enumerable.Range(1, plans.Count), plans.Select(p => p.Sequence));
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_steps_in_the_same_order()
+    {
+        var a = await SearchAsync(Options(4, 2), [20_000, 5_000]);
+        var b = await SearchAsync(Options(4, 2), [20_000, 5_000]);
+        Assert.Equal(a.Plans, b.Plans);
+    }
+
+    [Fact]
+    public async Task A_target_no_rate_meets_says_so_instead_of_reporting_a_capacity()
+    {
+        // 0.1 ms: below the simulated arm's p99 at any rate (its floor is 100 µs × ln 100 ≈ 460 µs).
+        var (capacities, _) = await SearchAsync(Options(3, 0.1), [20_000, 5_000]);
+        Assert.All(capacities, c =>
+        {
+            Assert.Null(c.CapacityRps);
+            Assert.NotNull(c.LowestFailingRps);
+            Assert.Contains("no step passed", c.Note);
+        });
+    }
+
+    [Theory]
+    [InlineData(1000, 0, 0, 900, "pass")]
+    [InlineData(1000, 0, 0, 1000, "p99")]
+    [InlineData(1000, 1, 0, 10, "late")]
+    [InlineData(1000, 0, 2, 10, "late")]
+    public void A_step_passes_only_under_the_target_with_under_a_thousandth_late_or_dropped(long requests, long late, long dropped, long p99, string reason)
+    {
+        var t = new TrialResult
+        {
+            Arm = "none", Label = "none", Endpoint = "/", TargetRps = 100, Requests = requests, Responses = requests, Late = late, Dropped = dropped,
+            LatencyUs = new Percentiles(1, 1, p99, p99, p99, p99, 1), ServiceTimeUs = new Percentiles(1, 1, 1, 1, 1, 1, 1), BytesPerRequest = new BytesPerRequest(1, 1),
+        };
+        var step = SloSearch.Step(t, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(reason, step.Reason);
+        Assert.Equal(reason == "pass", step.Pass);
+    }
+
+    [Fact]
+    public void An_error_fails_a_step()
+    {
+        var t = new TrialResult
+        {
+            Arm = "none", Label = "none", Endpoint = "/", TargetRps = 100, Requests = 100, Responses = 100, Errors = new Dictionary<string, long> { ["http_503"] = 1 },
+            LatencyUs = new Percentiles(1, 1, 1, 1, 1, 1, 1), ServiceTimeUs = new Percentiles(1, 1, 1, 1, 1, 1, 1), BytesPerRequest = new BytesPerRequest(1, 1),
+        };
+        Assert.Equal("errors", SloSearch.Step(t, TimeSpan.FromMilliseconds(1)).Reason);
+    }
+}
