@@ -36,7 +36,8 @@ public sealed record Trial(
     double LoadgenCpuUsPerRequest,
     StoreFigures? Store,
     double ApiCpuBusy = double.NaN,
-    double LoadgenCpusBusy = double.NaN)
+    double LoadgenCpusBusy = double.NaN,
+    Percentiles? DispatchDelay = null)
 {
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
@@ -78,7 +79,8 @@ public sealed record Trial(
         Nan(t.LoadgenCpuUsPerRequest),
         t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null,
         Nan(t.Cpu?.ApiCpuBusy),
-        Nan(t.Cpu?.LoadgenCpusBusy));
+        Nan(t.Cpu?.LoadgenCpusBusy),
+        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs));
 }
 
 /// <summary>A load run's results.json, read through the results contract (<see cref="ResultsJson"/>).</summary>
@@ -98,8 +100,17 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     /// <summary>A closed-loop saturation run (<c>--find-max</c>): no target rate, one row per arm.</summary>
     public bool IsFindMax => Results.Mode == "find-max";
 
+    /// <summary>An SLO capacity search (mode "slo"): its trials are bisection steps, not fixed rates to compare.</summary>
+    public bool IsSlo => Results.Mode == "slo";
+
     /// <summary>An ordinary open-loop run at fixed rates, without a fault or soak: what the report's tables compare.</summary>
-    public bool IsRatesRun => !IsFindMax && Results.Mode != "soak" && Results.Settings.Fault is null;
+    public bool IsRatesRun => !IsFindMax && !IsSlo && Results.Mode != "soak" && Results.Settings.Fault is null;
+
+    /// <summary>
+    /// Every API ran with DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 (settings.spin_limit "0"); "as-shipped", or no
+    /// setting in files written before it existed, is the runtime's default.
+    /// </summary>
+    public bool IsSpinFree => Results.Settings.SpinLimit == "0";
 
     /// <summary>The environment as results.json writes it, for the report's flattened table.</summary>
     public JsonElement Environment => JsonSerializer.SerializeToElement(Results.Environment, ResultsJsonContext.Default.EnvironmentInfo);

@@ -123,10 +123,16 @@ static string RunFile(string path)
 
 static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate)
 {
-    var loadPath = ResolveLoad(load, results, r => r.IsRatesRun);
+    // Every complete run, read once; each kind is the newest of its mode and settings.
+    var runs = RunSelection.Complete(Path.Combine(results, "load"));
+    var spinFree = RunSelection.Newest(runs, RunSelection.IsSpinFreeRates);
+    var asShipped = RunSelection.Newest(runs, RunSelection.IsAsShippedRates);
+    var slo = RunSelection.Newest(runs, RunSelection.IsSloRun);
+    // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request), unless --load names a run.
+    var loadPath = load is not null ? RunFile(load.FullName) : (spinFree ?? asShipped)?.Path;
     var loadRun = loadPath is null ? null : LoadRun.Read(loadPath);
-    var saturationPath = ResolveLoad(null, results, r => r.IsFindMax);
-    var saturation = saturationPath is null ? null : LoadRun.Read(saturationPath);
+    var saturationRun = RunSelection.Newest(runs, r => r.IsFindMax);
+    var (saturationPath, saturation) = (saturationRun?.Path, saturationRun?.Run);
     var micro = MicroRun.Read(microDir?.FullName ?? Path.Combine(results, "micro"));
     var runInfoPath = Path.Combine(results, "run.json");
     JsonElement runInfo = default;
@@ -142,30 +148,12 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     }
 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
-    var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation));
+    var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation,
+        slo?.Run, spinFree?.Run, asShipped?.Run, Path.Combine(results, "crosscheck")));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
     builder.WriteBenchmarkFiles(Path.GetDirectoryName(output)!);
-    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; saturation: {saturationPath ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; saturation: {saturationPath ?? "no run"}; slo: {slo?.Path ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
-}
-
-static string? ResolveLoad(FileSystemInfo? load, string results, Func<LoadRun, bool> wanted)
-{
-    if (load is not null)
-    {
-        return RunFile(load.FullName);
-    }
-    var loadRoot = Path.Combine(results, "load");
-    if (!Directory.Exists(loadRoot))
-    {
-        return null;
-    }
-    // Run folders are named by UTC timestamp, so the newest sorts last; only complete runs of the wanted kind count.
-    return Directory.GetDirectories(loadRoot)
-        .Select(d => Path.Combine(d, "results.json"))
-        .Where(File.Exists)
-        .Order(StringComparer.Ordinal)
-        .LastOrDefault(p => LoadRun.Read(p) is { Status: "complete" } run && wanted(run));
 }

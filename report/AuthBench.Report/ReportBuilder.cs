@@ -4,8 +4,14 @@ using AuthBench.Report.Sections;
 
 namespace AuthBench.Report;
 
-/// <summary>Inputs of one report: whatever of the three result sets exist.</summary>
-public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null);
+/// <summary>
+/// Inputs of one report: whatever result sets exist. <paramref name="Load"/> is the fixed-rate run whose tables the load
+/// sections show; <paramref name="SpinFree"/> and <paramref name="AsShipped"/> the newest fixed-rate run of each thread-pool
+/// setting (one of them is usually <paramref name="Load"/>); <paramref name="Slo"/> the newest SLO capacity search;
+/// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks.
+/// </summary>
+public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
+    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -17,6 +23,8 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new HeadlineSection(),
         new MicrobenchmarksSection(),
         new LoadTestsSection(),
+        new SloCapacitySection(),
+        new GeneratorSection(),
         new CapacityModelSection(),
         new ChartsSection(),
         new CaveatsSection(),

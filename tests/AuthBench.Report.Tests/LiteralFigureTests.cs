@@ -14,7 +14,7 @@ public sealed partial class LiteralFigureTests
 {
     /// <summary>The files whose strings end up in README.md or the charts. Program.cs, RunChecks.cs and ArmLine.cs print to the console only.</summary>
     private static readonly string[] ReportFiles =
-        ["ReportBuilder.cs", "Charts.cs", "Stats.cs", "LoadRun.cs", "MicroRun.cs", "MicroFigures.cs", "Hgrm.cs", "Sections"];
+        ["ReportBuilder.cs", "Charts.cs", "Stats.cs", "LoadRun.cs", "MicroRun.cs", "MicroFigures.cs", "Hgrm.cs", "RunSelection.cs", "Crosscheck.cs", "Sections"];
 
     /// <summary>Literals with digits that are not figures, each with the reason.</summary>
     private static readonly Dictionary<string, string> AllowList = new(StringComparer.Ordinal)
@@ -40,6 +40,16 @@ public sealed partial class LiteralFigureTests
             }
         }
         Assert.True(offenders.Count == 0, "literal figures in the report's fixed text:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public void The_scan_covers_the_slo_and_generator_sections_and_their_helpers()
+    {
+        var scanned = SourceFiles().Select(Path.GetFileName).ToList();
+        Assert.Contains("SloCapacitySection.cs", scanned);
+        Assert.Contains("GeneratorSection.cs", scanned);
+        Assert.Contains("RunSelection.cs", scanned);
+        Assert.Contains("Crosscheck.cs", scanned);
     }
 
     [Fact]

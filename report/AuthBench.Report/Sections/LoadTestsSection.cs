@@ -16,7 +16,8 @@ public sealed class LoadTestsSection : IReportSection
         }
         var reps = load.Trials.Select(t => t.Repetition).Distinct().Count();
         report.Line($"Open-loop load, arms measured in alternation, {reps} repetition(s) per arm and rate. Each cell is the median over "
-            + "repetitions with min–max in round brackets. Latency is measured from each request's intended send time (no coordinated omission).");
+            + "repetitions with min–max in round brackets. Latency is measured from each request's intended send time (no coordinated omission). "
+            + RunSelection.LoadRunChoice(report.Inputs, report.Relative));
         report.Line();
         report.Line(ReportContext.IntervalPointer + " " + ReportContext.OverloadMethod);
         report.Line();
