@@ -123,9 +123,12 @@ static string RunFile(string path)
 
 static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate)
 {
-    var loadPath = ResolveLoad(load, results, r => r.IsRatesRun);
+    var runs = RunSelection.Find(results, load is null ? null : RunFile(load.FullName));
+    var loadPath = runs.Load;
     var loadRun = loadPath is null ? null : LoadRun.Read(loadPath);
-    var saturationPath = ResolveLoad(null, results, r => r.IsFindMax);
+    var asShippedPath = runs.AsShipped;
+    var asShipped = asShippedPath is null ? null : LoadRun.Read(asShippedPath);
+    var saturationPath = runs.Saturation;
     var saturation = saturationPath is null ? null : LoadRun.Read(saturationPath);
     var micro = MicroRun.Read(microDir?.FullName ?? Path.Combine(results, "micro"));
     var runInfoPath = Path.Combine(results, "run.json");
@@ -142,30 +145,11 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     }
 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
-    var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation));
+    var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation, asShipped));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
     builder.WriteBenchmarkFiles(Path.GetDirectoryName(output)!);
-    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; saturation: {saturationPath ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; as shipped: {asShippedPath ?? (loadRun is { IsAsShipped: true } ? "the load run" : "no run")}; saturation: {saturationPath ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
-}
-
-static string? ResolveLoad(FileSystemInfo? load, string results, Func<LoadRun, bool> wanted)
-{
-    if (load is not null)
-    {
-        return RunFile(load.FullName);
-    }
-    var loadRoot = Path.Combine(results, "load");
-    if (!Directory.Exists(loadRoot))
-    {
-        return null;
-    }
-    // Run folders are named by UTC timestamp, so the newest sorts last; only complete runs of the wanted kind count.
-    return Directory.GetDirectories(loadRoot)
-        .Select(d => Path.Combine(d, "results.json"))
-        .Where(File.Exists)
-        .Order(StringComparer.Ordinal)
-        .LastOrDefault(p => LoadRun.Read(p) is { Status: "complete" } run && wanted(run));
 }

@@ -4,8 +4,13 @@ using AuthBench.Report.Sections;
 
 namespace AuthBench.Report;
 
-/// <summary>Inputs of one report: whatever of the three result sets exist.</summary>
-public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null);
+/// <summary>
+/// Inputs of one report: whatever of the result sets exist. <paramref name="Load"/> is the fixed-rate run the load
+/// tables show (the spin-free one where there is one); <paramref name="AsShipped"/> the newest fixed-rate run whose APIs
+/// spun as shipped, when <paramref name="Load"/> is not it.
+/// </summary>
+public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
+    LoadRun? AsShipped = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
