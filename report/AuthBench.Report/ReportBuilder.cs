@@ -22,6 +22,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new HeadlineSection(),
         new MicrobenchmarksSection(),
         new LoadTestsSection(),
+        new CpuReconciliationSection(),
         new CapacityModelSection(),
         new ChartsSection(),
         new CaveatsSection(),

@@ -19,7 +19,7 @@ public sealed class LoadTestsSection : IReportSection
             + "repetitions with min–max in round brackets. Latency is measured from each request's intended send time (no coordinated omission).");
         report.Line();
         var other = report.AsShipped is { } shipped && shipped != load
-            ? $"; preferred to the as-shipped run {report.RunLink(shipped)}"
+            ? $"; preferred to the as-shipped run {report.RunLink(shipped)}, which is set beside it under [CPU reconciliation](#cpu-reconciliation)"
             : "";
         report.Line($"From {report.RunLink(load)}, APIs {ReportContext.SpinText(load)}{other}.");
         report.Line();
