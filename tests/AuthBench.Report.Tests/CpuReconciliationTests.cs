@@ -165,4 +165,14 @@ public sealed class CpuReconciliationTests : IDisposable
         Assert.Equal("workstation", CpuReconciliation.GcKind("workstation (no '.NET Server GC' thread)"));
         Assert.Equal("server", CpuReconciliation.GcKind("server, concurrent"));
     }
+
+    [Fact]
+    public void A_spin_free_load_run_is_named_so_in_the_headline_and_caveats()
+    {
+        var md = _f.Report(_f.FixedRate("20260101T000001Z", "0", (rate, rep) => (40, 20)), null, _f.Saturation());
+
+        Assert.Contains("| Server CPU per request over none at this rate (spin-free run: no thread-pool spinning", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("includes idle thread-pool spinning", md, StringComparison.Ordinal);
+        Assert.Contains("- **Idle work at fixed rates.** The fixed-rate tables come from a spin-free run", md, StringComparison.Ordinal);
+    }
 }
