@@ -151,7 +151,9 @@ public static class CpuReconciliation
                 Check("pipeline benchmark", new Difference(pipeline.Us, double.NaN, double.NaN, 1, 1));
             }
         }
-        var (agrees, verdict) = Verdict(spinFree, spin, saturation, sat);
+        var (agrees, verdict) = new[] { spinFree, asShipped, saturation }.Any(r => r?.Trials.Any(t => t.Label == label) == true)
+            ? Verdict(spinFree, spin, saturation, sat)
+            : (false, "not measured in any load run");
         return new ReconciliationRow(label, floor, Handler(micro, label), pipeline, spin, shipped, sat, agrees, verdict, below);
     }
 

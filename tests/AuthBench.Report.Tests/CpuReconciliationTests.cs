@@ -175,4 +175,18 @@ public sealed class CpuReconciliationTests : IDisposable
         Assert.DoesNotContain("includes idle thread-pool spinning", md, StringComparison.Ordinal);
         Assert.Contains("- **Idle work at fixed rates.** The fixed-rate tables come from a spin-free run", md, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Every_label_of_the_catalogue_has_a_row_and_an_unmeasured_one_says_so()
+    {
+        var section = CpuFixtures.Section(_f.Report(_f.FixedRate("20260101T000001Z", "0", (rate, rep) => (40, 20)), null, _f.Saturation(), _f.Micro(1)));
+
+        foreach (var label in CpuReconciliation.Labels())
+        {
+            Assert.Contains($"| `{label}` |", section, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain($"| `{ReportContext.BaselineLabel}` |", section.Split("### Spin-free against as shipped")[0], StringComparison.Ordinal);
+        var rs256 = Jwt.Label("RS256");
+        Assert.Contains($"| `{rs256}` | not in the micro run | not in the micro run | not in the micro run | not measured | not measured | not measured | not measured in any load run |", section, StringComparison.Ordinal);
+    }
 }

@@ -34,11 +34,10 @@ public sealed class CpuReconciliationSection : IReportSection
             + "are left out of the loaded Δ, of the arm and of the baseline alike, and counted in its cell; a rate where every trial of a side was overloaded is not compared.");
         report.Line();
 
-        var rows = CpuReconciliation.Labels()
-            .Where(l => new[] { spinFree, asShipped, saturation }.Any(r => r?.Trials.Any(t => t.Label == l) == true))
-            .Select(l => CpuReconciliation.Row(l, report.Micro, spinFree, asShipped, saturation))
-            .ToList();
-        if (rows.Count == 0)
+        // One row per label of the catalogue: a label no load run measured keeps its micro figures and says so.
+        var rows = CpuReconciliation.Labels().Select(l => CpuReconciliation.Row(l, report.Micro, spinFree, asShipped, saturation)).ToList();
+        var measured = rows.Where(r => new[] { spinFree, asShipped, saturation }.Any(run => run?.Trials.Any(t => t.Label == r.Label) == true)).ToList();
+        if (measured.Count == 0)
         {
             report.Line("_No load run measured an arm besides the baseline: nothing to reconcile._");
             report.Line();
@@ -65,7 +64,7 @@ public sealed class CpuReconciliationSection : IReportSection
             };
             cells.AddRange(spinRates.Select(r => Loaded(row.SpinFree, r) + Flag(row, $"spin-free at {ReportContext.Rate(r)} requests/s")));
             cells.AddRange(shippedRates.Select(r => Loaded(row.AsShipped, r) + Flag(row, $"as shipped at {ReportContext.Rate(r)} requests/s")));
-            cells.Add((saturation is null ? "no run" : row.Saturation.Show()) + Flag(row, "saturation"));
+            cells.Add((saturation is null ? "no run" : row.Saturation.NArm == 0 ? "not measured" : row.Saturation.Show()) + Flag(row, "saturation"));
             var floors = row.BelowFloor.Select(b => $"**below floor**: {b.Where} (upper end {LoadRun.Format(b.UpperEnd, 2)} < floor {LoadRun.Format(b.Floor, 2)} µs): {CpuReconciliation.Unexplained}");
             cells.Add(ReportContext.Cell(string.Join("; ", new[] { row.Verdict }.Concat(floors))));
             report.Line("| " + string.Join(" | ", cells) + " |");
@@ -87,7 +86,7 @@ public sealed class CpuReconciliationSection : IReportSection
             report.Line("_No microbenchmark run found: floors, handlers and pipeline Δ are missing, and no Δ can be checked against its floor._");
             report.Line();
         }
-        WriteChart(report, rows, spinFree, saturation);
+        WriteChart(report, measured, spinFree, saturation);
         WriteSpinComparison(report, spinFree, asShipped);
     }
 
