@@ -164,6 +164,48 @@ public static class Charts
         Save(plot, basePath);
     }
 
+    /// <summary>
+    /// Grouped bars: per group (arm) one bar per series (e.g. a rate), the estimate as the bar and its interval as a
+    /// black whisker; a missing estimate (NaN) leaves a gap.
+    /// </summary>
+    public static void GroupedBars(string basePath, string title, string yLabel, IReadOnlyList<string> groups, IReadOnlyList<(string Name, Difference[] Values)> series)
+    {
+        var plot = NewPlot(title, "arm", yLabel);
+        var bars = new List<Bar>();
+        var whiskers = new List<(double X, double Low, double High)>();
+        var width = 0.8 / Math.Max(1, series.Count);
+        for (var s = 0; s < series.Count; s++)
+        {
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var d = series[s].Values[g];
+                if (double.IsNaN(d.Estimate))
+                {
+                    continue;
+                }
+                var x = g - 0.4 + (width * (s + 0.5));
+                bars.Add(new Bar { Position = x, Value = d.Estimate, Size = width * 0.9, FillColor = Palette.GetColor(s) });
+                if (d.HasInterval)
+                {
+                    whiskers.Add((x, d.Low, d.High));
+                }
+            }
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = Palette.GetColor(s) });
+        }
+        plot.Add.Bars(bars);
+        foreach (var (x, low, high) in whiskers)
+        {
+            // Added after the bars so that they are drawn over them.
+            var whisker = plot.Add.Line(x, low, x, high);
+            whisker.Color = Colors.Black;
+            whisker.LineWidth = 1.5f;
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, groups.Count).Select(i => (double)i)], [.. groups]);
+        plot.Axes.Margins(top: 0.15);
+        Save(plot, basePath);
+    }
+
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();

@@ -54,6 +54,15 @@ public sealed record Trial(
     /// </summary>
     public bool Overloaded => NotOnTimeShare > OverloadShare;
 
+    /// <summary>
+    /// The busy share of the API's CPU set below which a saturation trial did not fill the API's core: something else
+    /// (the generator, the store, a lock) limited it, so its CPU per request is not one core-second over its throughput.
+    /// </summary>
+    public const double ApiCoreFullBusy = 0.97;
+
+    /// <summary>A trial whose API CPU set was measured (isolation on) and was busy less than <see cref="ApiCoreFullBusy"/>.</summary>
+    public bool ApiCoreNotFull => !double.IsNaN(ApiCpuBusy) && ApiCpuBusy < ApiCoreFullBusy;
+
     /// <summary>Errors plus dropped requests: a dropped request is a failure the client saw.</summary>
     public long Failures => Errors + Dropped;
 
@@ -103,14 +112,29 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     /// <summary>An SLO capacity search (mode "slo"): its trials are bisection steps, not fixed rates to compare.</summary>
     public bool IsSlo => Results.Mode == "slo";
 
-    /// <summary>An ordinary open-loop run at fixed rates, without a fault or soak: what the report's tables compare.</summary>
+    /// <summary>An ordinary open-loop run at fixed rates, without a fault, soak or SLO search: what the report's tables compare.</summary>
     public bool IsRatesRun => !IsFindMax && !IsSlo && Results.Mode != "soak" && Results.Settings.Fault is null;
 
+    /// <summary>The spin limit the APIs ran with as results.json records it: "as-shipped" for runs written before it was recorded.</summary>
+    public string SpinLimit => Results.Settings.SpinLimit ?? AsShippedSpinLimit;
+
+    /// <summary>The load tool's name for the runtime's own spin limit (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit not set).</summary>
+    public const string AsShippedSpinLimit = "as-shipped";
+
+    /// <summary>The spin limit of a spin-free run: no spinning at all.</summary>
+    public const string SpinFreeSpinLimit = "0";
+
     /// <summary>
-    /// Every API ran with DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 (settings.spin_limit "0"); "as-shipped", or no
-    /// setting in files written before it existed, is the runtime's default.
+    /// A run whose APIs did not spin (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, settings.spin_limit "0"): their idle
+    /// CPU is wake-ups only.
     /// </summary>
-    public bool IsSpinFree => Results.Settings.SpinLimit == "0";
+    public bool IsSpinFree => SpinLimit == SpinFreeSpinLimit;
+
+    /// <summary>A run whose APIs spun as the runtime ships (settings.spin_limit "as-shipped", or none recorded).</summary>
+    public bool IsAsShipped => SpinLimit == AsShippedSpinLimit;
+
+    /// <summary>The API processes' CPU set was isolated from the generator's and the store's.</summary>
+    public bool IsIsolated => Results.Environment.Isolation is { Enabled: true };
 
     /// <summary>The environment as results.json writes it, for the report's flattened table.</summary>
     public JsonElement Environment => JsonSerializer.SerializeToElement(Results.Environment, ResultsJsonContext.Default.EnvironmentInfo);

@@ -45,6 +45,12 @@ public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, Jso
     /// <summary>The log files the warnings came from.</summary>
     public IReadOnlyList<string> Logs { get; init; } = [];
 
+    /// <summary>
+    /// The garbage collector the benchmark processes ran, as BenchmarkDotNet's logs print it ("// GC=Concurrent Workstation"
+    /// per process, "GC = …" in its detailed results), each value once; empty without a log.
+    /// </summary>
+    public IReadOnlyList<string> GcModes { get; init; } = [];
+
     public IEnumerable<MicroWarning> WarningsOf(MicroBenchmark b) => Warnings.Where(w => w.Type == b.Type && w.Method == b.Method);
 
     public static MicroRun? Read(string directory)
@@ -105,6 +111,7 @@ public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, Jso
             Provenance = ReadProvenance(directory, titles),
             Warnings = [.. logs.SelectMany(ReadWarnings).Distinct()],
             Logs = logs,
+            GcModes = [.. logs.SelectMany(ReadGcModes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
     }
 
@@ -173,6 +180,12 @@ public sealed record MicroRun(string Directory, IReadOnlyList<string> Files, Jso
             }
         }
     }
+
+    private static IEnumerable<string> ReadGcModes(string log) =>
+        File.ReadLines(log)
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"(?:^//\s*GC\s*=|;\s*GC\s*=)\s*(.+?)\s*$"))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value);
 
     /// <summary>The file sizes.json was read from.</summary>
     public string SizesPath => Path.Combine(Directory, "sizes.json");

@@ -123,16 +123,11 @@ static string RunFile(string path)
 
 static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate)
 {
-    // Every complete run, read once; each kind is the newest of its mode and settings.
-    var runs = RunSelection.Complete(Path.Combine(results, "load"));
-    var spinFree = RunSelection.Newest(runs, RunSelection.IsSpinFreeRates);
-    var asShipped = RunSelection.Newest(runs, RunSelection.IsAsShippedRates);
-    var slo = RunSelection.Newest(runs, RunSelection.IsSloRun);
-    // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request), unless --load names a run.
-    var loadPath = load is not null ? RunFile(load.FullName) : (spinFree ?? asShipped)?.Path;
-    var loadRun = loadPath is null ? null : LoadRun.Read(loadPath);
-    var saturationRun = RunSelection.Newest(runs, r => r.IsFindMax);
-    var (saturationPath, saturation) = (saturationRun?.Path, saturationRun?.Run);
+    // Every complete run, read once; each kind is the newest of its mode and settings (RunSelection), --load replaces the load run.
+    var runs = RunSelection.Find(results, load is null ? null : RunFile(load.FullName));
+    var loadPath = runs.Load;
+    var loadRun = runs.Run(loadPath);
+    var (spinFree, asShipped, saturation, slo) = (runs.Run(runs.SpinFree), runs.Run(runs.AsShipped), runs.Run(runs.Saturation), runs.Run(runs.Slo));
     var micro = MicroRun.Read(microDir?.FullName ?? Path.Combine(results, "micro"));
     var runInfoPath = Path.Combine(results, "run.json");
     JsonElement runInfo = default;
@@ -149,11 +144,14 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
     var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation,
-        slo?.Run, spinFree?.Run, asShipped?.Run, Path.Combine(results, "crosscheck")));
+        Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck")));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
     builder.WriteBenchmarkFiles(Path.GetDirectoryName(output)!);
-    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; saturation: {saturationPath ?? "no run"}; slo: {slo?.Path ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+    string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
+    Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
+        + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "
+        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }

@@ -6,8 +6,10 @@ namespace AuthBench.Report;
 
 /// <summary>
 /// Inputs of one report: whatever result sets exist. <paramref name="Load"/> is the fixed-rate run whose tables the load
-/// sections show; <paramref name="SpinFree"/> and <paramref name="AsShipped"/> the newest fixed-rate run of each thread-pool
-/// setting (one of them is usually <paramref name="Load"/>); <paramref name="Slo"/> the newest SLO capacity search;
+/// sections show (the spin-free one where there is one); <paramref name="SpinFree"/> and <paramref name="AsShipped"/> the
+/// newest fixed-rate run of each thread-pool setting found beside it (null, or <paramref name="Load"/> itself, where
+/// <paramref name="Load"/> has that setting: it then stands for it, see <see cref="ReportContext.SpinFree"/> and
+/// <see cref="ReportContext.AsShipped"/>); <paramref name="Slo"/> the newest SLO capacity search;
 /// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks.
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
@@ -23,6 +25,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new HeadlineSection(),
         new MicrobenchmarksSection(),
         new LoadTestsSection(),
+        new CpuReconciliationSection(),
         new SloCapacitySection(),
         new GeneratorSection(),
         new CapacityModelSection(),

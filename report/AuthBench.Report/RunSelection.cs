@@ -1,11 +1,43 @@
+using AuthBench.Report.Sections;
+
 namespace AuthBench.Report;
 
 /// <summary>
 /// Which load runs the report reads: of the complete runs under results/load, the newest of each kind, found by its
 /// mode and settings (never by folder name). Run folders are named by UTC timestamp, so the newest sorts last.
+/// The fixed-rate tables show the spin-free run where one exists, else the newest fixed-rate run (<paramref name="Load"/>);
+/// the newest fixed-rate run of the other thread-pool setting goes beside it (<paramref name="SpinFree"/>,
+/// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
-public static class RunSelection
+public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null)
 {
+    /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
+    private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
+
+    /// <summary>
+    /// The runs of <paramref name="results"/>/load a report uses; <paramref name="explicitLoad"/> (a results.json given
+    /// with --load) replaces the load run, and the runs beside it are found for its setting.
+    /// </summary>
+    public static RunSelection Find(string results, string? explicitLoad = null)
+    {
+        var runs = Complete(Path.Combine(results, "load"));
+        string? NewestPath(Func<LoadRun, bool> kind) => Newest(runs, kind)?.Path;
+        var spinFree = NewestPath(IsSpinFreeRates);
+        // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
+        var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun);
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun)) { ReadRuns = runs };
+        var loadRun = selection.Run(load);
+        return selection with
+        {
+            SpinFree = loadRun is { IsSpinFree: true } ? null : spinFree,
+            AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(IsAsShippedRates),
+        };
+    }
+
+    /// <summary>The run at a selected path (one read while selecting, or a --load run read now); null for no path.</summary>
+    public LoadRun? Run(string? path) =>
+        path is null ? null : ReadRuns.Where(r => r.Path == path).Select(r => r.Run).FirstOrDefault() ?? LoadRun.Read(path);
+
     /// <summary>Every complete run under <paramref name="loadRoot"/> with its results.json path, oldest first.</summary>
     public static IReadOnlyList<(string Path, LoadRun Run)> Complete(string loadRoot) =>
         !Directory.Exists(loadRoot) ? []
@@ -20,22 +52,28 @@ public static class RunSelection
     public static (string Path, LoadRun Run)? Newest(IReadOnlyList<(string Path, LoadRun Run)> runs, Func<LoadRun, bool> kind) =>
         runs.LastOrDefault(r => kind(r.Run)) is { Run: not null } found ? found : null;
 
-    /// <summary>A fixed-rate run with every API spin-free.</summary>
+    /// <summary>A fixed-rate run with every API spin-free (<see cref="LoadRun.IsSpinFree"/>).</summary>
     public static bool IsSpinFreeRates(LoadRun run) => run.IsRatesRun && run.IsSpinFree;
 
-    /// <summary>A fixed-rate run as shipped (the runtime's default spin limit).</summary>
-    public static bool IsAsShippedRates(LoadRun run) => run.IsRatesRun && !run.IsSpinFree;
+    /// <summary>A fixed-rate run as shipped, the runtime's own spinning (<see cref="LoadRun.IsAsShipped"/>).</summary>
+    public static bool IsAsShippedRates(LoadRun run) => run.IsRatesRun && run.IsAsShipped;
 
     /// <summary>An SLO search that recorded capacities.</summary>
     public static bool IsSloRun(LoadRun run) => run.IsSlo && run.Results.Slo.Count > 0;
 
+    /// <summary>The spin-free fixed-rate run: the load run where it is one (it stands for its setting), else the one found beside it, or null.</summary>
+    public static LoadRun? SpinFreeRun(ReportInputs inputs) => inputs.Load is { IsSpinFree: true } load ? load : inputs.SpinFree;
+
+    /// <summary>The as-shipped fixed-rate run: the load run where it is one (it stands for its setting), else the one found beside it, or null.</summary>
+    public static LoadRun? AsShippedRun(ReportInputs inputs) => inputs.Load is { IsAsShipped: true } load ? load : inputs.AsShipped;
+
     /// <summary>
-    /// The fixed-rate runs the report uses: spin-free first, then as shipped; where neither was found by kind (a run
-    /// given with --load, or a test's inputs), the load run alone.
+    /// The fixed-rate runs the report uses, each once: spin-free first, then as shipped; the load run first where it is
+    /// neither (another spin limit given with --load, or a test's inputs).
     /// </summary>
     public static IReadOnlyList<LoadRun> FixedRate(ReportInputs inputs)
     {
-        List<LoadRun> runs = [.. new[] { inputs.SpinFree, inputs.AsShipped }.OfType<LoadRun>()];
+        List<LoadRun> runs = [.. new[] { SpinFreeRun(inputs), AsShippedRun(inputs) }.OfType<LoadRun>()];
         if (inputs.Load is { } load && !runs.Any(r => r.Directory == load.Directory))
         {
             runs.Insert(0, load);
@@ -43,27 +81,32 @@ public static class RunSelection
         return runs;
     }
 
-    /// <summary>How a fixed-rate run ran its thread pool, for the report's prose.</summary>
-    public static string SpinName(LoadRun run) => run.IsSpinFree
-        ? $"spin-free (`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit={run.Results.Settings.SpinLimit}` in every API)"
-        : run.Results.Settings.SpinLimit is { } limit && limit != "as-shipped"
-            ? $"spin limit {limit}"
-            : "as shipped (the runtime's default thread-pool spinning)";
+    /// <summary>The runtime setting the load tool's --spin-limit sets.</summary>
+    public const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
-    /// <summary>One sentence saying which fixed-rate run the load tables show and why, or "" when there is no choice to explain.</summary>
+    /// <summary>How a fixed-rate run's APIs ran their thread pool, in words, with the setting as results.json records it.</summary>
+    public static string SpinName(LoadRun run) =>
+        run.IsSpinFree ? $"spin-free (`{SpinLimitVariable}={run.SpinLimit}` in every API process: idle workers sleep at once)"
+        : run.IsAsShipped ? $"as shipped (`{SpinLimitVariable}` not set: the runtime's own spinning)"
+        : $"with `{SpinLimitVariable}={run.SpinLimit}`";
+
+    /// <summary>One sentence saying which fixed-rate run the load tables show and why, and where the others are; "" without a load run.</summary>
     public static string LoadRunChoice(ReportInputs inputs, Func<string, string> relative)
     {
         if (inputs.Load is not { } load)
         {
             return "";
         }
-        var link = $"[`{relative(load.Directory)}`]({relative(load.Directory)}/{load.FileName})";
-        var other = FixedRate(inputs).FirstOrDefault(r => r.Directory != load.Directory);
-        return other is null
-            ? $"These tables come from {link}, {SpinName(load)}."
-            : $"These tables come from {link}, {SpinName(load)}; the newest run {SpinName(other)}, "
-              + $"[`{relative(other.Directory)}`]({relative(other.Directory)}/{other.FileName}), is not shown here: "
-              + (load.IsSpinFree ? "the spin-free run is preferred because idle spinning inflates CPU per request at fixed rates. " : "")
-              + "Both appear under [Generator](#generator).";
+        var shown = $"These tables come from {ReportContext.RunLink(load, relative)}, APIs {SpinName(load)}";
+        var others = FixedRate(inputs).Where(r => r.Directory != load.Directory).ToList();
+        if (others.Count == 0)
+        {
+            return shown + ".";
+        }
+        var beside = others.Select(o => load.IsSpinFree && o.IsAsShipped
+            ? $"preferred to the as-shipped run {ReportContext.RunLink(o, relative)} because idle spinning inflates CPU per request at fixed rates"
+            : $"the newest run whose APIs ran {SpinName(o)}, {ReportContext.RunLink(o, relative)}, is not shown here");
+        return $"{shown}; {string.Join("; ", beside)}. Every fixed-rate run appears under [Generator](#generator); the spin-free and the "
+            + "as-shipped one are set side by side under [CPU reconciliation](#cpu-reconciliation).";
     }
 }

@@ -197,9 +197,12 @@ public sealed class SloAndGeneratorTests : IDisposable
         var asShipped = RatesRun("20260102T000000Z", withDispatchDelay: false);
         var text = RunSelection.LoadRunChoice(Inputs(load: spinFree, spinFree: spinFree, asShipped: asShipped), p => Path.GetRelativePath(_root, p));
 
-        Assert.Contains("These tables come from [`load/20260101T000000Z`]", text, StringComparison.Ordinal);
-        Assert.Contains("the spin-free run is preferred", text, StringComparison.Ordinal);
-        Assert.Contains("[`load/20260102T000000Z`]", text, StringComparison.Ordinal);
+        Assert.Contains("These tables come from [`load/20260101T000000Z/results.json`]", text, StringComparison.Ordinal);
+        Assert.Contains("; preferred to the as-shipped run [`load/20260102T000000Z/results.json`]", text, StringComparison.Ordinal);
+        Assert.Contains("because idle spinning inflates CPU per request at fixed rates", text, StringComparison.Ordinal);
         Assert.Equal(2, RunSelection.FixedRate(Inputs(load: spinFree, spinFree: spinFree, asShipped: asShipped)).Count);
+        // The load run stands for its own setting: found beside it or not, the same two runs, spin-free first.
+        Assert.Equal([spinFree.Directory, asShipped.Directory], RunSelection.FixedRate(Inputs(load: spinFree, asShipped: asShipped)).Select(r => r.Directory));
+        Assert.Equal(text, RunSelection.LoadRunChoice(Inputs(load: spinFree, asShipped: asShipped), p => Path.GetRelativePath(_root, p)));
     }
 }

@@ -33,12 +33,11 @@ public sealed class GeneratorSection : IReportSection
 
     private static void WriteRun(ReportContext report, LoadRun run)
     {
-        var dir = report.Relative(run.Directory);
         var reps = run.Trials.Select(t => t.Repetition).Distinct().Count();
         report.Line($"### Fixed-rate run, {RunSelection.SpinName(run)}");
         report.Line();
         var measured = run.Trials.Any(t => t.DispatchDelay is not null);
-        report.Line($"From [`{dir}/{run.FileName}`]({dir}/{run.FileName}), {reps} repetition(s) per arm and rate"
+        report.Line($"From {report.RunLink(run)}, {reps} repetition(s) per arm and rate"
             + (measured ? "." : ": this run predates the dispatch-delay measurement (its trials have no `dispatch_delay_us`); only latency p50 minus service time p50 is shown."));
         report.Line();
         var delay = measured ? " dispatch delay p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) |" : "";

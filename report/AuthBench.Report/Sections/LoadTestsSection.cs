@@ -108,17 +108,35 @@ public sealed class LoadTestsSection : IReportSection
         }
         report.Line(ReportContext.IntervalPointer);
         report.Line();
-        var busy = isolated ? " API CPU busy | generator CPUs busy |" : "";
+        var full = ReportContext.Percent(Trial.ApiCoreFullBusy);
+        report.Line(ReportContext.CoreRuleApplies(sat)
+            ? $"A trial whose API CPU set was busy less than {full} of the time is flagged **API core not full**: something other than the API's "
+              + "own CPU limited it, so its CPU per request is not the API's cost at saturation. Such trials are left out of every figure of this "
+              + "table (and of every saturation figure elsewhere in this report); the last column counts them per arm."
+            : $"Isolation was off in this run, so the API's CPU set was not measured alone and the rule that leaves out trials whose API core was "
+              + $"not full (busy under {full}) could not be applied: every trial counts.");
+        report.Line();
+        var busy = isolated ? " API CPU busy | generator CPUs busy | API core not full (left out) |" : "";
         report.Line($"| arm | achieved rps | server CPU µs/req | Δ CPU vs {baseline} [interval] | p99 (µs) | sent B/req | store cmds/req | store CPU µs/req | store B/req | failures (errors + dropped) |{busy}");
-        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (isolated ? " ---: | ---: |" : ""));
+        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (isolated ? " ---: | ---: | --- |" : ""));
         foreach (var arm in arms)
         {
             Spread S(Func<Trial, double> f) => report.Sat(arm, f);
             var delta = arm == baseline ? "–" : report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest).Show();
             report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
                 + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Failures).Show(0)} |"
-                + (isolated ? $" {S(t => t.ApiCpuBusy).Show(3)} | {S(t => t.LoadgenCpusBusy).Show(3)} |" : ""));
+                + (isolated ? $" {S(t => t.ApiCpuBusy).Show(3)} | {S(t => t.LoadgenCpusBusy).Show(3)} | {NotFull(sat, arm)} |" : ""));
         }
         report.Line();
+    }
+
+    /// <summary>"none of 10", or "**API core not full**: 2 of 10 (repetitions 3, 7; busy 0.951, 0.962)".</summary>
+    private static string NotFull(LoadRun sat, string arm)
+    {
+        var of = sat.Trials.Count(t => t.Label == arm);
+        var left = ReportContext.CoreNotFullTrials(sat, arm);
+        return left.Count == 0
+            ? $"none of {of}"
+            : $"**API core not full**: {left.Count} of {of} (repetitions {string.Join(", ", left.Select(t => t.Repetition))}; busy {string.Join(", ", left.Select(t => LoadRun.Format(t.ApiCpuBusy, 3)))})";
     }
 }

@@ -135,15 +135,41 @@ public sealed class ReportContext(ReportInputs inputs, string chartsDirectory)
         return h.V.Length == 0 ? double.NaN : h.V[^1];
     }
 
-    /// <summary>An arm's figure over the repetitions of the saturation (find-max) run.</summary>
+    /// <summary>The fixed-rate run without thread-pool spinning (<see cref="RunSelection.SpinFreeRun"/>), or null.</summary>
+    public LoadRun? SpinFree => RunSelection.SpinFreeRun(inputs);
+
+    /// <summary>The fixed-rate run whose APIs spun as shipped (<see cref="RunSelection.AsShippedRun"/>), or null.</summary>
+    public LoadRun? AsShipped => RunSelection.AsShippedRun(inputs);
+
+    /// <summary>
+    /// Whether the saturation run can tell a full API core: only with isolation on is the API's CPU set measured alone
+    /// (<see cref="Trial.ApiCoreNotFull"/>).
+    /// </summary>
+    public static bool CoreRuleApplies(LoadRun saturation) => saturation.IsIsolated;
+
+    /// <summary>
+    /// The saturation trials of an arm that count: with isolation on, those whose API core was full; every trial of the
+    /// arm where the rule cannot be applied.
+    /// </summary>
+    public static IEnumerable<Trial> CountedSaturationTrials(LoadRun saturation, string label) =>
+        saturation.Trials.Where(t => t.Label == label && !(CoreRuleApplies(saturation) && t.ApiCoreNotFull));
+
+    /// <summary>The saturation trials of an arm left out because their API core was not full.</summary>
+    public static IReadOnlyList<Trial> CoreNotFullTrials(LoadRun saturation, string label) =>
+        CoreRuleApplies(saturation) ? [.. saturation.Trials.Where(t => t.Label == label && t.ApiCoreNotFull)] : [];
+
+    /// <summary>An arm's figure over the repetitions of the saturation (find-max) run that count (<see cref="CountedSaturationTrials"/>).</summary>
     public Spread Sat(string label, Func<Trial, double> figure) =>
-        Spread.Of(Saturation!.Trials.Where(t => t.Label == label).Select(figure));
+        Spread.Of(CountedSaturationTrials(Saturation!, label).Select(figure));
 
     public double SatDelta(string label, Func<Trial, double> figure) => Sat(label, figure).Median - Sat(BaselineLabel, figure).Median;
 
-    /// <summary>An arm's saturation figure minus the baseline's, with its bootstrap interval over repetitions.</summary>
-    public Difference SatDeltaCi(string label, Func<Trial, double> figure) =>
-        Bootstrap.OfMedians(Saturation!.Trials.Where(t => t.Label == label).Select(figure), Saturation.Trials.Where(t => t.Label == BaselineLabel).Select(figure));
+    /// <summary>An arm's saturation figure minus the baseline's, with its bootstrap interval over the repetitions that count.</summary>
+    public Difference SatDeltaCi(string label, Func<Trial, double> figure) => SatDeltaCi(Saturation!, label, figure);
+
+    /// <inheritdoc cref="SatDeltaCi(string, Func{Trial, double})"/>
+    public static Difference SatDeltaCi(LoadRun saturation, string label, Func<Trial, double> figure) =>
+        Bootstrap.OfMedians(CountedSaturationTrials(saturation, label).Select(figure), CountedSaturationTrials(saturation, BaselineLabel).Select(figure));
 
     /// <summary>"2 CPU cores" from the load (or saturation) run's environment; "the machine's CPU cores" where it records none.</summary>
     public string Cores
@@ -176,6 +202,16 @@ public sealed class ReportContext(ReportInputs inputs, string chartsDirectory)
 
     public static string Percent(double share) =>
         (share * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>A markdown link to a run's results.json.</summary>
+    public string RunLink(LoadRun run) => RunLink(run, Relative);
+
+    /// <inheritdoc cref="RunLink(LoadRun)"/>
+    public static string RunLink(LoadRun run, Func<string, string> relative)
+    {
+        var dir = relative(run.Directory);
+        return $"[`{dir}/{run.FileName}`]({dir}/{run.FileName})";
+    }
 
     /// <summary>A path relative to the report's folder, with forward slashes, for links.</summary>
     public string Relative(string path) => Path.GetRelativePath(inputs.ResultsRoot, path).Replace('\\', '/');

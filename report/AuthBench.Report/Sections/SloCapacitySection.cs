@@ -25,10 +25,9 @@ public sealed class SloCapacitySection : IReportSection
         }
         var settings = run.Results.Settings;
         var records = run.Results.Slo;
-        var dir = report.Relative(run.Directory);
         var targets = records.Select(r => r.P99TargetMs).Distinct().Order().ToList();
         var lateShares = settings.SloMaxLateFraction is { } configured ? [configured] : records.Select(r => r.MaxLateFraction).Distinct().Order().ToList();
-        report.Line($"From [`{dir}/{run.FileName}`]({dir}/{run.FileName}) (command: `{run.Results.Environment.CommandLine ?? ""}`). {Regime(run)}");
+        report.Line($"From {report.RunLink(run)} (command: `{run.Results.Environment.CommandLine ?? ""}`). {Regime(run)}");
         report.Line();
         report.Line($"How it is found: for each arm and p99 target ({string.Join(", ", targets.Select(Ms))} ms), a bisection between zero and the arm's "
             + "saturation rate (a closed-loop trial of the same run). Each step is an open-loop trial at one rate; it passes when its p99 latency, measured from each "
