@@ -27,6 +27,13 @@ public sealed partial class MethodologyFigureTests
         ["95 %"] = "Bootstrap.Level",
         ["1 %"] = "Trial.OverloadShare",
         ["1,000,000 requests/s"] = "CapacityModelSection.FleetRates",
+        ["50 µs"] = "Linux's default timer slack (PreciseSleep.TightenTimerSlack says why the pacing thread sets its own)",
+        ["100 ms"] = "CalibrationTests.Stall",
+        ["5 %"] = "CalibrationTests: the tolerance on each analytic percentile",
+        ["0.1 %"] = "the definition of p99.9 (the calibration's third percentile)",
+        ["1ms"] = "the --slo example's syntax",
+        ["5ms"] = "the --slo example's syntax",
+        ["10ms"] = "the --slo example's syntax",
     };
 
     [Fact]
