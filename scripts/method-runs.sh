@@ -3,24 +3,27 @@
 # folder under results/ (a run keeps what it measured if interrupted):
 #   1. the wrk cross-check of the generator (closed loop on /health, 9 alternated rounds) -> results/crosscheck/none.txt
 #   2. fixed rates, spin-free (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 in every API) -> results/load/<stamp>-spin0
-#   3. the same rates as shipped (spin limit not set)                                      -> results/load/<stamp>-as-shipped
+#   3. as shipped (spin limit not set), at --as-shipped-rates                               -> results/load/<stamp>-as-shipped
 #   4. the SLO capacity search (p99 under 1, 5 and 10 ms)                                  -> results/load/<stamp>-slo
 # Every load run is isolated (API alone on the last CPU; generator and store on the others) with >= 10 repetitions
 # in a seeded random arm order. Then regenerate the report: dotnet run -c Release --project report/AuthBench.Report
 #
-#   scripts/method-runs.sh [--rates 1000,2500] [--duration 6s] [--repeat 10] [--seed N] [--skip-crosscheck]
+#   scripts/method-runs.sh [--rates 1000,2000] [--as-shipped-rates 2000] [--duration 6s] [--repeat 10] [--slo-steps 4]
+#                          [--seed N] [--skip-crosscheck]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rates=1000,2500 duration=6s repeat=10 seed=$(( (RANDOM << 15) | RANDOM )) crosscheck=1
+rates=1000,2000 shipped_rates=2000 slo_steps=4 duration=6s repeat=10 seed=$(( (RANDOM << 15) | RANDOM )) crosscheck=1
 while (($#)); do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
+        --as-shipped-rates) shipped_rates=$2; shift 2 ;;
+        --slo-steps) slo_steps=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
         --skip-crosscheck) crosscheck=0; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -38,6 +41,6 @@ if ((crosscheck)); then
     mv "$tmp" results/crosscheck/none.txt
 fi
 "${load[@]}" --rates "$rates" --duration "$duration" --warmup 3s --repeat "$repeat" --seed "$seed" --spin-limit 0 --out "results/load/$stamp-spin0"
-"${load[@]}" --rates "$rates" --duration "$duration" --warmup 3s --repeat "$repeat" --seed "$seed" --spin-limit as-shipped --out "results/load/$stamp-as-shipped"
-"${load[@]}" --slo 1ms,5ms,10ms --slo-steps 5 --duration "$duration" --warmup 3s --seed "$seed" --out "results/load/$stamp-slo"
+"${load[@]}" --rates "$shipped_rates" --duration "$duration" --warmup 3s --repeat "$repeat" --seed "$seed" --spin-limit as-shipped --out "results/load/$stamp-as-shipped"
+"${load[@]}" --slo 1ms,5ms,10ms --slo-steps "$slo_steps" --duration "$duration" --warmup 3s --seed "$seed" --out "results/load/$stamp-slo"
 echo "method runs $stamp: done; now: dotnet run -c Release --project report/AuthBench.Report"
