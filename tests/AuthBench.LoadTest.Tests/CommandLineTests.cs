@@ -44,6 +44,7 @@ public class CommandLineTests
     [InlineData("--slo-steps", "3")]
     [InlineData("--timer-slack-ns", "0")]
     [InlineData("--timer-slack-ns", "soon")]
+    [InlineData("--pacing", "eager")]
     [InlineData("--seed", "x")]
     [InlineData("--seed", "-1")]
     [InlineData("--order", "sideways")]

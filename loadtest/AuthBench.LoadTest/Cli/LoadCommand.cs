@@ -58,6 +58,11 @@ public static class LoadCommand
         Description = "Timer slack of the generator's pacing thread in ns (Linux wakes a sleeper up to this late; the kernel's default is 50 µs), or kernel",
         DefaultValueFactory = _ => Engine.EngineOptions.DefaultTimerSlackNanoseconds.ToString(CultureInfo.InvariantCulture),
     };
+    private static readonly Option<string> Pacing = new("--pacing")
+    {
+        Description = "Scheduling of the generator's pacing thread: fifo (SCHED_FIFO, runs the moment a request is due; needs root or CAP_SYS_NICE) or fair",
+        DefaultValueFactory = _ => "fifo",
+    };
     private static readonly Option<string?> Slo = new("--slo")
     {
         Description = "SLO capacity search instead of fixed rates: p99 targets, e.g. 1ms,5ms,10ms; per arm a closed-loop saturation trial, then a bisection per target "
@@ -77,7 +82,7 @@ public static class LoadCommand
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Slo, SloSteps, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
         {
             root.Options.Add(option);
         }
@@ -139,6 +144,12 @@ public static class LoadCommand
             : Random.Shared.Next();
         var spinLimit = LoadOptions.ParseSpinLimit(parse.GetValue(SpinLimit)!);
         var timerSlack = LoadOptions.ParseTimerSlack(parse.GetValue(TimerSlack)!);
+        var realtimePacing = parse.GetValue(Pacing)!.Trim().ToLowerInvariant() switch
+        {
+            "fifo" => true,
+            "fair" => false,
+            var other => throw new UsageException($"--pacing '{other}': use fifo or fair"),
+        };
         IReadOnlyList<TimeSpan> slo = parse.GetValue(Slo) is { } sloText ? LoadOptions.ParseSlo(sloText) : [];
         var sloSteps = parse.GetValue(SloSteps) ?? 5;
         if (sloSteps is < 2 or > 12)
@@ -244,6 +255,7 @@ public static class LoadCommand
             Isolation = isolation,
             SpinLimit = spinLimit,
             TimerSlackNs = timerSlack,
+            RealtimePacing = realtimePacing,
             SloP99 = slo,
             SloSteps = sloSteps,
             Users = users,

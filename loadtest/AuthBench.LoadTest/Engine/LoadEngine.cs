@@ -33,6 +33,9 @@ public sealed class EngineOptions
 
     public const long DefaultTimerSlackNanoseconds = 1;
 
+    /// <summary>Run the pacing thread under SCHED_FIFO (<see cref="PreciseSleep.TryRealtime"/>); false: the fair scheduler.</summary>
+    public bool RealtimePacing { get; init; } = true;
+
     /// <summary>Timestamps of the schedule and the recorder: <see cref="TimeProvider.System"/> reads the <see cref="System.Diagnostics.Stopwatch"/> (nanoseconds on Linux).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
@@ -94,6 +97,9 @@ public sealed class LoadEngine
             _ = ThreadPool.SetMinThreads(MinWorkerThreads, io);
         }
     }
+
+    /// <summary>Whether the last open-loop trial's pacing thread ran under SCHED_FIFO (null before the first).</summary>
+    public bool? PacingRealtime { get; private set; }
 
     /// <summary>The recorder of the trial in progress, for the live display.</summary>
     public Recorder? Current { get; private set; }
@@ -173,6 +179,8 @@ public sealed class LoadEngine
                 {
                     _ = PreciseSleep.TightenTimerSlack((ulong)slack);
                 }
+                var realtime = _options.RealtimePacing && PreciseSleep.TryRealtime();
+                PacingRealtime = realtime;
                 var starts = new List<(int, ScheduledRequest)>(64);
                 var maxSleep = TimeSpan.FromMilliseconds(20);
                 while (!schedule.Done && !ct.IsCancellationRequested)
@@ -188,6 +196,12 @@ public sealed class LoadEngine
                     {
                         var sleep = TimeSpan.FromSeconds((double)wait / tps);
                         PreciseSleep.For(sleep < maxSleep ? sleep : maxSleep);
+                    }
+                    else if (realtime)
+                    {
+                        // Behind schedule: a real-time thread that never slept would keep the socket threads, which
+                        // complete the requests it releases, off its CPU. A few microseconds' sleep lets them run.
+                        PreciseSleep.For(TimeSpan.FromMicroseconds(10));
                     }
                 }
                 pacing.TrySetResult();

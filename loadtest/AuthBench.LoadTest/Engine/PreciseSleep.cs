@@ -40,6 +40,28 @@ internal static partial class PreciseSleep
     public static bool TightenTimerSlack(ulong nanoseconds) =>
         OperatingSystem.IsLinux() && Prctl(PrSetTimerSlack, (nuint)nanoseconds, 0, 0, 0) == 0;
 
+    private const int SchedFifo = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedParam
+    {
+        public int Priority;
+    }
+
+    /// <summary>
+    /// Moves the calling thread to SCHED_FIFO at the lowest real-time priority (1), so that it runs the moment its
+    /// sleep ends. Under the kernel's fair scheduler a waking thread can wait for the running one's time slice
+    /// (milliseconds, with EEVDF's base slice) whenever anything else runs on its CPU: the generator's own socket
+    /// threads, the store, a build. The pacing thread sleeps between batches, so it never holds the CPU for long; the
+    /// kernel's real-time throttling (sched_rt_runtime_us) bounds it in any case. Needs CAP_SYS_NICE (root); returns
+    /// whether the kernel took it.
+    /// </summary>
+    public static bool TryRealtime() =>
+        OperatingSystem.IsLinux() && SchedSetScheduler(0, SchedFifo, new SchedParam { Priority = 1 }) == 0;
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
+    private static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
+
     [LibraryImport("libc", EntryPoint = "prctl")]
     private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 

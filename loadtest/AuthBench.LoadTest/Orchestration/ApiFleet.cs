@@ -73,6 +73,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 Connections = options.Connections,
                 MaxInFlight = options.MaxInFlight,
                 TimerSlackNanoseconds = options.TimerSlackNs,
+                RealtimePacing = options.RealtimePacing,
             });
             _arms.Add(new ArmRuntime(arm, api, baseUri, pool, engine));
             results.Arms.Add(new ArmInfo(arm.Scheme, arm.Alg, arm.CredentialClaims, arm.Label, baseUri.ToString(), api?.Pid,

@@ -120,6 +120,12 @@ public sealed class Runner(LoadOptions options, Progress progress)
         var arm = _fleet!.Arms[planned.Arm];
         await _fleet.FocusAsync(arm, ct).ConfigureAwait(false);
         var outcome = await trial.RunAsync(arm, planned, ct).ConfigureAwait(false);
+        if (arm.Engine.PacingRealtime is { } realtime && _results.Environment.PacingEffective is null)
+        {
+            _results.Environment.PacingEffective = realtime ? "SCHED_FIFO priority 1, timer slack " + (options.TimerSlackNs is { } ns ? $"{ns} ns" : "kernel default")
+                : options.RealtimePacing ? "fair scheduler: SCHED_FIFO was refused (needs root or CAP_SYS_NICE)" : "fair scheduler (--pacing fair)";
+            progress.Line($"pacing thread: {_results.Environment.PacingEffective}");
+        }
         return outcome is null ? null : await RecordAsync(outcome, ct).ConfigureAwait(false);
     }
 

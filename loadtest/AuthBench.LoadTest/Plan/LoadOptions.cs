@@ -27,6 +27,9 @@ public sealed record LoadOptions
     public int? SpinLimit { get; init; }
     /// <summary>The pacing thread's timer slack in ns; null: the kernel's default.</summary>
     public long? TimerSlackNs { get; init; } = Engine.EngineOptions.DefaultTimerSlackNanoseconds;
+    /// <summary>The pacing thread under SCHED_FIFO (true, the default) or the fair scheduler.</summary>
+    public bool RealtimePacing { get; init; } = true;
+    public string PacingName => RealtimePacing ? "fifo" : "fair";
     /// <summary>SLO capacity search (mode "slo"): the p99 targets; empty: no search.</summary>
     public IReadOnlyList<TimeSpan> SloP99 { get; init; } = [];
     /// <summary>Bisection steps per target.</summary>

@@ -34,7 +34,8 @@ public static class TrialMapping
         options.SloP99.Count > 0 ? [.. options.SloP99.Select(t => t.TotalMilliseconds)] : null,
         options.SloP99.Count > 0 ? LoadOptions.SloMaxLateFraction : null,
         options.SloP99.Count > 0 ? options.SloSteps : null,
-        options.TimerSlackNs);
+        options.TimerSlackNs,
+        options.PacingName);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {

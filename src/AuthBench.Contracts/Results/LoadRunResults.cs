@@ -113,7 +113,8 @@ public sealed record RunSettings(
     IReadOnlyList<double>? SloP99Ms = null,
     double? SloMaxLateFraction = null,
     int? SloSteps = null,
-    long? TimerSlackNs = null);
+    long? TimerSlackNs = null,
+    string? Pacing = null);
 
 public sealed class EnvironmentInfo
 {
@@ -132,6 +133,9 @@ public sealed class EnvironmentInfo
     public string? Machine { get; init; }
     /// <summary>CPU sets asked for and read back, and whether idle APIs were stopped; null in files written before it existed.</summary>
     public IsolationInfo? Isolation { get; set; }
+
+    /// <summary>How the generator's pacing thread was scheduled, as run (settings.pacing is what was asked).</summary>
+    public string? PacingEffective { get; set; }
 }
 
 /// <summary>
