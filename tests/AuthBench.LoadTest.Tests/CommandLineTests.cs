@@ -41,7 +41,7 @@ public class CommandLineTests
     [InlineData("--slo", "fast")]
     [InlineData("--slo", "50us")]
     [InlineData("--slo", "1h")]
-    [InlineData("--slo-steps", "3")]
+    [InlineData("--slo-steps", "0")]
     [InlineData("--timer-slack-ns", "0")]
     [InlineData("--timer-slack-ns", "soon")]
     [InlineData("--pacing", "eager")]

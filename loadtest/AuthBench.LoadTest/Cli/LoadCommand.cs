@@ -66,9 +66,9 @@ public static class LoadCommand
     private static readonly Option<string?> Slo = new("--slo")
     {
         Description = "SLO capacity search instead of fixed rates: p99 targets, e.g. 1ms,5ms,10ms; per arm a closed-loop saturation trial, then a bisection per target "
-            + "for the highest open-loop rate whose p99 stays under it with fewer than 0.1 % late or dropped starts",
+            + "for the highest open-loop rate whose p99 stays under it with fewer than 0.1 % late or dropped starts (a ladder of rates, then bisection)",
     };
-    private static readonly Option<int?> SloSteps = new("--slo-steps") { Description = "Bisection steps per SLO target, 2 to 12 (default 5: a bracket of 1/32 of the saturation rate)" };
+    private static readonly Option<int?> SloSteps = new("--slo-steps") { Description = "Bisection steps per SLO target after the ladder of rates, 1 to 8 (default 3: a bracket of 1/80 of the saturation rate)" };
     private static readonly Option<int?> Users = new("--users") { Description = "Distinct users, each logged in through POST /auth/login (default 10000)" };
     private static readonly Option<string> Store = new("--store") { Description = string.Join(" | ", StoreModes.Named.Select(m => m.ToName())) + " | <Redis connection string>", DefaultValueFactory = _ => StoreMode.Auto.ToName() };
     private static readonly Option<string?> Target = new("--target") { Description = "Drive an already running API at this URL instead of starting one (process probes are skipped)" };
@@ -151,10 +151,10 @@ public static class LoadCommand
             var other => throw new UsageException($"--pacing '{other}': use fifo or fair"),
         };
         IReadOnlyList<TimeSpan> slo = parse.GetValue(Slo) is { } sloText ? LoadOptions.ParseSlo(sloText) : [];
-        var sloSteps = parse.GetValue(SloSteps) ?? 5;
-        if (sloSteps is < 2 or > 12)
+        var sloSteps = parse.GetValue(SloSteps) ?? 3;
+        if (sloSteps is < 1 or > 8)
         {
-            throw new UsageException($"--slo-steps must be between 2 and 12, got {sloSteps}");
+            throw new UsageException($"--slo-steps must be between 1 and 8, got {sloSteps}");
         }
         if (slo.Count > 0 && (findMax || parse.GetValue(Soak) is not null || parse.GetValue(Fault) is not null || parse.GetResult(Rates) is { Implicit: false }))
         {

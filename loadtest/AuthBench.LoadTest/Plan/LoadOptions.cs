@@ -32,8 +32,8 @@ public sealed record LoadOptions
     public string PacingName => RealtimePacing ? "fifo" : "fair";
     /// <summary>SLO capacity search (mode "slo"): the p99 targets; empty: no search.</summary>
     public IReadOnlyList<TimeSpan> SloP99 { get; init; } = [];
-    /// <summary>Bisection steps per target.</summary>
-    public int SloSteps { get; init; } = 5;
+    /// <summary>Bisection steps per target after the ladder (each halves a bracket of one rung, a tenth of saturation).</summary>
+    public int SloSteps { get; init; } = 3;
     /// <summary>Late plus dropped starts over the schedule above which an SLO step fails.</summary>
     public const double SloMaxLateFraction = 0.001;
     public int Users { get; init; } = 10_000;

@@ -68,9 +68,10 @@ public static class RunPlan
         var perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * options.Repeat));
         if (options.SloP99.Count > 0)
         {
-            // One saturation trial and up to targets × steps open-loop steps per arm.
+            // One saturation trial, the ladder, and up to targets × steps open-loop steps per arm.
             trials = 1;
-            perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * (1 + (options.SloP99.Count * options.SloSteps))));
+            var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + (options.SloP99.Count * options.SloSteps);
+            perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * steps));
         }
         var planned = (perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count;
         var lifetime = (planned * 2) + TimeSpan.FromMinutes(10);

@@ -5,16 +5,21 @@ using AuthBench.LoadTest.Plan;
 namespace AuthBench.LoadTest.Scenarios;
 
 /// <summary>
-/// The SLO capacity search (mode "slo"): per arm, a warm-up and one closed-loop saturation trial; then, per p99 target
-/// in ascending order, a bisection between the highest rate known to pass and the lowest known to fail (at first 0 and
-/// the saturation rate). Every step is one recorded open-loop trial. The arms take their steps in rounds, in an order
-/// drawn from the run's seed each round, so that drift of the machine does not favour the arm searched first.
-/// A step that an earlier target's search already ran is reused (a pass under a smaller target passes a larger one; a
-/// failure by late starts or errors fails every target).
+/// The SLO capacity search (mode "slo"): per arm, a warm-up and one closed-loop saturation trial; then a ladder of
+/// open-loop rates (<see cref="LadderFractions"/> of the saturation rate) that every arm climbs, one rung per round;
+/// then, per p99 target in ascending order, <see cref="LoadOptions.SloSteps"/> bisection steps between the highest rate
+/// that passed and the lowest rate above it that failed. The capacity is the highest rate that passed: a failure below
+/// it (p99 at light load is often worse than at moderate load, when every request wakes an idle server) does not cap
+/// it, and is named in the capacity's note. Every step is one recorded open-loop trial; the arms take their steps in
+/// rounds, in an order drawn from the run's seed each round, so that drift of the machine does not favour one arm.
+/// A step serves every target (a p99 under a smaller target is under a larger one; late starts or errors fail all).
 /// </summary>
 public sealed class SloSearch(LoadOptions options, int apiCores)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The ladder's rungs as fractions of each arm's saturation rate.</summary>
+    public static readonly double[] LadderFractions = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
 
     /// <summary>The histogram and trial key of the steps (results.json trials[]: their rates differ, so nothing merges them).</summary>
     public const string StepKey = "slo";
@@ -45,28 +50,44 @@ public sealed class SloSearch(LoadOptions options, int apiCores)
             }
             var saturation = await run(Plan(arm, null, 1, options.Duration, SaturationKey, record: true), ct).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("a recorded trial returned no result");
-            searches.Add(new ArmSearch(arm, options.Arms[arm].Label, saturation.AchievedRps, options.SloP99, options.SloSteps));
+            searches.Add(new ArmSearch(arm, options.Arms[arm].Label, saturation.AchievedRps));
+        }
+        searches.Sort((a, b) => a.Arm.CompareTo(b.Arm));
+
+        async Task StepAsync(ArmSearch search, double rate)
+        {
+            var result = await run(Plan(search.Arm, rate, search.Steps.Count + 1, options.Duration, StepKey, record: true), ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("a recorded trial returned no result");
+            search.Steps.Add(Step(result, options.SloP99[0]));
+        }
+
+        foreach (var fraction in LadderFractions)
+        {
+            var round = searches.ToArray();
+            random.Shuffle(round);
+            foreach (var search in round)
+            {
+                await StepAsync(search, search.Rung(fraction)).ConfigureAwait(false);
+            }
         }
 
         var capacities = new List<SloCapacity>();
-        // Bounded: every round takes one step of every unfinished search, and each search has targets × steps of them.
-        var maxRounds = (options.SloP99.Count * options.SloSteps) + 1;
-        for (var round = 0; round < maxRounds && searches.Any(s => !s.Done); round++)
+        foreach (var target in options.SloP99)
         {
-            var active = searches.Where(s => !s.Done).ToArray();
-            random.Shuffle(active);
-            foreach (var search in active)
+            for (var step = 0; step < options.SloSteps; step++)
             {
-                var rate = search.NextRate();
-                var step = search.StepsTaken + 1;
-                var result = await run(Plan(search.Arm, rate, step, options.Duration, StepKey, record: true), ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("a recorded trial returned no result");
-                foreach (var done in search.Record(Step(result, search.Target)))
+                var round = searches.Where(s => s.NextRate(target) is not null).ToArray();
+                random.Shuffle(round);
+                foreach (var search in round)
                 {
-                    var capacity = Capacity(search, done);
-                    capacities.Add(capacity);
-                    publish(capacity);
+                    await StepAsync(search, search.NextRate(target)!.Value).ConfigureAwait(false);
                 }
+            }
+            foreach (var search in searches)
+            {
+                var capacity = Capacity(search, target);
+                capacities.Add(capacity);
+                publish(capacity);
             }
         }
         return capacities;
@@ -86,97 +107,66 @@ public sealed class SloSearch(LoadOptions options, int apiCores)
             reason == "pass", reason, t.ServerCpuUsPerRequest, t.Cpu?.ApiCpuBusy);
     }
 
-    private SloCapacity Capacity(ArmSearch search, (TimeSpan Target, double? Pass, double? Fail, IReadOnlyList<SloStep> Steps) done)
+    private SloCapacity Capacity(ArmSearch search, TimeSpan target)
     {
-        var note = done.Pass is null ? "no step passed: the capacity is below the lowest failing rate"
-            : done.Fail is null ? "no step failed: the capacity is at least the highest rate tried (the saturation rate bounds it)"
-            : null;
-        return new SloCapacity(search.Label, done.Target.TotalMilliseconds, LoadOptions.SloMaxLateFraction, search.SaturationRps,
-            done.Pass, done.Fail, apiCores, done.Pass is { } p ? Math.Round(p / apiCores, 1) : null, done.Steps, note);
+        var (pass, fail) = search.Bracket(target);
+        var below = pass is { } p ? search.Steps.Where(s => s.TargetRps < p && !Passes(s, target)).OrderBy(s => s.TargetRps).ToList() : [];
+        var notes = new List<string>();
+        if (pass is null)
+        {
+            notes.Add("no step passed: the capacity is below the lowest rate tried");
+        }
+        else if (fail is null)
+        {
+            notes.Add("no step above the capacity failed: the saturation rate bounds it");
+        }
+        if (below.Count > 0)
+        {
+            notes.Add("also failed below the capacity, at " + string.Join(", ", below.Select(s => string.Create(Inv, $"{s.TargetRps:0} req/s ({s.Reason})")))
+                + ": p99 is not monotonic in the rate");
+        }
+        return new SloCapacity(search.Label, target.TotalMilliseconds, LoadOptions.SloMaxLateFraction, search.SaturationRps,
+            pass, fail, apiCores, pass is { } c ? Math.Round(c / apiCores, 1) : null, [.. search.Steps.OrderBy(s => s.TargetRps)],
+            notes.Count > 0 ? string.Join("; ", notes) : null);
     }
 
-    /// <summary>One arm's bisections, one target after the other.</summary>
-    private sealed class ArmSearch(int arm, string label, double saturationRps, IReadOnlyList<TimeSpan> targets, int stepsPerTarget)
-    {
-        private readonly List<SloStep> _history = [];
-        private readonly List<SloStep> _targetSteps = [];
-        private int _target;
-        private int _stepsThisTarget;
-        private double _low;
-        private double _high = saturationRps;
-        private bool _started;
-        private bool _failed;
+    /// <summary>A step judged for one target holds for another: its p99 against that target, the rest as judged.</summary>
+    private static bool Passes(SloStep step, TimeSpan target) =>
+        step.Reason is "pass" or "p99" && step.P99Us < target.TotalMicroseconds;
 
+    /// <summary>One arm's steps and the brackets they give.</summary>
+    private sealed class ArmSearch(int arm, string label, double saturationRps)
+    {
         public int Arm { get; } = arm;
 
         public string Label { get; } = label;
 
         public double SaturationRps { get; } = saturationRps;
 
-        public int StepsTaken { get; private set; }
+        public List<SloStep> Steps { get; } = [];
 
-        public bool Done => _target >= targets.Count;
+        /// <summary>Whole requests per second: a rate that prints the same as its neighbour is no new information.</summary>
+        public double Rung(double fraction) => Math.Max(1, Math.Round(SaturationRps * fraction));
 
-        public TimeSpan Target => targets[Math.Min(_target, targets.Count - 1)];
-
-        public double NextRate()
+        /// <summary>The highest passing rate, and the lowest failing rate above it (null: none).</summary>
+        public (double? Pass, double? Fail) Bracket(TimeSpan target)
         {
-            if (!_started)
+            double? pass = Steps.Where(s => Passes(s, target)).Select(s => (double?)s.TargetRps).Max();
+            double? fail = Steps.Where(s => !Passes(s, target) && (pass is null || s.TargetRps > pass)).Select(s => (double?)s.TargetRps).Min();
+            return (pass, fail);
+        }
+
+        /// <summary>The middle of the bracket, or null when there is nothing between its ends to learn.</summary>
+        public double? NextRate(TimeSpan target)
+        {
+            var (pass, fail) = Bracket(target);
+            if (pass is not { } low || fail is not { } high)
             {
-                StartTarget();
+                return null;
             }
-            // Whole requests per second: a rate that prints the same as its neighbour is no new information.
-            return Math.Max(1, Math.Round((_low + _high) / 2));
+            var mid = Math.Round((low + high) / 2);
+            return mid > low && mid < high ? mid : null;
         }
-
-        /// <summary>Records a step; returns the targets it finished (with their bracket and steps).</summary>
-        public IEnumerable<(TimeSpan Target, double? Pass, double? Fail, IReadOnlyList<SloStep> Steps)> Record(SloStep step)
-        {
-            StepsTaken++;
-            _history.Add(step);
-            _targetSteps.Add(step);
-            Narrow();
-            _stepsThisTarget++;
-            var finished = new List<(TimeSpan, double?, double?, IReadOnlyList<SloStep>)>();
-            while (!Done && (_stepsThisTarget >= stepsPerTarget || _high - _low <= 1))
-            {
-                finished.Add((Target, _low > 0 ? _low : null, _failed ? _high : null, [.. _targetSteps]));
-                _target++;
-                _started = false;
-                if (!Done)
-                {
-                    StartTarget();
-                }
-            }
-            return finished;
-        }
-
-        private void StartTarget()
-        {
-            _started = true;
-            _stepsThisTarget = 0;
-            _targetSteps.Clear();
-            // What earlier targets' steps already tell about this one.
-            _targetSteps.AddRange(_history);
-            Narrow();
-        }
-
-        /// <summary>
-        /// The bracket from every step known: the lowest failing rate, and the highest passing rate below it. A pass
-        /// above a failure (noise: the two trials saw different machines) is not believed: the capacity stays on the
-        /// conservative side, and the steps are published for the reader to judge.
-        /// </summary>
-        private void Narrow()
-        {
-            var fails = _targetSteps.Where(s => !Passes(s, Target)).Select(s => s.TargetRps).ToList();
-            _failed = fails.Count > 0;
-            _high = _failed ? Math.Min(fails.Min(), SaturationRps) : SaturationRps;
-            _low = _targetSteps.Where(s => Passes(s, Target) && s.TargetRps < _high).Select(s => s.TargetRps).DefaultIfEmpty(0).Max();
-        }
-
-        /// <summary>A step judged for one target holds for another: its p99 against that target, the rest as judged.</summary>
-        private static bool Passes(SloStep step, TimeSpan target) =>
-            step.Reason is "pass" or "p99" && step.P99Us < target.TotalMicroseconds;
     }
 
     public static string Describe(IReadOnlyList<TimeSpan> targets) =>
