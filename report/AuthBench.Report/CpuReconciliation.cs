@@ -159,8 +159,9 @@ public static class CpuReconciliation
 
     /// <summary>
     /// "agrees" when every compared spin-free Δ lies within <see cref="Tolerance"/> of the saturation Δ; otherwise which
-    /// rate disagrees and the likeliest reason the files show: an interval wider than the effect, or the baseline's own
-    /// per-wake-up cost at that rate (its CPU per request against its saturation figure); else "not explained: check".
+    /// rate disagrees and the likeliest reason the files show: intervals that overlap (noise), or, with disjoint intervals,
+    /// the baseline's own per-wake-up cost at that rate (its CPU per request against its saturation figure); else
+    /// "not explained: check".
     /// </summary>
     public static (bool Agrees, string Verdict) Verdict(LoadRun? spinFree, IReadOnlyList<LoadedDelta> spin, LoadRun? saturation, Difference sat)
     {
@@ -190,14 +191,18 @@ public static class CpuReconciliation
             {
                 why = $"no interval ({d.Delta.Repetitions}), so the difference cannot be told from noise";
             }
-            else if (d.Delta.ContainsZero || d.Delta.High - d.Delta.Low > Math.Abs(sat.Estimate))
+            else if (d.Delta.ContainsZero || (sat.HasInterval && d.Delta.Low <= sat.High && d.Delta.High >= sat.Low))
             {
-                why = $"the loaded interval {d.Delta.Interval()} is wider than the effect";
+                // The two intervals overlap: the runs cannot tell the two figures apart, whatever their medians say.
+                why = $"within the noise: the loaded interval {d.Delta.Interval()} overlaps the saturation interval {sat.Interval()}";
             }
             else if (own.Median > (1 + Tolerance) * baselineSat.Median)
             {
-                why = $"per-wake-up cost at this rate: `{Baseline}` itself costs {LoadRun.Format(own.Median)} µs/request here against "
-                    + $"{LoadRun.Format(baselineSat.Median)} at saturation, idle cost that need not cancel in the difference";
+                // Disjoint intervals: a real difference between the regimes, not noise.
+                why = $"a real difference (the intervals are disjoint), and the regimes differ: `{Baseline}` itself costs {LoadRun.Format(own.Median)} µs/request "
+                    + $"here against {LoadRun.Format(baselineSat.Median)} at saturation — per-wake-up cost of a lightly loaded server, which an arm that "
+                    + "works longer per request pays "
+                    + (d.Delta.Estimate > sat.Estimate ? "more of (fewer requests share each wake-up)" : "less of");
             }
             else
             {
