@@ -9,12 +9,12 @@
 # Every load run is isolated (API alone on the last CPU; generator and store on the others) with >= 10 repetitions
 # in a seeded random arm order. Then regenerate the report: dotnet run -c Release --project report/AuthBench.Report
 #
-#   scripts/method-runs.sh [--rates 1000,2000,3000] [--as-shipped-rates 1000,2000] [--duration 6s] [--repeat 10] [--slo-steps 5]
+#   scripts/method-runs.sh [--rates 1000,2000,3000] [--as-shipped-rates 1000,2000] [--duration 6s] [--repeat 10] [--slo-steps 3]
 #                          [--seed N] [--skip-crosscheck]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rates=1000,2000,3000 shipped_rates=1000,2000 slo_steps=5 duration=6s repeat=10 seed=$(( (RANDOM << 15) | RANDOM )) crosscheck=1
+rates=1000,2000,3000 shipped_rates=1000,2000 slo_steps=3 duration=6s repeat=10 seed=$(( (RANDOM << 15) | RANDOM )) crosscheck=1
 while (($#)); do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
