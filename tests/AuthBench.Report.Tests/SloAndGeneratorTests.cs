@@ -54,7 +54,7 @@ public sealed class SloAndGeneratorTests : IDisposable
         // The rule comes from the run's settings.
         Assert.Contains("(1, 5 ms)", md, StringComparison.Ordinal);
         Assert.Contains("under 0.1 % of the requests scheduled", md, StringComparison.Ordinal);
-        Assert.Contains("at most 6 steps", md, StringComparison.Ordinal);
+        Assert.Contains("at most 6 bisection steps", md, StringComparison.Ordinal);
         // Ratio to the baseline at the same target: 800/1000, bounded by 800/1050 and 1000/1000.
         Assert.Contains("| `session` | 0.80 [0.76, 1.00] | – |", md, StringComparison.Ordinal);
 

@@ -29,13 +29,15 @@ public sealed class SloCapacitySection : IReportSection
         var lateShares = settings.SloMaxLateFraction is { } configured ? [configured] : records.Select(r => r.MaxLateFraction).Distinct().Order().ToList();
         report.Line($"From {report.RunLink(run)} (command: `{run.Results.Environment.CommandLine ?? ""}`). {Regime(run)}");
         report.Line();
-        report.Line($"How it is found: for each arm and p99 target ({string.Join(", ", targets.Select(Ms))} ms), a bisection between zero and the arm's "
-            + "saturation rate (a closed-loop trial of the same run). Each step is an open-loop trial at one rate; it passes when its p99 latency, measured from each "
+        report.Line($"How it is found: for each arm and p99 target ({string.Join(", ", targets.Select(Ms))} ms), a ladder of open-loop rates that climbs from a "
+            + "fraction of the arm's saturation rate (a closed-loop trial of the same run) up to it, then bisection steps between the highest rate that passed and "
+            + "the lowest rate above it that failed. Each step is an open-loop trial at one rate; it passes when its p99 latency, measured from each "
             + $"request's intended send time, is under the target, its late and dropped starts together are under {string.Join(" / ", lateShares.Select(ReportContext.Percent))} "
             + "of the requests scheduled, and no request failed"
-            + (settings.SloSteps is { } steps ? $"; at most {steps.ToString(CultureInfo.InvariantCulture)} steps per arm and target" : "")
-            + ". The capacity is the highest passing rate; the true capacity lies in its bracket, between it and the lowest failing rate "
-            + "(the saturation rate where no step failed). Per API core divides the capacity by the CPUs of the API's set. "
+            + (settings.SloSteps is { } steps ? $"; at most {steps.ToString(CultureInfo.InvariantCulture)} bisection steps per arm and target after the ladder" : "")
+            + ". The capacity is the highest passing rate; the true capacity lies in its bracket, between it and the lowest failing rate above it "
+            + "(the saturation rate where no step failed). A failure below the capacity does not cap it: the note names it (p99 at light load can be worse "
+            + "than at moderate load, when each request wakes an idle server), and every step is in results.json. Per API core divides the capacity by the CPUs of the API's set. "
             + "This is the figure to plan with: the rate one API core serves within the target, not the rate at which it stops answering.");
         report.Line();
         var labels = ArmCatalogue.OrderLabels(records.Select(r => r.Label).Distinct());
@@ -108,6 +110,16 @@ public sealed class SloCapacitySection : IReportSection
     private static string Note(SloCapacity r)
     {
         var notes = new List<string>();
+        if (r.Note is { Length: > 0 } recorded)
+        {
+            // The load tool's own note says what passed and failed; only the bracket's width is the report's to add.
+            if (r.CapacityRps is { } c && r.LowestFailingRps is { } f && f - c > WideBracketShare * c)
+            {
+                notes.Add($"bracket wider than {ReportContext.Percent(WideBracketShare)} of the capacity");
+            }
+            notes.Add(recorded);
+            return string.Join("; ", notes);
+        }
         if (r.CapacityRps is null)
         {
             notes.Add("no step passed");
@@ -119,10 +131,6 @@ public sealed class SloCapacitySection : IReportSection
         else if (r.LowestFailingRps.Value - r.CapacityRps.Value > WideBracketShare * r.CapacityRps.Value)
         {
             notes.Add($"bracket wider than {ReportContext.Percent(WideBracketShare)} of the capacity");
-        }
-        if (r.Note is { Length: > 0 } note)
-        {
-            notes.Add(note);
         }
         return string.Join("; ", notes);
     }
