@@ -84,7 +84,7 @@ public sealed class ReportTests : IDisposable
     public void Charts_are_written_as_png_and_svg()
     {
         Build();
-        foreach (var name in new[] { "latency-spectrum", "p99-vs-rate", "cpu-per-request", "bytes-per-request" })
+        foreach (var name in new[] { "latency-spectrum", "p99-vs-rate", "cpu-per-request", "bytes-per-request", "store-bytes-per-request" })
         {
             Assert.True(new FileInfo(Path.Combine(_root, "charts", name + ".png")).Length > 1000, name);
             Assert.Contains("<svg", File.ReadAllText(Path.Combine(_root, "charts", name + ".svg")), StringComparison.Ordinal);

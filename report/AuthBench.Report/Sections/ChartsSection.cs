@@ -49,13 +49,19 @@ public sealed class ChartsSection : IReportSection
         Link(report, rel, "cpu-per-request", "Server CPU per request per arm (grey: the no-auth baseline; whiskers: min–max over repetitions).");
 
         string[] armArray = [.. arms];
-        Charts.StackedBars(Path.Combine(charts, "bytes-per-request"), $"Bytes per request by hop at {rateText} requests/s", "bytes per request", armArray,
+        // Two panels, not one stack: the client hop and the store hop are different links (a browser's uplink, a data-centre
+        // network), and a store hop's bytes stacked on the client's read as if the client paid for them.
+        Charts.StackedBars(Path.Combine(charts, "bytes-per-request"), $"Client hop: bytes per request at {rateText} requests/s", "bytes per request", armArray,
         [
             ("client → API (request)", [.. arms.Select(a => report.At(a, rate, t => t.BytesSent).Median)]),
             ("API → client (response)", [.. arms.Select(a => report.At(a, rate, t => t.BytesReceived).Median)]),
-            ("API ↔ store", [.. arms.Select(a => report.At(a, rate, t => t.Store?.BytesPerRequest ?? 0).Median)]),
         ]);
-        Link(report, rel, "bytes-per-request", "Bytes per request stacked by hop: client request, client response, store round trip.");
+        Link(report, rel, "bytes-per-request", "Client hop: bytes per request, request and response stacked.");
+        Charts.StackedBars(Path.Combine(charts, "store-bytes-per-request"), $"Store hop: bytes per request at {rateText} requests/s", "bytes per request", armArray,
+        [
+            ("API ↔ store (both directions)", [.. arms.Select(a => report.At(a, rate, t => t.Store?.BytesPerRequest ?? 0).Median)]),
+        ]);
+        Link(report, rel, "store-bytes-per-request", "Store hop: bytes per request between the API and the store (both directions); zero for an arm that does not read the store per request.");
     }
 
     private static void Link(ReportContext report, string rel, string name, string caption)
