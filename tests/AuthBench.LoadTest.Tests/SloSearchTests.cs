@@ -94,7 +94,7 @@ public class SloSearchTests
         {
             Assert.Single(g, p => !p.Record);
             Assert.Single(g, p => p.Key == SloSearch.SaturationKey && p.Record);
-            Assert.InRange(g.Count(p => p.Key == SloSearch.StepKey), SloSearch.LadderFractions.Length, SloSearch.LadderFractions.Length + (3 * 6));
+            Assert.InRange(g.Count(p => p.Key == SloSearch.StepKey), SloSearch.LadderFractions.Length, SloSearch.LadderFractions.Length + SloSearch.ExtensionFractions.Length + (3 * 6));
         });
         Assert.Equal(Enumerable.Range(1, plans.Count), plans.Select(p => p.Sequence));
     }
@@ -166,6 +166,25 @@ public class SloSearchTests
         {
             Assert.InRange(Truth(10_000, 5), c.CapacityRps!.Value, c.LowestFailingRps ?? 10_000);
             Assert.Contains("also failed below the capacity", c.Note);
+        });
+    }
+
+    [Fact]
+    public async Task A_saturation_bound_that_underestimates_the_arm_does_not_cap_the_capacity()
+    {
+        // The closed-loop trial reads a third of what the arm serves (a cold start); open-loop steps see the real arm.
+        double[] saturation = [9_000, 9_000];
+        var (capacities, _) = await SearchAsync(Options(4, 5), saturation, (plan, t) => plan.Rate is null
+            ? new TrialResult
+            {
+                Arm = t.Arm, Label = t.Label, Endpoint = t.Endpoint, Repetition = t.Repetition, AchievedRps = 3_000, Requests = t.Requests,
+                Responses = t.Responses, LatencyUs = t.LatencyUs, ServiceTimeUs = t.ServiceTimeUs, BytesPerRequest = t.BytesPerRequest, Sequence = t.Sequence,
+            }
+            : t);
+        Assert.All(capacities, c =>
+        {
+            Assert.Equal(3_000, c.SaturationRps);
+            Assert.InRange(Truth(9_000, 5), c.CapacityRps!.Value, c.LowestFailingRps!.Value);
         });
     }
 }

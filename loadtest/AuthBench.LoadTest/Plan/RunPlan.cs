@@ -70,7 +70,7 @@ public static class RunPlan
         {
             // One saturation trial, the ladder, and up to targets × steps open-loop steps per arm.
             trials = 1;
-            var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + (options.SloP99.Count * options.SloSteps);
+            var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + Scenarios.SloSearch.ExtensionFractions.Length + (options.SloP99.Count * options.SloSteps);
             perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * steps));
         }
         var planned = (perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count;

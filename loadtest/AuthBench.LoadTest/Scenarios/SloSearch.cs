@@ -6,7 +6,8 @@ namespace AuthBench.LoadTest.Scenarios;
 
 /// <summary>
 /// The SLO capacity search (mode "slo"): per arm, a warm-up and one closed-loop saturation trial; then a ladder of
-/// open-loop rates (<see cref="LadderFractions"/> of the saturation rate) that every arm climbs, one rung per round;
+/// open-loop rates (<see cref="LadderFractions"/> of the saturation rate, then <see cref="ExtensionFractions"/> while the
+/// largest target still passes) that every arm climbs, one rung per round;
 /// then, per p99 target in ascending order, <see cref="LoadOptions.SloSteps"/> bisection steps between the highest rate
 /// that passed and the lowest rate above it that failed. The capacity is the highest rate that passed: a failure below
 /// it (p99 at light load is often worse than at moderate load, when every request wakes an idle server) does not cap
@@ -20,6 +21,13 @@ public sealed class SloSearch(LoadOptions options, int apiCores)
 
     /// <summary>The ladder's rungs as fractions of each arm's saturation rate.</summary>
     public static readonly double[] LadderFractions = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+    /// <summary>
+    /// Rungs above the saturation bound, climbed while the largest target still passes: one closed-loop trial can
+    /// underestimate what the arm serves open loop (a first trial after start-up ran at a third of later ones), so the
+    /// bound is where the ladder starts looking for a failure, not a ceiling.
+    /// </summary>
+    public static readonly double[] ExtensionFractions = [1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0];
 
     /// <summary>The histogram and trial key of the steps (results.json trials[]: their rates differ, so nothing merges them).</summary>
     public const string StepKey = "slo";
@@ -64,6 +72,17 @@ public sealed class SloSearch(LoadOptions options, int apiCores)
         foreach (var fraction in LadderFractions)
         {
             var round = searches.ToArray();
+            random.Shuffle(round);
+            foreach (var search in round)
+            {
+                await StepAsync(search, search.Rung(fraction)).ConfigureAwait(false);
+            }
+        }
+
+        var largest = options.SloP99.Max();
+        foreach (var fraction in ExtensionFractions)
+        {
+            var round = searches.Where(s => s.Bracket(largest).Fail is null).ToArray();
             random.Shuffle(round);
             foreach (var search in round)
             {
@@ -118,7 +137,7 @@ public sealed class SloSearch(LoadOptions options, int apiCores)
         }
         else if (fail is null)
         {
-            notes.Add("no step above the capacity failed: the saturation rate bounds it");
+            notes.Add("no step above the capacity failed, up to the ladder's top rung: the capacity is at least this");
         }
         if (below.Count > 0)
         {
