@@ -24,5 +24,8 @@ public static class BenchConfig
             .AddValidator(DefaultConfig.Instance.GetValidators().ToArray())
             // Numbers from unoptimised code are worse than no numbers: refuse to run rather than warn.
             .AddValidator(JitOptimizationsValidator.FailOnError)
+            // BenchmarkDotNet builds a boilerplate project per job before it measures; its default limit (2 min) is
+            // too short on a busy 2-core CI machine, where the build alone took longer and the whole run was lost.
+            .WithBuildTimeout(TimeSpan.FromMinutes(10))
             .WithArtifactsPath(artifactsPath);
 }
