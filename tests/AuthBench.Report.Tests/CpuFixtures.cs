@@ -3,9 +3,14 @@ using AuthBench.Contracts.Results;
 
 namespace AuthBench.Report.Tests;
 
-/// <summary>Fixed-rate, saturation and micro runs for the CPU rules, written through the contract under <paramref name="root"/>.</summary>
-internal sealed class CpuFixtures(string root)
+/// <summary>Fixed-rate, saturation and micro runs for the CPU rules, written through the contract under <see cref="Root"/>, a temporary folder it deletes when disposed.</summary>
+internal sealed class CpuFixtures : IDisposable
 {
+    /// <summary>The results folder the runs are written under.</summary>
+    public string Root { get; } = Directory.CreateTempSubdirectory("authbench-cpu-").FullName;
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+
     private static readonly ArmDescriptor None = ArmCatalogue.None;
     private static readonly ArmDescriptor Jwt = ArmCatalogue.Jwt;
     private static readonly string Hs256 = Jwt.Label("HS256");
@@ -28,7 +33,7 @@ internal sealed class CpuFixtures(string root)
             }
         }
         var run = Fixtures.Run(trials, mode: "open-loop", settings: Fixtures.Settings with { SpinLimit = spinLimit });
-        return LoadRun.Read(Fixtures.Write(Path.Combine(root, "load", name), run));
+        return LoadRun.Read(Fixtures.Write(Path.Combine(Root, "load", name), run));
     }
 
     /// <summary>A find-max run: none at 15 µs, the arm 20 µs above it; <paramref name="busy"/> per (label, repetition), isolation on unless told.</summary>
@@ -49,7 +54,7 @@ internal sealed class CpuFixtures(string root)
         {
             run.Environment.Isolation = new IsolationInfo { Enabled = true, ApiCpus = "1", LoadgenCpus = "0", ApiGcEffective = "workstation (test)" };
         }
-        return LoadRun.Read(Fixtures.Write(Path.Combine(root, "load", "20260101T000000Z-find-max"), run));
+        return LoadRun.Read(Fixtures.Write(Path.Combine(Root, "load", "20260101T000000Z-find-max"), run));
     }
 
     public static TrialResult WithCpu(TrialResult t, double? apiBusy) => new()
@@ -78,7 +83,7 @@ internal sealed class CpuFixtures(string root)
     /// <summary>A micro run with the HS256 signature floor at <paramref name="floorUs"/> and a BenchmarkDotNet log naming its GC.</summary>
     public MicroRun Micro(double floorUs, string gcLine = "// GC=Concurrent Workstation")
     {
-        var dir = Path.Combine(root, "micro");
+        var dir = Path.Combine(Root, "micro");
         Fixtures.WriteMicro(dir, "JwtValidationBenchmarks",
         [
             ("Floor_SignatureVerify", "Alg=HS256&Claims=Small", floorUs * 500),
@@ -91,7 +96,7 @@ internal sealed class CpuFixtures(string root)
     }
 
     public string Report(LoadRun? load, LoadRun? asShipped, LoadRun? saturation, MicroRun? micro = null) =>
-        new ReportBuilder(new ReportInputs(load, micro, default, root, null, saturation, AsShipped: asShipped)).Build(Path.Combine(root, "charts"));
+        new ReportBuilder(new ReportInputs(load, micro, default, Root, null, saturation, AsShipped: asShipped)).Build(Path.Combine(Root, "charts"));
 
     public static string Section(string md)
     {

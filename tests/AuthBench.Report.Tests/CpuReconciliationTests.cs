@@ -7,16 +7,9 @@ namespace AuthBench.Report.Tests;
 /// <summary>The CPU reconciliation's rules on synthetic runs: agree, disagree, below floor, overload excluded, missing runs, GC modes.</summary>
 public sealed class CpuReconciliationTests : IDisposable
 {
-    private readonly string _root;
-    private readonly CpuFixtures _f;
+    private readonly CpuFixtures _f = new();
 
-    public CpuReconciliationTests()
-    {
-        _root = Directory.CreateTempSubdirectory("authbench-recon-").FullName;
-        _f = new CpuFixtures(_root);
-    }
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _f.Dispose();
 
     private static readonly ArmDescriptor None = ArmCatalogue.None;
     private static readonly ArmDescriptor Jwt = ArmCatalogue.Jwt;
@@ -149,7 +142,7 @@ public sealed class CpuReconciliationTests : IDisposable
         Assert.Contains("| 100 | **`none`** (baseline) | 40.0 | 100.0 | 2.50 | 60.0 |", section, StringComparison.Ordinal);
         Assert.Contains($"| 100 | `{Hs256}` | 60.0 | 130.0 | 2.17 | 70.0 |", section, StringComparison.Ordinal);
         Assert.Contains("as-shipped Δ at 200 req/s (µs)", section, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_root, "charts", "cpu-reconciliation.png")));
+        Assert.True(File.Exists(Path.Combine(_f.Root, "charts", "cpu-reconciliation.png")));
     }
 
     [Fact]

@@ -7,16 +7,9 @@ namespace AuthBench.Report.Tests;
 /// <summary>Which runs a report uses (spin-free preferred, as-shipped beside it) and the saturation rule: a trial whose API core was not full is left out.</summary>
 public sealed class SaturationCheckTests : IDisposable
 {
-    private readonly string _root;
-    private readonly CpuFixtures _f;
+    private readonly CpuFixtures _f = new();
 
-    public SaturationCheckTests()
-    {
-        _root = Directory.CreateTempSubdirectory("authbench-satcheck-").FullName;
-        _f = new CpuFixtures(_root);
-    }
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _f.Dispose();
 
     private static readonly ArmDescriptor None = ArmCatalogue.None;
     private static readonly ArmDescriptor Jwt = ArmCatalogue.Jwt;
@@ -58,7 +51,7 @@ public sealed class SaturationCheckTests : IDisposable
         _f.FixedRate("20260101T000002Z", "as-shipped", (rate, rep) => (100, 30));
         _f.Saturation();
 
-        var runs = RunSelection.Find(_root);
+        var runs = RunSelection.Find(_f.Root);
 
         Assert.EndsWith(Path.Combine("20260101T000001Z", "results.json"), runs.Load, StringComparison.Ordinal);
         Assert.EndsWith(Path.Combine("20260101T000002Z", "results.json"), runs.AsShipped, StringComparison.Ordinal);
@@ -71,7 +64,7 @@ public sealed class SaturationCheckTests : IDisposable
     public void Without_a_spin_free_run_the_newest_fixed_rate_run_is_the_load_run_and_no_second_as_shipped_one_is_sought()
     {
         _f.FixedRate("20260101T000002Z", "as-shipped", (rate, rep) => (100, 30));
-        var runs = RunSelection.Find(_root);
+        var runs = RunSelection.Find(_f.Root);
         Assert.EndsWith(Path.Combine("20260101T000002Z", "results.json"), runs.Load, StringComparison.Ordinal);
         Assert.Null(runs.AsShipped);
         Assert.Null(runs.Saturation);
