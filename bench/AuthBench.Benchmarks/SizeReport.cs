@@ -31,7 +31,10 @@ public static class SizeReport
                 var bearer = WireSizes.BearerHeaderLine(token);
                 var (min, max) = CredentialSizes.BearerLineRange(alg, profile);
                 headers.Add(new HeaderSizeRow(alg.ToString(), profile.ToName(), token.Length, bearer, min, max, cookie, bearer - cookie,
-                    Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile)));
+                    Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile))
+                {
+                    TokenCookieHeaderBytes = WireSizes.TokenCookieHeaderLine(token),
+                });
             }
         }
 
@@ -77,19 +80,21 @@ public static class SizeReport
 
             ## Per request: `Authorization: Bearer <token>\r\n` against `Cookie: {ArmCatalogue.SessionCookieName}=<id>\r\n`
 
-            | Alg | Claims | Token chars | Bearer line (B) | Range over users (B) | Cookie line (B) | Extra B per request | Bearer / cookie | Session value in store (B) |
-            |---|---|---:|---:|---:|---:|---:|---:|---:|
+            | Alg | Claims | Token chars | Bearer line (B) | Range over users (B) | Cookie line (B) | Extra B per request | Bearer / cookie | Session value in store (B) | Token in cookie line (B) |
+            |---|---|---:|---:|---:|---:|---:|---:|---:|---:|
 
             """);
         foreach (var h in headers)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerHeaderBytes} | {h.BearerHeaderBytesMin}–{h.BearerHeaderBytesMax} | {h.CookieHeaderBytes} | {h.ExtraBytesPerRequest} | {h.BearerToCookie:0.00}× | {h.SessionValueBytes} |\n");
+                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerHeaderBytes} | {h.BearerHeaderBytesMin}–{h.BearerHeaderBytesMax} | {h.CookieHeaderBytes} | {h.ExtraBytesPerRequest} | {h.BearerToCookie:0.00}× | {h.SessionValueBytes} | {h.TokenCookieHeaderBytes} |\n");
         }
-        md.Append("""
+        md.Append(CultureInfo.InvariantCulture, $"""
 
             The session value column is the JSON the store returns to the API on every lookup (GETEX reply payload),
-            the bytes the session arm moves between API and store instead of between client and API.
+            the bytes the session arm moves between API and store instead of between client and API. The last column
+            is the same token in the token arms' cookie transport (`Cookie: {ArmCatalogue.TokenCookieName}=<token>\r\n`, labels
+            `jwt-cookie-ALG`): its distance to the bearer line is what the transport costs apart from the credential.
 
             ## Login response (`POST /auth/login`, 200), as Kestrel sends it
 

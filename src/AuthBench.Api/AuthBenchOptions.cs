@@ -10,9 +10,12 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
 
-    /// <summary>The arm this process serves, from the catalogue.</summary>
+    /// <summary>
+    /// The arm this process serves, from the catalogue: the catalogued arm, or its transport variant when
+    /// <c>--transport</c> names another transport than the arm's own (<c>--scheme jwt --transport cookie</c>).
+    /// </summary>
     public required ArmDescriptor Arm { get; init; }
     public JwtAlgorithm Algorithm { get; init; } = JwtAlgorithm.HS256;
     public ClaimProfile Claims { get; init; } = ClaimProfile.Typical;
@@ -40,6 +43,7 @@ public sealed class AuthBenchOptions
         }
         var arm = ArmCatalogue.Find(schemeText)
             ?? throw new ArgumentException($"unknown --scheme '{schemeText}': use {ArmCatalogue.NameList}");
+        arm = InTransport(arm, config["transport"]);
         var users = ParseInt(config["users"], "users", UserDirectory.DefaultUserCount);
         if (users is < 1 or > 10_000_000)
         {
@@ -73,6 +77,24 @@ public sealed class AuthBenchOptions
             TokenLifetime = lifetime,
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
         };
+    }
+
+    /// <summary>The arm in the transport <c>--transport</c> names (default: the arm's own).</summary>
+    private static ArmDescriptor InTransport(ArmDescriptor arm, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return arm;
+        }
+        var choices = string.Join("|", arm.Transports.Select(ArmCatalogue.TransportName));
+        var transport = ArmCatalogue.FindTransport(text)
+            ?? throw new ArgumentException($"unknown --transport '{text}': the {arm.Name} arm takes {choices}");
+        if (!arm.Transports.Contains(transport))
+        {
+            var withVariants = string.Join(", ", ArmCatalogue.All.Where(a => a.TransportVariants.Count > 0).Select(a => a.Name));
+            throw new ArgumentException($"--transport {ArmCatalogue.TransportName(transport)}: the {arm.Name} arm takes {choices} (other transports: {withVariants})");
+        }
+        return arm.InTransport(transport);
     }
 
     private static int ParseInt(string? text, string name, int fallback) =>

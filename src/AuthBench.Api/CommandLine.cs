@@ -15,6 +15,8 @@ public static class CommandLine
 
         Usage: AuthBench.Api --scheme {ArmCatalogue.NameChoices} [options]
           --urls URL               where Kestrel listens (e.g. http://127.0.0.1:5080)
+          --transport bearer|cookie  where the token travels ({ArmsWhere(a => a.TransportVariants.Count > 0)} arms; default bearer):
+                                   cookie = an HttpOnly, SameSite=Strict {ArmCatalogue.TokenCookieName} cookie
           --alg {string.Join('|', ArmCatalogue.Algorithms)}  JWT algorithm ({ArmsWhere(a => a.HasAlgorithm)} arms; default HS256)
           --claims small|typical|large   claims each credential carries (default typical)
           --users N                demo users user1..userN (default 1000)
@@ -64,7 +66,7 @@ public static class CommandLine
             }
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
-                return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --urls, --alg, --claims, --users, "
+                return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
                     + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
             }
         }

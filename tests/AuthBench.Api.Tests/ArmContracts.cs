@@ -35,3 +35,21 @@ public sealed class JwtDenylistEs256ContractTests(JwtDenylistEs256ContractTests.
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylist, "ES256");
 }
+
+// The token arms' cookie transport variant: the same contract, the token in the __Host-jwt cookie.
+
+public sealed class JwtCookieHs256ContractTests(JwtCookieHs256ContractTests.Api fixture) : ArmContractTests<JwtCookieHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.Jwt.InTransport(CredentialTransport.Cookie), "HS256");
+}
+
+public sealed class JwtCookieEs256ContractTests(JwtCookieEs256ContractTests.Api fixture) : ArmContractTests<JwtCookieEs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.Jwt.InTransport(CredentialTransport.Cookie), "ES256");
+}
+
+public sealed class JwtDenylistCookieHs256ContractTests(JwtDenylistCookieHs256ContractTests.Api fixture)
+    : ArmContractTests<JwtDenylistCookieHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylist.InTransport(CredentialTransport.Cookie), "HS256");
+}

@@ -96,4 +96,32 @@ public sealed class OptionsTests
     [Fact]
     public void Known_command_line_options_pass() =>
         Assert.Null(CommandLine.FindUnknownOption(["--scheme", "jwt", "--urls", "http://127.0.0.1:5000", "--alg", "ES256", "--user-password=x"]));
+
+    [Theory]
+    [InlineData("jwt", "cookie", "cookie")]
+    [InlineData("jwt", "BEARER", null)]
+    [InlineData("jwt-denylist", " cookie ", "cookie")]
+    [InlineData("session", "cookie", null)]
+    public void Transport_picks_the_arm_or_its_transport_variant(string scheme, string transport, string? variant)
+    {
+        var o = Read(("scheme", scheme), ("transport", transport));
+        Assert.Equal(scheme, o.Arm.Name);
+        Assert.Equal(variant, o.Arm.Variant);
+        Assert.Same(ArmCatalogue.FindRun(variant is null ? scheme : $"{scheme}-{variant}"), o.Arm);
+        Assert.Equal(transport.Trim().ToLowerInvariant(), ArmCatalogue.TransportName(o.Arm.Transport));
+    }
+
+    [Theory]
+    [InlineData("jwt", "header", "unknown --transport 'header': the jwt arm takes bearer|cookie")]
+    [InlineData("session", "bearer", "--transport bearer: the session arm takes cookie")]
+    [InlineData("none", "cookie", "--transport cookie: the none arm takes none")]
+    public void A_transport_the_arm_cannot_carry_is_refused_with_the_choices(string scheme, string transport, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", scheme), ("transport", transport)));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transport_is_a_known_command_line_option() =>
+        Assert.Null(CommandLine.FindUnknownOption(["--scheme", "jwt", "--transport", "cookie"]));
 }

@@ -47,6 +47,18 @@ public enum RevokeEffect
     RevokesUserCredentials,
 }
 
+/// <summary>
+/// What <c>GET /api/me</c> shows, after <c>POST /admin/users/{sub}/plan</c>, for a credential issued before the change
+/// (with a claim profile whose credential carries the plan: typical and large).
+/// </summary>
+public enum PlanChangeEffect
+{
+    /// <summary>The credential keeps the plan it was issued with until it expires: the change reaches new logins only.</summary>
+    KeptUntilExpiry,
+    /// <summary>The next request shows the new plan: the arm reads no plan from the credential, or the change rewrites what the store holds.</summary>
+    SeenOnNextRequest,
+}
+
 /// <summary>How a client obtains its credential and keeps it usable through a run.</summary>
 public enum CredentialLifecycle
 {
@@ -92,13 +104,47 @@ public sealed record ArmDescriptor(
     /// <summary>Whether a logout or an admin revoke takes effect before the credential expires.</summary>
     public bool RevokesBeforeExpiry => Revoke is RevokeEffect.DeletesUserCredentials or RevokeEffect.RevokesUserCredentials;
 
-    /// <summary>"none", "session", "jwt-ES256": the arm as every result and table names it.</summary>
+    /// <summary>"none", "session", "jwt-ES256", "jwt-cookie-ES256": the arm as every result and table names it.</summary>
     public string Label(string? alg) => HasAlgorithm
-        ? $"{Name}-{alg ?? throw new ArgumentNullException(nameof(alg), $"the {Name} arm runs per algorithm")}"
-        : Name;
+        ? $"{RunName}-{alg ?? throw new ArgumentNullException(nameof(alg), $"the {Name} arm runs per algorithm")}"
+        : RunName;
 
     /// <summary>Every label of this arm, in report order.</summary>
-    public IEnumerable<string> Labels => HasAlgorithm ? ArmCatalogue.Algorithms.Select(Label) : [Name];
+    public IEnumerable<string> Labels => HasAlgorithm ? ArmCatalogue.Algorithms.Select(Label) : [RunName];
 
-    public override string ToString() => Name;
+    /// <summary>
+    /// What a plan change does to credentials already issued. Defaults to the stale answer, so an arm that does
+    /// nothing about it is described (and tested by the arm contract) as keeping the old plan.
+    /// </summary>
+    public PlanChangeEffect PlanChange { get; init; } = PlanChangeEffect.KeptUntilExpiry;
+
+    /// <summary>
+    /// Null for an arm as the catalogue lists it; for a transport variant (the same arm with its credential in
+    /// another transport, see <see cref="TransportVariants"/>) the transport's name, "cookie".
+    /// </summary>
+    public string? Variant { get; init; }
+
+    /// <summary>
+    /// The same arm with the credential carried in other transports (a JWT in a cookie instead of the
+    /// <c>Authorization</c> header): same <see cref="Id"/>, <see cref="Name"/>, handler and store use, its own
+    /// <see cref="Transport"/>, <see cref="CookieName"/> and labels. Empty for a variant itself.
+    /// </summary>
+    public IReadOnlyList<ArmDescriptor> TransportVariants { get; init; } = [];
+
+    /// <summary>"jwt", or "jwt-cookie" for a transport variant: what <c>--arms</c> takes, and the labels' stem.</summary>
+    public string RunName => Variant is null ? Name : $"{Name}-{Variant}";
+
+    /// <summary>
+    /// This arm (or its catalogued form's variant) carrying its credential in <paramref name="transport"/>; throws
+    /// when the arm cannot.
+    /// </summary>
+    public ArmDescriptor InTransport(CredentialTransport transport) =>
+        Transport == transport ? this
+        : TransportVariants.FirstOrDefault(v => v.Transport == transport)
+            ?? throw new ArgumentException($"the {Name} arm does not carry its credential in transport {ArmCatalogue.TransportName(transport)}", nameof(transport));
+
+    /// <summary>The transports this arm can run with: its own first, then its variants'.</summary>
+    public IEnumerable<CredentialTransport> Transports => TransportVariants.Select(v => v.Transport).Prepend(Transport);
+
+    public override string ToString() => RunName;
 }

@@ -23,7 +23,15 @@ public sealed record HeaderSizeRow(
     int CookieHeaderBytes,
     int ExtraBytesPerRequest,
     double BearerToCookie,
-    int SessionValueBytes);
+    int SessionValueBytes)
+{
+    /// <summary>
+    /// The same token in the cookie transport, <c>Cookie: __Host-jwt=&lt;token&gt;\r\n</c> (null in files written
+    /// before the transport variants): the transport's cost apart from the credential's is its distance to
+    /// <see cref="BearerHeaderBytes"/>.
+    /// </summary>
+    public int? TokenCookieHeaderBytes { get; init; }
+}
 
 /// <summary>One arm's <c>POST /auth/login</c> response as Kestrel sends it, counted off the socket.</summary>
 public sealed record LoginSizeRow(

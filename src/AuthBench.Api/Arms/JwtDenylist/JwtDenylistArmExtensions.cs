@@ -24,7 +24,8 @@ public static class JwtDenylistArmExtensions
         return builder.AddBearerTokenArm(
             authenticationScheme,
             ArmCatalogue.JwtDenylist.Id,
-            sp => new JwtDenylistCredentialIssuer(sp.GetRequiredService<JwtTokens>(), sp.GetRequiredService<RevocationList>(), authenticationScheme),
+            sp => new JwtDenylistCredentialIssuer(sp.GetRequiredService<JwtTokens>(), sp.GetRequiredService<RevocationList>(), authenticationScheme,
+                BearerTokens.RunOf(sp, ArmCatalogue.JwtDenylist.Id)),
             AddRevocationCheck);
     }
 

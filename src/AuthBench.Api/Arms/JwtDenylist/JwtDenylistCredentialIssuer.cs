@@ -7,10 +7,12 @@ namespace AuthBench.Api.Arms.JwtDenylist;
 /// <summary>
 /// jwt-denylist arm: the jwt arm's token, plus a per-user revocation marker in the store. Logout and the admin
 /// revoke end every token of the user issued so far (the tokens carry no <c>jti</c>, so revocation is per user).
+/// The token travels in the run's transport (<c>Authorization: Bearer</c>, or a cookie for the cookie variant).
 /// </summary>
-public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList revocations, string authenticationScheme) : ICredentialIssuer
+public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList revocations, string authenticationScheme, ArmDescriptor run)
+    : ICredentialIssuer
 {
-    public Task<IResult> IssueAsync(DemoUser user, HttpContext context) => BearerTokens.IssueAsync(tokens, user);
+    public Task<IResult> IssueAsync(DemoUser user, HttpContext context) => BearerTokens.IssueAsync(tokens, user, context, run);
 
     public async Task RevokeAsync(HttpContext context)
     {
@@ -24,6 +26,8 @@ public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList
         {
             await revocations.RevokeUserAsync(sub);
         }
+        // Only after the store has answered: a logout that failed with 503 leaves the cookie in place.
+        TokenCookie.Delete(context, run);
     }
 
     public async Task<(long, string)> RevokeUserAsync(string sub)

@@ -21,9 +21,9 @@ public sealed class SessionAuthenticationHandler(
     {
         switch (SessionCookie.Read(Request, out var id))
         {
-            case SessionCookie.Outcome.Absent:
+            case CredentialCookie.Outcome.Absent:
                 return AuthenticateResult.NoResult();
-            case SessionCookie.Outcome.Ambiguous:
+            case CredentialCookie.Outcome.Ambiguous:
                 return AuthenticateResult.Fail("several session cookies, or one whose name differs in case");
         }
         if (string.IsNullOrEmpty(id))
