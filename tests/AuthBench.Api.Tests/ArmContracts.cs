@@ -35,3 +35,13 @@ public sealed class JwtDenylistEs256ContractTests(JwtDenylistEs256ContractTests.
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylist, "ES256");
 }
+
+public sealed class HybridHs256ContractTests(HybridHs256ContractTests.Api fixture) : ArmContractTests<HybridHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.Hybrid, "HS256");
+}
+
+public sealed class HybridEs256ContractTests(HybridEs256ContractTests.Api fixture) : ArmContractTests<HybridEs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.Hybrid, "ES256");
+}

@@ -175,10 +175,11 @@ public class CredentialSourceTests
     }
 
     [Fact]
-    public void Only_the_store_held_lifecycle_loses_its_credentials_with_the_store()
+    public void Only_the_store_held_lifecycles_lose_their_credentials_with_the_store()
     {
         Assert.False(CredentialSources.LostWithTheStore(CredentialLifecycle.None));
         Assert.False(CredentialSources.LostWithTheStore(CredentialLifecycle.LoginOnceSelfContained));
         Assert.True(CredentialSources.LostWithTheStore(CredentialLifecycle.LoginOnceHeldByStore));
+        Assert.True(CredentialSources.LostWithTheStore(CredentialLifecycle.RefreshedThroughStore));
     }
 }

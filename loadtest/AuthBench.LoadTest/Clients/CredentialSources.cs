@@ -18,5 +18,7 @@ public static class CredentialSources
         CredentialLifecycle.None => false,
         CredentialLifecycle.LoginOnceSelfContained => false,
         CredentialLifecycle.LoginOnceHeldByStore => true,
+        // The refresh tokens lived in the store; the access tokens would outlive it, but could not be renewed.
+        CredentialLifecycle.RefreshedThroughStore => true,
     };
 }
