@@ -29,7 +29,7 @@ public class CredentialSourceTests
         {
             var source = CredentialSources.For(arm, TimeProvider.System);
             Assert.Same(arm, source.Arm);
-            Assert.IsType(arm.Transport switch
+            Assert.IsType(arm.Lifecycle is CredentialLifecycle.RefreshedThroughStore ? typeof(RefreshTokenCredentialSource) : arm.Transport switch
             {
                 CredentialTransport.None => typeof(NoCredentialSource),
                 CredentialTransport.Cookie => typeof(CookieCredentialSource),
