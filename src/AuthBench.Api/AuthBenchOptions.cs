@@ -10,7 +10,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key"];
 
     /// <summary>
     /// The arm this process serves, from the catalogue: the catalogued arm, or its transport variant when
@@ -27,6 +27,8 @@ public sealed class AuthBenchOptions
     public string Store { get; init; } = "auto";
     public string? KeyFile { get; init; }
     public TimeSpan TokenLifetime { get; init; } = JwtTokens.DefaultLifetime;
+    /// <summary>A refresh token family's absolute lifetime from login (arms with a refresh endpoint; <c>--refresh-lifetime</c>, default 30d).</summary>
+    public TimeSpan RefreshLifetime { get; init; } = RefreshTokenStore.DefaultLifetime;
     /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
     public string? AdminKey { get; init; }
 
@@ -59,6 +61,11 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException("--token-lifetime must be between 1s and 24h");
         }
+        var refreshLifetime = ParseDays(config["refresh-lifetime"], "refresh-lifetime", RefreshTokenStore.DefaultLifetime);
+        if (refreshLifetime < TimeSpan.FromMinutes(1) || refreshLifetime > TimeSpan.FromDays(365))
+        {
+            throw new ArgumentException("--refresh-lifetime must be between 1m and 365d");
+        }
         var redis = config["redis"];
         if (string.IsNullOrWhiteSpace(redis))
         {
@@ -75,6 +82,7 @@ public sealed class AuthBenchOptions
             Store = string.IsNullOrWhiteSpace(config["store"]) ? "auto" : config["store"]!,
             KeyFile = string.IsNullOrWhiteSpace(config["key-file"]) ? null : config["key-file"],
             TokenLifetime = lifetime,
+            RefreshLifetime = refreshLifetime,
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
         };
     }
@@ -96,6 +104,14 @@ public sealed class AuthBenchOptions
         }
         return arm.InTransport(transport);
     }
+
+    /// <summary>A duration as <see cref="ParseDuration"/> reads it, or a number of days (<c>30d</c>): refresh lifetimes exceed the 7-day limit of <see cref="Durations"/>.</summary>
+    private static TimeSpan ParseDays(string? text, string name, TimeSpan fallback) =>
+        text?.Trim() is { Length: > 1 } t && t.EndsWith('d')
+            ? double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 36500
+                ? TimeSpan.FromDays(days)
+                : throw new ArgumentException($"--{name} must be a duration such as 30d, 12h or 15m, got '{text}'")
+            : ParseDuration(text, name, fallback);
 
     private static int ParseInt(string? text, string name, int fallback) =>
         text is null ? fallback

@@ -25,6 +25,7 @@ public static class CommandLine
           --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet (default auto)
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
+          --refresh-lifetime T     refresh token family lifetime, {ArmsWhere(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore)} arm, e.g. 30d (default 30d)
           --admin-key KEY          enables /admin/* with header X-Admin-Key
         """;
 
@@ -67,7 +68,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key";
             }
         }
         return null;

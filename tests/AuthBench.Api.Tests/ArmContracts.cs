@@ -53,3 +53,13 @@ public sealed class JwtDenylistCookieHs256ContractTests(JwtDenylistCookieHs256Co
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylist.InTransport(CredentialTransport.Cookie), "HS256");
 }
+
+public sealed class HybridHs256ContractTests(HybridHs256ContractTests.Api fixture) : ArmContractTests<HybridHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.Hybrid, "HS256");
+}
+
+public sealed class HybridEs256ContractTests(HybridEs256ContractTests.Api fixture) : ArmContractTests<HybridEs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.Hybrid, "ES256");
+}

@@ -83,6 +83,33 @@ public sealed class OptionsTests
         Assert.StartsWith("--token-lifetime must be", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, 30 * 86400)]
+    [InlineData("30d", 30 * 86400)]
+    [InlineData("1.5d", 36 * 3600)]
+    [InlineData("12h", 12 * 3600)]
+    [InlineData("90m", 90 * 60)]
+    public void Refresh_lifetime_accepts_days_and_the_common_duration_syntax(string? text, int seconds)
+    {
+        var settings = text is null ? new[] { ("scheme", "hybrid") } : [("scheme", "hybrid"), ("refresh-lifetime", text)];
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Read(settings).RefreshLifetime);
+    }
+
+    [Theory]
+    [InlineData("30s")]
+    [InlineData("366d")]
+    [InlineData("xd")]
+    [InlineData("soon")]
+    public void Refresh_lifetime_outside_1m_to_365d_or_malformed_is_refused(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", "hybrid"), ("refresh-lifetime", text)));
+        Assert.StartsWith("--refresh-lifetime must be", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refresh_lifetime_is_a_known_command_line_option() =>
+        Assert.Null(CommandLine.FindUnknownOption(["--scheme", "hybrid", "--refresh-lifetime", "30d"]));
+
     [Fact]
     public void Usage_names_every_arm_of_the_catalogue() =>
         Assert.Contains("--scheme " + ArmCatalogue.NameChoices, CommandLine.Usage, StringComparison.Ordinal);

@@ -40,6 +40,15 @@ public class ArmCatalogueTests
             {
                 Assert.True(arm.UsesStore && arm.LoginNeedsStore, arm.Name);
             }
+            // A refresh token lives only in the store and is written there at login; the access token it renews is a
+            // signed bearer token that needs no store per request.
+            if (arm.Lifecycle == CredentialLifecycle.RefreshedThroughStore)
+            {
+                Assert.True(arm.LoginNeedsStore && arm.HasAlgorithm && arm.Transport == CredentialTransport.BearerHeader, arm.Name);
+                Assert.False(arm.UsesStore, arm.Name);
+            }
+            Assert.Equal(arm.Logout == LogoutEffect.EndsRefreshFamily, arm.Lifecycle == CredentialLifecycle.RefreshedThroughStore);
+            Assert.Equal(arm.Revoke == RevokeEffect.EndsRefreshFamilies, arm.Lifecycle == CredentialLifecycle.RefreshedThroughStore);
             Assert.Equal(arm.UsesStore, arm.FailsClosedWithoutStore);
             Assert.False(string.IsNullOrWhiteSpace(arm.Summary));
         }
@@ -65,6 +74,7 @@ public class ArmCatalogueTests
     [InlineData("jwt-denylist-HS256", ArmId.JwtDenylist, "HS256")]
     [InlineData("jwt-ES256", ArmId.Jwt, "ES256")]
     [InlineData("session", ArmId.Session, null)]
+    [InlineData("hybrid-RS256", ArmId.Hybrid, "RS256")]
     public void The_longest_arm_name_wins_when_a_label_is_split(string label, ArmId arm, string? alg)
     {
         var parsed = ArmCatalogue.ParseLabel(label);

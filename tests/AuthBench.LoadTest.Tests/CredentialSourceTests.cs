@@ -29,7 +29,7 @@ public class CredentialSourceTests
         {
             var source = CredentialSources.For(arm, TimeProvider.System);
             Assert.Same(arm, source.Arm);
-            Assert.IsType(arm.Transport switch
+            Assert.IsType(arm.Lifecycle is CredentialLifecycle.RefreshedThroughStore ? typeof(RefreshTokenCredentialSource) : arm.Transport switch
             {
                 CredentialTransport.None => typeof(NoCredentialSource),
                 CredentialTransport.Cookie => typeof(CookieCredentialSource),
@@ -193,10 +193,11 @@ public class CredentialSourceTests
     }
 
     [Fact]
-    public void Only_the_store_held_lifecycle_loses_its_credentials_with_the_store()
+    public void Only_the_store_held_lifecycles_lose_their_credentials_with_the_store()
     {
         Assert.False(CredentialSources.LostWithTheStore(CredentialLifecycle.None));
         Assert.False(CredentialSources.LostWithTheStore(CredentialLifecycle.LoginOnceSelfContained));
         Assert.True(CredentialSources.LostWithTheStore(CredentialLifecycle.LoginOnceHeldByStore));
+        Assert.True(CredentialSources.LostWithTheStore(CredentialLifecycle.RefreshedThroughStore));
     }
 }

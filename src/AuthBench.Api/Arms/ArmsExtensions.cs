@@ -1,3 +1,4 @@
+using AuthBench.Api.Arms.Hybrid;
 using AuthBench.Api.Arms.Jwt;
 using AuthBench.Api.Arms.JwtDenylist;
 using AuthBench.Api.Arms.None;
@@ -47,5 +48,6 @@ public static class ArmsExtensions
         ArmId.Session => authentication.AddSessionArm(),
         ArmId.Jwt => authentication.AddJwtArm(),
         ArmId.JwtDenylist => authentication.AddJwtDenylistArm(),
+        ArmId.Hybrid => authentication.AddHybridArm(),
     };
 }

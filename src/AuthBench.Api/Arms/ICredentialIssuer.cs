@@ -21,3 +21,13 @@ public interface ICredentialIssuer
     /// </summary>
     Task<long> PlanChangedAsync(DemoUser user) => Task.FromResult(0L);
 }
+
+/// <summary>
+/// An issuer whose credential is renewed through <c>POST /auth/refresh</c> (arms with
+/// <see cref="AuthBench.Contracts.Arms.CredentialLifecycle.RefreshedThroughStore"/>); for the others that endpoint answers 404.
+/// </summary>
+public interface IRefreshingCredentialIssuer : ICredentialIssuer
+{
+    /// <summary>Exchanges the refresh token the request carries for new credentials; 401 for anything else.</summary>
+    Task<IResult> RefreshAsync(HttpContext context);
+}

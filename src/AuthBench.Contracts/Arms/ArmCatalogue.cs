@@ -16,6 +16,12 @@ public static class ArmCatalogue
     /// <summary>The cookie that carries a JWT in the cookie transport variants (a <c>__Host-</c> cookie like the session's).</summary>
     public const string TokenCookieName = "__Host-jwt";
 
+    /// <summary>
+    /// The refresh cookie of an arm with <see cref="CredentialLifecycle.RefreshedThroughStore"/> (HttpOnly, Secure,
+    /// SameSite=Strict, Path=/auth: sent to refresh and logout, never to /api). Not <c>__Host-</c>, which requires Path=/.
+    /// </summary>
+    public const string RefreshCookieName = "__Secure-refresh";
+
     public static readonly ArmDescriptor None = new(
         ArmId.None, "none",
         "no authentication: the baseline every arm is compared with",
@@ -56,8 +62,16 @@ public static class ArmCatalogue
         Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
         Lifecycle: CredentialLifecycle.LoginOnceSelfContained));
 
+    public static readonly ArmDescriptor Hybrid = new(
+        ArmId.Hybrid, "hybrid",
+        "the jwt arm's short access token (no store per request) plus a rotating opaque refresh token in the store (POST /auth/refresh, reuse detection)",
+        CredentialTransport.BearerHeader, CookieName: null,
+        UsesStore: false, LoginNeedsStore: true, HasAlgorithm: true,
+        Logout: LogoutEffect.EndsRefreshFamily, Revoke: RevokeEffect.EndsRefreshFamilies,
+        Lifecycle: CredentialLifecycle.RefreshedThroughStore);
+
     /// <summary>Every arm in report order: the baseline first.</summary>
-    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist];
+    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist, Hybrid];
 
     /// <summary>
     /// Every arm as a run can serve it, in report order: each arm of <see cref="All"/> followed by its transport

@@ -10,6 +10,7 @@ public enum ArmId
     Session,
     Jwt,
     JwtDenylist,
+    Hybrid,
 }
 
 /// <summary>How a request carries the credential.</summary>
@@ -32,6 +33,11 @@ public enum LogoutEffect
     EndsThisCredential,
     /// <summary>Every credential of the user issued so far stops working on the next request.</summary>
     RevokesUserCredentials,
+    /// <summary>
+    /// The refresh token sent with the logout (a cookie on <c>/auth</c>) and its whole rotation family stop working;
+    /// access tokens already issued are self-contained and stay valid until they expire.
+    /// </summary>
+    EndsRefreshFamily,
 }
 
 /// <summary>What <c>POST /admin/users/{sub}/revoke</c> does.</summary>
@@ -45,6 +51,8 @@ public enum RevokeEffect
     DeletesUserCredentials,
     /// <summary>Every credential of the user issued so far is rejected from the next request on.</summary>
     RevokesUserCredentials,
+    /// <summary>Every refresh token family of the user is deleted (the count is of families); access tokens already issued stay valid until they expire.</summary>
+    EndsRefreshFamilies,
 }
 
 /// <summary>
@@ -68,6 +76,12 @@ public enum CredentialLifecycle
     LoginOnceSelfContained,
     /// <summary>One login; the credential exists only in the store, so a store restarted without persistence forgets it and the client logs in again.</summary>
     LoginOnceHeldByStore,
+    /// <summary>
+    /// One login, then a short self-contained access token renewed through <c>POST /auth/refresh</c> before it
+    /// expires, with a rotating refresh token that only the store holds: a store restarted without persistence
+    /// forgets the refresh tokens, and the client logs in again.
+    /// </summary>
+    RefreshedThroughStore,
 }
 
 /// <summary>One authentication arm: everything another project needs to know about it without naming it.</summary>
@@ -98,6 +112,9 @@ public sealed record ArmDescriptor(
     /// <summary>
     /// The arm must answer 503 (never 200, never 401) on a protected endpoint while the store is down: every arm
     /// that reads the store per request. Its login must also fail closed when login writes to the store.
+    /// An arm that only logs in and refreshes through the store (<see cref="CredentialLifecycle.RefreshedThroughStore"/>)
+    /// answers 503 on login, refresh and a logout that ends a refresh family, but its API requests carry a
+    /// self-contained access token and keep working while the store is down: this is false for it.
     /// </summary>
     public bool FailsClosedWithoutStore => UsesStore;
 
