@@ -4,8 +4,8 @@ namespace AuthBench.Api.Arms.Hybrid;
 
 /// <summary>
 /// The refresh token's transport: an HttpOnly, Secure, SameSite=Strict cookie on <c>Path=/auth</c>, so a browser sends
-/// it to <c>/auth/refresh</c> and <c>/auth/logout</c> and never to <c>/api</c>, and script cannot read it. Read from the raw
-/// <c>Cookie</c> header, as the session cookie is: a name in another letter case or two candidates are refused, not guessed.
+/// it to <c>/auth/refresh</c> and <c>/auth/logout</c> and never to <c>/api</c>, and script cannot read it. Read by
+/// <see cref="CredentialCookie"/>, the strict reader every cookie arm shares: a name in another letter case or two candidates are refused, not guessed.
 /// </summary>
 public static class RefreshCookie
 {
@@ -26,30 +26,9 @@ public static class RefreshCookie
     public static void Clear(HttpResponse response) => response.Cookies.Delete(ArmCatalogue.RefreshCookieName, Options);
 
     /// <summary>The one refresh token the request carries, or null when there is none, or several, or one under a differently cased name.</summary>
-    public static string? ReadSingle(HttpRequest request)
-    {
-        var found = Candidates(request);
-        return found is [(var name, var value)] && name == ArmCatalogue.RefreshCookieName ? value : null;
-    }
+    public static string? ReadSingle(HttpRequest request) =>
+        CredentialCookie.Read(request, ArmCatalogue.RefreshCookieName, out var value) is CredentialCookie.Outcome.Found ? value : null;
 
     /// <summary>Every value sent under the refresh cookie's name in any letter case (logout ends them all).</summary>
-    public static List<string> All(HttpRequest request) => [.. Candidates(request).Select(c => c.Value)];
-
-    private static List<(string Name, string Value)> Candidates(HttpRequest request)
-    {
-        var found = new List<(string, string)>();
-        foreach (var header in request.Headers.Cookie)
-        {
-            foreach (var pair in (header ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                var name = (eq < 0 ? pair : pair[..eq]).Trim();
-                if (name.Equals(ArmCatalogue.RefreshCookieName, StringComparison.OrdinalIgnoreCase))
-                {
-                    found.Add((name, eq < 0 ? "" : pair[(eq + 1)..].Trim()));
-                }
-            }
-        }
-        return found;
-    }
+    public static List<string> All(HttpRequest request) => CredentialCookie.All(request, ArmCatalogue.RefreshCookieName);
 }
