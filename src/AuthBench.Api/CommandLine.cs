@@ -24,6 +24,8 @@ public static class CommandLine
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
           --admin-key KEY          enables /admin/* with header X-Admin-Key
+          --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
+                                   (APIs sharing it accept each other's cookies; default: a new key ring in memory)
         """;
 
     private static string ArmsWhere(Func<ArmDescriptor, bool> predicate) =>
@@ -65,7 +67,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key, --dp-keys";
             }
         }
         return null;

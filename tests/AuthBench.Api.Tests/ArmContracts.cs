@@ -35,3 +35,14 @@ public sealed class JwtDenylistEs256ContractTests(JwtDenylistEs256ContractTests.
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylist, "ES256");
 }
+
+public sealed class AspNetCookieContractTests(AspNetCookieContractTests.Api fixture) : ArmContractTests<AspNetCookieContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.AspNetCookie);
+}
+
+public sealed class AspNetCookieStoreContractTests(AspNetCookieStoreContractTests.Api fixture)
+    : ArmContractTests<AspNetCookieStoreContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.AspNetCookieStore);
+}

@@ -1,3 +1,5 @@
+using AuthBench.Api.Arms.AspNetCookie;
+using AuthBench.Api.Arms.AspNetCookieStore;
 using AuthBench.Api.Arms.Jwt;
 using AuthBench.Api.Arms.JwtDenylist;
 using AuthBench.Api.Arms.None;
@@ -47,5 +49,7 @@ public static class ArmsExtensions
         ArmId.Session => authentication.AddSessionArm(),
         ArmId.Jwt => authentication.AddJwtArm(),
         ArmId.JwtDenylist => authentication.AddJwtDenylistArm(),
+        ArmId.AspNetCookie => authentication.AddAspNetCookieArm(),
+        ArmId.AspNetCookieStore => authentication.AddAspNetCookieStoreArm(),
     };
 }

@@ -13,6 +13,12 @@ public static class ArmCatalogue
     /// <summary>The session cookie's name (a <c>__Host-</c> cookie: Secure, Path=/, no Domain).</summary>
     public const string SessionCookieName = "__Host-sid";
 
+    /// <summary>The stock cookie handler's cookie in the aspnet-cookie arm (the whole Data Protection ticket).</summary>
+    public const string AspNetCookieName = "__Host-auth";
+
+    /// <summary>The stock cookie handler's cookie in the aspnet-cookie-store arm (a Data Protection ticket naming the stored one).</summary>
+    public const string AspNetCookieStoreName = "__Host-auth-ref";
+
     public static readonly ArmDescriptor None = new(
         ArmId.None, "none",
         "no authentication: the baseline every arm is compared with",
@@ -45,8 +51,24 @@ public static class ArmCatalogue
         Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
         Lifecycle: CredentialLifecycle.LoginOnceSelfContained);
 
+    public static readonly ArmDescriptor AspNetCookie = new(
+        ArmId.AspNetCookie, "aspnet-cookie",
+        "stock AddCookie(): the claims in a Data Protection ticket in a __Host- cookie, sliding expiration; no store",
+        CredentialTransport.Cookie, CookieName: AspNetCookieName,
+        UsesStore: false, LoginNeedsStore: false, HasAlgorithm: false,
+        Logout: LogoutEffect.Nothing, Revoke: RevokeEffect.NotRevocableBeforeExpiry,
+        Lifecycle: CredentialLifecycle.LoginOnceSelfContained);
+
+    public static readonly ArmDescriptor AspNetCookieStore = new(
+        ArmId.AspNetCookieStore, "aspnet-cookie-store",
+        "stock AddCookie() with an ITicketStore over IDistributedCache (Redis): the cookie names the ticket; one HMGET per request",
+        CredentialTransport.Cookie, CookieName: AspNetCookieStoreName,
+        UsesStore: true, LoginNeedsStore: true, HasAlgorithm: false,
+        Logout: LogoutEffect.EndsThisCredential, Revoke: RevokeEffect.DeletesUserCredentials,
+        Lifecycle: CredentialLifecycle.LoginOnceHeldByStore);
+
     /// <summary>Every arm in report order: the baseline first.</summary>
-    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist];
+    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist, AspNetCookie, AspNetCookieStore];
 
     /// <summary>The arm every "over none" difference subtracts.</summary>
     public static ArmDescriptor Baseline => None;

@@ -10,6 +10,8 @@ public enum ArmId
     Session,
     Jwt,
     JwtDenylist,
+    AspNetCookie,
+    AspNetCookieStore,
 }
 
 /// <summary>How a request carries the credential.</summary>
