@@ -1,6 +1,10 @@
+using System.Net.Http.Json;
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -22,6 +26,9 @@ public class HeadToHeadBenchmarks
     private TokenRing? _tokens;
     private TokenValidationParameters _parameters = null!;
     private RevocationList? _revocations;
+    private ApiHost? _host;
+    private string[]? _cookies;
+    private CookieAuthenticationOptions? _cookieOptions;
     private Func<Task<int>> _authenticate = null!;
     private readonly JsonWebTokenHandler _handler = JwtTokens.CreateHandler();
     private int _next;
@@ -43,6 +50,7 @@ public class HeadToHeadBenchmarks
             ArmId.JwtDenylist => await SetupJwtAsync(alg, revocable: true),
             // Per request the hybrid arm is the jwt arm: its store work is per refresh, not per request.
             ArmId.Hybrid => await SetupJwtAsync(alg, revocable: false),
+            ArmId.AspNetCookie or ArmId.AspNetCookieStore => await SetupCookieTicketAsync(arm),
         };
         // Fail in set-up, not in the measurement, when an arm is not wired as expected.
         await _authenticate();
@@ -69,9 +77,38 @@ public class HeadToHeadBenchmarks
         return VerifyAndCheckRevocationAsync;
     }
 
+    /// <summary>
+    /// The stock cookie handler's options as the API configures them (its ticket format over the API's key ring, its
+    /// ticket store on the API's store connection), and a ring of cookies from real logins.
+    /// </summary>
+    private async Task<Func<Task<int>>> SetupCookieTicketAsync(ArmDescriptor arm)
+    {
+        if (arm.UsesStore)
+        {
+            _lease = await StoreLease.OpenAsync();
+        }
+        _host = ApiHost.For(arm, redis: _lease?.ConnectionString);
+        using var client = _host.Server.CreateClient();
+        _cookies = new string[Ring.Size];
+        var i = 0;
+        foreach (var user in Ring.Users())
+        {
+            using var response = await client.PostAsJsonAsync("/auth/login", new { username = user.Sub, password = UserDirectory.DefaultPassword });
+            response.EnsureSuccessStatusCode();
+            var setCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(arm.CookieName + "=", StringComparison.Ordinal));
+            _cookies[i++] = setCookie[(arm.CookieName!.Length + 1)..setCookie.IndexOf(';', StringComparison.Ordinal)];
+        }
+        _cookieOptions = _host.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(arm.Name);
+        return ReadCookieTicketAsync;
+    }
+
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
         if (_lease is not null)
         {
             if (_sessionRing is not null)
@@ -119,6 +156,26 @@ public class HeadToHeadBenchmarks
         }
         return result.ClaimsIdentity.Name?.Length ?? 0;
     }
+
+    /// <summary>
+    /// A stock cookie arm per request, as <c>CookieAuthenticationHandler</c> reads the cookie: Data Protection's
+    /// unprotect (AES-256-CBC + HMACSHA256) and ticket deserialisation, then, with a ticket store, the stored
+    /// ticket (one HMGET, deserialised) named by the cookie's session-id claim.
+    /// </summary>
+    private async Task<int> ReadCookieTicketAsync()
+    {
+        var options = _cookieOptions!;
+        var ticket = options.TicketDataFormat.Unprotect(_cookies![Next()]) ?? throw new InvalidOperationException("a ring cookie does not unprotect");
+        if (options.SessionStore is { } store)
+        {
+            var key = ticket.Principal.FindFirst(CookieSessionIdClaim)?.Value ?? throw new InvalidOperationException("a ring cookie names no stored ticket");
+            ticket = await store.RetrieveAsync(key) ?? throw new InvalidOperationException("a ring ticket is missing from the store");
+        }
+        return ticket.Principal.FindFirst(ClaimProfiles.Sub)?.Value.Length ?? 0;
+    }
+
+    /// <summary>The claim the stock handler puts the ticket store's key in (a private constant of <c>CookieAuthenticationHandler</c>).</summary>
+    private const string CookieSessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
     private async Task<TokenValidationResult> ValidateAsync()
     {

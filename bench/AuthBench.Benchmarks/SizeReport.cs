@@ -40,6 +40,7 @@ public static class SizeReport
 
         // Every arm's login response: an arm without a credential once, every other per claim profile and algorithm.
         var logins = new List<LoginSizeRow>();
+        var cookieLines = new List<CookieSizeRow>();
         foreach (var arm in ArmCatalogue.All)
         {
             var needsStore = arm.UsesStore || arm.LoginNeedsStore;
@@ -54,19 +55,24 @@ public static class SizeReport
             {
                 foreach (var profile in profiles)
                 {
-                    logins.Add(await MeasureLoginAsync(arm, alg, profile, needsStore ? redisConnectionString : null));
+                    var (login, cookieLine) = await MeasureLoginAsync(arm, alg, profile, needsStore ? redisConnectionString : null);
+                    logins.Add(login);
+                    if (cookieLine is not null)
+                    {
+                        cookieLines.Add(cookieLine);
+                    }
                 }
             }
         }
 
         Directory.CreateDirectory(directory);
-        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.json"), SizesJson.Serialize(new SizesResults(CredentialSizes.User().Sub, headers, logins)) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.md"), Markdown(headers, logins));
+        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.json"), SizesJson.Serialize(new SizesResults(CredentialSizes.User().Sub, headers, logins, cookieLines)) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.md"), Markdown(headers, logins, cookieLines));
         log($"sizes: wrote {Path.Combine(directory, "sizes.md")} and sizes.json");
     }
 
 
-    private static string Markdown(List<HeaderSizeRow> headers, List<LoginSizeRow> logins)
+    private static string Markdown(List<HeaderSizeRow> headers, List<LoginSizeRow> logins, List<CookieSizeRow> cookieLines)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"""
@@ -96,6 +102,21 @@ public static class SizeReport
             is the same token in the token arms' cookie transport (`Cookie: {ArmCatalogue.TokenCookieName}=<token>\r\n`, labels
             `jwt-cookie-ALG`): its distance to the bearer line is what the transport costs apart from the credential.
 
+            ## Per request: every cookie arm's `Cookie: <name>=<value>\r\n`, as its login sets it
+
+            Taken from the `Set-Cookie` of the real login below (a Data Protection ticket has no fixed length: it grows
+            with the claims it carries, or holds only a ticket-store key).
+
+            | Arm | Claims | Cookie | Value chars | Cookie line (B) |
+            |---|---|---|---:|---:|
+
+            """);
+        foreach (var c in cookieLines)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Arm} | {c.Claims} | `{c.CookieName}` | {c.ValueChars} | {c.CookieHeaderBytes} |\n");
+        }
+        md.Append("""
+
             ## Login response (`POST /auth/login`, 200), as Kestrel sends it
 
             Counted off a loopback socket: status line, every header with its CRLF, the blank line, then the body as
@@ -113,7 +134,7 @@ public static class SizeReport
         return md.ToString();
     }
 
-    private static async Task<LoginSizeRow> MeasureLoginAsync(ArmDescriptor arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
+    private static async Task<(LoginSizeRow Login, CookieSizeRow? CookieLine)> MeasureLoginAsync(ArmDescriptor arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
     {
         await using var host = ApiHost.For(arm, profile.ToName(), alg?.ToString(), redis, UserDirectory.DefaultUserCount);
         host.UseKestrel(0);
@@ -138,7 +159,18 @@ public static class SizeReport
             throw new InvalidOperationException($"login on the {arm} arm answered '{lines[0]}'");
         }
         var names = lines.Skip(1).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
-        return new LoginSizeRow(arm.Name, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
+        var login = new LoginSizeRow(arm.Name, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
+        CookieSizeRow? cookieLine = null;
+        if (arm.Transport == CredentialTransport.Cookie)
+        {
+            var prefix = $"Set-Cookie: {arm.CookieName}=";
+            var setCookie = lines.Single(l => l.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+            var end = setCookie.IndexOf(';', StringComparison.Ordinal);
+            var value = setCookie[prefix.Length..(end < 0 ? setCookie.Length : end)];
+            cookieLine = new CookieSizeRow(arm.Name, profile.ToName(), arm.CookieName!, value.Length,
+                Encoding.ASCII.GetByteCount($"Cookie: {arm.CookieName}={value}\r\n"));
+        }
+        return (login, cookieLine);
     }
 
     private static async Task<(byte[] Bytes, bool Chunked)> ReadResponseAsync(NetworkStream stream, CancellationToken ct)

@@ -10,7 +10,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys"];
 
     /// <summary>
     /// The arm this process serves, from the catalogue: the catalogued arm, or its transport variant when
@@ -31,6 +31,11 @@ public sealed class AuthBenchOptions
     public TimeSpan RefreshLifetime { get; init; } = RefreshTokenStore.DefaultLifetime;
     /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
     public string? AdminKey { get; init; }
+    /// <summary>
+    /// Folder of the Data Protection key ring the cookie arms protect their tickets with (<c>--dp-keys</c>): APIs
+    /// given the same folder accept each other's cookies. Null: a key ring in memory, created at start, gone at exit.
+    /// </summary>
+    public string? DataProtectionKeys { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -71,6 +76,11 @@ public sealed class AuthBenchOptions
         {
             redis = Environment.GetEnvironmentVariable("AUTHBENCH_REDIS");
         }
+        var dpKeys = string.IsNullOrWhiteSpace(config["dp-keys"]) ? null : Path.GetFullPath(config["dp-keys"]!);
+        if (dpKeys is not null && File.Exists(dpKeys))
+        {
+            throw new ArgumentException($"--dp-keys must name a folder (it is created when missing), got the file '{dpKeys}'");
+        }
         return new AuthBenchOptions
         {
             Arm = arm,
@@ -84,6 +94,7 @@ public sealed class AuthBenchOptions
             TokenLifetime = lifetime,
             RefreshLifetime = refreshLifetime,
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
+            DataProtectionKeys = dpKeys,
         };
     }
 

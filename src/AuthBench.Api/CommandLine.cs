@@ -27,6 +27,8 @@ public static class CommandLine
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
           --refresh-lifetime T     refresh token family lifetime, {ArmsWhere(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore)} arm, e.g. 30d (default 30d)
           --admin-key KEY          enables /admin/* with header X-Admin-Key
+          --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
+                                   (APIs sharing it accept each other's cookies; default: a new key ring in memory)
         """;
 
     private static string ArmsWhere(Func<ArmDescriptor, bool> predicate) =>
@@ -68,7 +70,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys";
             }
         }
         return null;

@@ -63,3 +63,14 @@ public sealed class HybridEs256ContractTests(HybridEs256ContractTests.Api fixtur
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.Hybrid, "ES256");
 }
+
+public sealed class AspNetCookieContractTests(AspNetCookieContractTests.Api fixture) : ArmContractTests<AspNetCookieContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.AspNetCookie);
+}
+
+public sealed class AspNetCookieStoreContractTests(AspNetCookieStoreContractTests.Api fixture)
+    : ArmContractTests<AspNetCookieStoreContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.AspNetCookieStore);
+}

@@ -1,3 +1,5 @@
+using AuthBench.Api.Arms.AspNetCookie;
+using AuthBench.Api.Arms.AspNetCookieStore;
 using AuthBench.Api.Arms.Hybrid;
 using AuthBench.Api.Arms.Jwt;
 using AuthBench.Api.Arms.JwtDenylist;
@@ -49,5 +51,7 @@ public static class ArmsExtensions
         ArmId.Jwt => authentication.AddJwtArm(),
         ArmId.JwtDenylist => authentication.AddJwtDenylistArm(),
         ArmId.Hybrid => authentication.AddHybridArm(),
+        ArmId.AspNetCookie => authentication.AddAspNetCookieArm(),
+        ArmId.AspNetCookieStore => authentication.AddAspNetCookieStoreArm(),
     };
 }

@@ -22,6 +22,12 @@ public static class ArmCatalogue
     /// </summary>
     public const string RefreshCookieName = "__Secure-refresh";
 
+    /// <summary>The stock cookie handler's cookie in the aspnet-cookie arm (the whole Data Protection ticket).</summary>
+    public const string AspNetCookieName = "__Host-auth";
+
+    /// <summary>The stock cookie handler's cookie in the aspnet-cookie-store arm (a Data Protection ticket naming the stored one).</summary>
+    public const string AspNetCookieStoreName = "__Host-auth-ref";
+
     public static readonly ArmDescriptor None = new(
         ArmId.None, "none",
         "no authentication: the baseline every arm is compared with",
@@ -70,8 +76,24 @@ public static class ArmCatalogue
         Logout: LogoutEffect.EndsRefreshFamily, Revoke: RevokeEffect.EndsRefreshFamilies,
         Lifecycle: CredentialLifecycle.RefreshedThroughStore);
 
+    public static readonly ArmDescriptor AspNetCookie = new(
+        ArmId.AspNetCookie, "aspnet-cookie",
+        "stock AddCookie(): the claims in a Data Protection ticket in a __Host- cookie, sliding expiration; no store",
+        CredentialTransport.Cookie, CookieName: AspNetCookieName,
+        UsesStore: false, LoginNeedsStore: false, HasAlgorithm: false,
+        Logout: LogoutEffect.Nothing, Revoke: RevokeEffect.NotRevocableBeforeExpiry,
+        Lifecycle: CredentialLifecycle.LoginOnceSelfContained);
+
+    public static readonly ArmDescriptor AspNetCookieStore = new(
+        ArmId.AspNetCookieStore, "aspnet-cookie-store",
+        "stock AddCookie() with an ITicketStore over IDistributedCache (Redis): the cookie names the ticket; one HMGET per request",
+        CredentialTransport.Cookie, CookieName: AspNetCookieStoreName,
+        UsesStore: true, LoginNeedsStore: true, HasAlgorithm: false,
+        Logout: LogoutEffect.EndsThisCredential, Revoke: RevokeEffect.DeletesUserCredentials,
+        Lifecycle: CredentialLifecycle.LoginOnceHeldByStore);
+
     /// <summary>Every arm in report order: the baseline first.</summary>
-    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist, Hybrid];
+    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist, Hybrid, AspNetCookie, AspNetCookieStore];
 
     /// <summary>
     /// Every arm as a run can serve it, in report order: each arm of <see cref="All"/> followed by its transport

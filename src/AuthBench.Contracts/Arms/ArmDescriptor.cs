@@ -11,6 +11,8 @@ public enum ArmId
     Jwt,
     JwtDenylist,
     Hybrid,
+    AspNetCookie,
+    AspNetCookieStore,
 }
 
 /// <summary>How a request carries the credential.</summary>
