@@ -10,7 +10,10 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
+        ["scheme", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key", "near-cache-ttl"];
+
+    /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
+    public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
 
     /// <summary>The arm this process serves, from the catalogue.</summary>
     public required ArmDescriptor Arm { get; init; }
@@ -26,6 +29,12 @@ public sealed class AuthBenchOptions
     public TimeSpan TokenLifetime { get; init; } = JwtTokens.DefaultLifetime;
     /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
     public string? AdminKey { get; init; }
+
+    /// <summary>
+    /// How long a near-cached arm keeps an entry in process memory (<c>--near-cache-ttl</c>); the arm's catalogue
+    /// default when not given, null for an arm without a near cache.
+    /// </summary>
+    public TimeSpan? NearCacheTtl { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -55,6 +64,11 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException("--token-lifetime must be between 1s and 24h");
         }
+        var nearCacheTtl = ParseDuration(config["near-cache-ttl"], "near-cache-ttl", arm.NearCache?.DefaultTtl ?? TimeSpan.Zero);
+        if (config["near-cache-ttl"] is not null && (nearCacheTtl <= TimeSpan.Zero || nearCacheTtl > MaxNearCacheTtl))
+        {
+            throw new ArgumentException($"--near-cache-ttl must be between 1ms and {MaxNearCacheTtl.TotalMinutes:0}m, got '{config["near-cache-ttl"]}'");
+        }
         var redis = config["redis"];
         if (string.IsNullOrWhiteSpace(redis))
         {
@@ -72,6 +86,7 @@ public sealed class AuthBenchOptions
             KeyFile = string.IsNullOrWhiteSpace(config["key-file"]) ? null : config["key-file"],
             TokenLifetime = lifetime,
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
+            NearCacheTtl = arm.NearCache is null ? null : nearCacheTtl,
         };
     }
 

@@ -24,7 +24,11 @@ public static class CommandLine
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
           --admin-key KEY          enables /admin/* with header X-Admin-Key
+          --near-cache-ttl T       how long {ArmsWhere(a => a.NearCache is not null)} keep an entry in memory (default {NearCacheDefaultTtl()})
         """;
+
+    private static string NearCacheDefaultTtl() =>
+        string.Join(", ", ArmCatalogue.All.Where(a => a.NearCache is not null).Select(a => $"{a.NearCache!.DefaultTtl.TotalSeconds:0}s").Distinct());
 
     private static string ArmsWhere(Func<ArmDescriptor, bool> predicate) =>
         string.Join(" and ", ArmCatalogue.All.Where(predicate).Select(a => a.Name));
@@ -65,7 +69,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key, --near-cache-ttl";
             }
         }
         return null;

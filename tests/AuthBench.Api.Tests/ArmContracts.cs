@@ -14,6 +14,11 @@ public sealed class SessionContractTests(SessionContractTests.Api fixture) : Arm
     public sealed class Api() : ArmFixture(ArmCatalogue.Session);
 }
 
+public sealed class SessionCachedContractTests(SessionCachedContractTests.Api fixture) : ArmContractTests<SessionCachedContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.SessionCached);
+}
+
 public sealed class JwtHs256ContractTests(JwtHs256ContractTests.Api fixture) : ArmContractTests<JwtHs256ContractTests.Api>(fixture)
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.Jwt, "HS256");
@@ -34,4 +39,10 @@ public sealed class JwtDenylistEs256ContractTests(JwtDenylistEs256ContractTests.
     : ArmContractTests<JwtDenylistEs256ContractTests.Api>(fixture)
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylist, "ES256");
+}
+
+public sealed class JwtDenylistCachedHs256ContractTests(JwtDenylistCachedHs256ContractTests.Api fixture)
+    : ArmContractTests<JwtDenylistCachedHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylistCached, "HS256");
 }

@@ -41,6 +41,12 @@ public class ArmCatalogueTests
                 Assert.True(arm.UsesStore && arm.LoginNeedsStore, arm.Name);
             }
             Assert.Equal(arm.UsesStore, arm.FailsClosedWithoutStore);
+            // A near cache fronts the store and learns of changes through it: without it the arm fails closed.
+            if (arm.NearCache is { } near)
+            {
+                Assert.True(arm.UsesStore, arm.Name);
+                Assert.True(near.HeartbeatInterval < near.Lease && near.Lease < near.DefaultTtl, arm.Name);
+            }
             Assert.False(string.IsNullOrWhiteSpace(arm.Summary));
         }
     }

@@ -1,7 +1,9 @@
 using AuthBench.Api.Arms.Jwt;
 using AuthBench.Api.Arms.JwtDenylist;
+using AuthBench.Api.Arms.JwtDenylistCached;
 using AuthBench.Api.Arms.None;
 using AuthBench.Api.Arms.Session;
+using AuthBench.Api.Arms.SessionCached;
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
@@ -45,7 +47,9 @@ public static class ArmsExtensions
     {
         ArmId.None => authentication.AddNoneArm(),
         ArmId.Session => authentication.AddSessionArm(),
+        ArmId.SessionCached => authentication.AddSessionCachedArm(),
         ArmId.Jwt => authentication.AddJwtArm(),
         ArmId.JwtDenylist => authentication.AddJwtDenylistArm(),
+        ArmId.JwtDenylistCached => authentication.AddJwtDenylistCachedArm(),
     };
 }

@@ -11,4 +11,10 @@ public interface ICredentialIssuer
 
     /// <summary>Revokes every credential of a user that the arm can revoke; returns how many it revoked.</summary>
     Task<(long Revoked, string Note)> RevokeUserAsync(string sub);
+
+    /// <summary>
+    /// Called after a user's profile changed (the admin plan change), so that an arm holding a copy of it can drop or
+    /// update that copy. Nothing by default: most arms keep no copy they could change.
+    /// </summary>
+    Task UserChangedAsync(string sub) => Task.CompletedTask;
 }

@@ -28,7 +28,7 @@ public static class AdminApi
             return CryptographicOperations.FixedTimeEquals(digest, expected) ? await next(context) : TypedResults.Unauthorized();
         });
         group.MapPost("/users/{sub}/revoke", RevokeAsync);
-        group.MapPost("/users/{sub}/plan", SetPlan);
+        group.MapPost("/users/{sub}/plan", SetPlanAsync);
         return group;
     }
 
@@ -49,7 +49,7 @@ public static class AdminApi
         }
     }
 
-    private static IResult SetPlan(string sub, PlanRequest? body, UserDirectory users)
+    private static async Task<IResult> SetPlanAsync(string sub, PlanRequest? body, UserDirectory users, ICredentialIssuer issuer)
     {
         if (users.Find(sub) is null)
         {
@@ -60,6 +60,14 @@ public static class AdminApi
             return TypedResults.BadRequest(new ErrorResponse("plan must be a non-empty string of at most 32 characters"));
         }
         users.SetPlan(sub, body.Plan);
+        try
+        {
+            await issuer.UserChangedAsync(sub);
+        }
+        catch (StoreUnavailableException)
+        {
+            return StoreOutage.Result();
+        }
         return TypedResults.NoContent();
     }
 }

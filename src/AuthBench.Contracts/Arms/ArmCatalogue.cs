@@ -29,6 +29,22 @@ public static class ArmCatalogue
         Logout: LogoutEffect.EndsThisCredential, Revoke: RevokeEffect.DeletesUserCredentials,
         Lifecycle: CredentialLifecycle.LoginOnceHeldByStore);
 
+    /// <summary>The near-cached arms' defaults: a 30 s local TTL, served only under a 1 s heartbeat lease beaten every 250 ms.</summary>
+    private static readonly NearCacheSpec NearCacheDefaults = new(
+        DefaultTtl: TimeSpan.FromSeconds(30), Lease: TimeSpan.FromSeconds(1), HeartbeatInterval: TimeSpan.FromMilliseconds(250));
+
+    public static readonly ArmDescriptor SessionCached = new(
+        ArmId.SessionCached, "session-cached",
+        "the session arm behind a near cache (FusionCache, Redis backplane): a GETEX only on a local miss; logout, revoke and plan change drop every "
+            + $"instance's copy; fails closed, serving no copy once the store is silent for the {NearCacheDefaults.Lease.TotalSeconds:0} s lease",
+        CredentialTransport.Cookie, CookieName: SessionCookieName,
+        UsesStore: true, LoginNeedsStore: true, HasAlgorithm: false,
+        Logout: LogoutEffect.EndsThisCredential, Revoke: RevokeEffect.DeletesUserCredentials,
+        Lifecycle: CredentialLifecycle.LoginOnceHeldByStore)
+    {
+        NearCache = NearCacheDefaults,
+    };
+
     public static readonly ArmDescriptor Jwt = new(
         ArmId.Jwt, "jwt",
         "Authorization: Bearer JWT validated by JwtBearer (signature, algorithm, issuer, audience, lifetime); no store",
@@ -45,8 +61,20 @@ public static class ArmCatalogue
         Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
         Lifecycle: CredentialLifecycle.LoginOnceSelfContained);
 
+    public static readonly ArmDescriptor JwtDenylistCached = new(
+        ArmId.JwtDenylistCached, "jwt-denylist-cached",
+        "the jwt-denylist arm behind a near cache (FusionCache, Redis backplane): the marker GET only on a local miss; logout and revoke drop every "
+            + $"instance's copy; fails closed, serving no copy once the store is silent for the {NearCacheDefaults.Lease.TotalSeconds:0} s lease",
+        CredentialTransport.BearerHeader, CookieName: null,
+        UsesStore: true, LoginNeedsStore: false, HasAlgorithm: true,
+        Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
+        Lifecycle: CredentialLifecycle.LoginOnceSelfContained)
+    {
+        NearCache = NearCacheDefaults,
+    };
+
     /// <summary>Every arm in report order: the baseline first.</summary>
-    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist];
+    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, SessionCached, Jwt, JwtDenylist, JwtDenylistCached];
 
     /// <summary>The arm every "over none" difference subtracts.</summary>
     public static ArmDescriptor Baseline => None;

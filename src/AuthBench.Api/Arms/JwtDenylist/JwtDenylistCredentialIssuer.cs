@@ -7,8 +7,9 @@ namespace AuthBench.Api.Arms.JwtDenylist;
 /// <summary>
 /// jwt-denylist arm: the jwt arm's token, plus a per-user revocation marker in the store. Logout and the admin
 /// revoke end every token of the user issued so far (the tokens carry no <c>jti</c>, so revocation is per user).
+/// Shared by the revocable bearer arms, each with its own revocation list and catalogue entry.
 /// </summary>
-public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList revocations, string authenticationScheme) : ICredentialIssuer
+public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, IRevocationList revocations, string authenticationScheme, ArmDescriptor arm) : ICredentialIssuer
 {
     public Task<IResult> IssueAsync(DemoUser user, HttpContext context) => BearerTokens.IssueAsync(tokens, user);
 
@@ -29,6 +30,6 @@ public sealed class JwtDenylistCredentialIssuer(JwtTokens tokens, RevocationList
     public async Task<(long, string)> RevokeUserAsync(string sub)
     {
         await revocations.RevokeUserAsync(sub);
-        return (1, $"{ArmCatalogue.JwtDenylist.Name} arm: every token of the user issued so far is rejected from the next request on");
+        return (1, $"{arm.Name} arm: every token of the user issued so far is rejected from the next request on");
     }
 }
