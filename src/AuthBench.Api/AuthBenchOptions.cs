@@ -10,7 +10,10 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl"];
+
+    /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
+    public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The arm this process serves, from the catalogue: the catalogued arm, or its transport variant when
@@ -36,6 +39,12 @@ public sealed class AuthBenchOptions
     /// given the same folder accept each other's cookies. Null: a key ring in memory, created at start, gone at exit.
     /// </summary>
     public string? DataProtectionKeys { get; init; }
+
+    /// <summary>
+    /// How long a near-cached arm keeps an entry in process memory (<c>--near-cache-ttl</c>); the arm's catalogue
+    /// default when not given, null for an arm without a near cache.
+    /// </summary>
+    public TimeSpan? NearCacheTtl { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -71,6 +80,11 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException("--refresh-lifetime must be between 1m and 365d");
         }
+        var nearCacheTtl = ParseDuration(config["near-cache-ttl"], "near-cache-ttl", arm.NearCache?.DefaultTtl ?? TimeSpan.Zero);
+        if (config["near-cache-ttl"] is not null && (nearCacheTtl <= TimeSpan.Zero || nearCacheTtl > MaxNearCacheTtl))
+        {
+            throw new ArgumentException($"--near-cache-ttl must be between 1ms and {MaxNearCacheTtl.TotalMinutes:0}m, got '{config["near-cache-ttl"]}'");
+        }
         var redis = config["redis"];
         if (string.IsNullOrWhiteSpace(redis))
         {
@@ -95,6 +109,7 @@ public sealed class AuthBenchOptions
             RefreshLifetime = refreshLifetime,
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
             DataProtectionKeys = dpKeys,
+            NearCacheTtl = arm.NearCache is null ? null : nearCacheTtl,
         };
     }
 

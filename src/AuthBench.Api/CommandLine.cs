@@ -29,7 +29,11 @@ public static class CommandLine
           --admin-key KEY          enables /admin/* with header X-Admin-Key
           --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
                                    (APIs sharing it accept each other's cookies; default: a new key ring in memory)
+          --near-cache-ttl T       how long {ArmsWhere(a => a.NearCache is not null)} keep an entry in memory (default {NearCacheDefaultTtl()})
         """;
+
+    private static string NearCacheDefaultTtl() =>
+        string.Join(", ", ArmCatalogue.All.Where(a => a.NearCache is not null).Select(a => $"{a.NearCache!.DefaultTtl.TotalSeconds:0}s").Distinct());
 
     private static string ArmsWhere(Func<ArmDescriptor, bool> predicate) =>
         string.Join(" and ", ArmCatalogue.All.Where(predicate).Select(a => a.Name));
@@ -70,7 +74,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl";
             }
         }
         return null;

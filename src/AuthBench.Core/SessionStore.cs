@@ -154,6 +154,20 @@ public sealed class RedisSessionStore
         }
     }
 
+    /// <summary>The ids of a user's sessions, from the per-user index (one <c>SMEMBERS</c>): what a near cache must drop when they are revoked or changed.</summary>
+    public async Task<string[]> UserSessionIdsAsync(string sub)
+    {
+        try
+        {
+            var ids = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            return [.. ids.Select(i => (string)i!)];
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
     /// <summary>Deletes every session of a user; returns how many existed.</summary>
     public async Task<long> DeleteUserSessionsAsync(string sub)
     {

@@ -14,6 +14,11 @@ public sealed class SessionContractTests(SessionContractTests.Api fixture) : Arm
     public sealed class Api() : ArmFixture(ArmCatalogue.Session);
 }
 
+public sealed class SessionCachedContractTests(SessionCachedContractTests.Api fixture) : ArmContractTests<SessionCachedContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.SessionCached);
+}
+
 public sealed class JwtHs256ContractTests(JwtHs256ContractTests.Api fixture) : ArmContractTests<JwtHs256ContractTests.Api>(fixture)
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.Jwt, "HS256");
@@ -73,4 +78,10 @@ public sealed class AspNetCookieStoreContractTests(AspNetCookieStoreContractTest
     : ArmContractTests<AspNetCookieStoreContractTests.Api>(fixture)
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.AspNetCookieStore);
+}
+
+public sealed class JwtDenylistCachedHs256ContractTests(JwtDenylistCachedHs256ContractTests.Api fixture)
+    : ArmContractTests<JwtDenylistCachedHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylistCached, "HS256");
 }

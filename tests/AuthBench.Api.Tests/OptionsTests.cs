@@ -58,6 +58,28 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Near_cache_ttl_defaults_to_the_catalogue_and_exists_only_for_near_cached_arms()
+    {
+        foreach (var arm in ArmCatalogue.All)
+        {
+            var o = Read(("scheme", arm.Name));
+            Assert.Equal(arm.NearCache?.DefaultTtl, o.NearCacheTtl);
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(500), Read(("scheme", ArmCatalogue.SessionCached.Name), ("near-cache-ttl", "500ms")).NearCacheTtl);
+        Assert.Equal(TimeSpan.FromMinutes(2), Read(("scheme", ArmCatalogue.JwtDenylistCached.Name), ("near-cache-ttl", "2m")).NearCacheTtl);
+    }
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("11m")]
+    [InlineData("soon")]
+    public void Near_cache_ttl_outside_1ms_to_10m_is_refused(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", ArmCatalogue.SessionCached.Name), ("near-cache-ttl", text)));
+        Assert.Contains("--near-cache-ttl must be", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_scheme_lists_every_arm_of_the_catalogue()
     {
         var e = Assert.Throws<ArgumentException>(() => Read(("scheme", "cookie")));

@@ -50,6 +50,12 @@ public class ArmCatalogueTests
             Assert.Equal(arm.Logout == LogoutEffect.EndsRefreshFamily, arm.Lifecycle == CredentialLifecycle.RefreshedThroughStore);
             Assert.Equal(arm.Revoke == RevokeEffect.EndsRefreshFamilies, arm.Lifecycle == CredentialLifecycle.RefreshedThroughStore);
             Assert.Equal(arm.UsesStore, arm.FailsClosedWithoutStore);
+            // A near cache fronts the store and learns of changes through it: without it the arm fails closed.
+            if (arm.NearCache is { } near)
+            {
+                Assert.True(arm.UsesStore, arm.Name);
+                Assert.True(near.HeartbeatInterval < near.Lease && near.Lease < near.DefaultTtl, arm.Name);
+            }
             Assert.False(string.IsNullOrWhiteSpace(arm.Summary));
         }
     }

@@ -52,6 +52,24 @@ public static class ArmCatalogue
         PlanChange = PlanChangeEffect.SeenOnNextRequest,
     };
 
+    /// <summary>The near-cached arms' defaults: a 30 s local TTL, served only under a 1 s heartbeat lease beaten every 250 ms.</summary>
+    private static readonly NearCacheSpec NearCacheDefaults = new(
+        DefaultTtl: TimeSpan.FromSeconds(30), Lease: TimeSpan.FromSeconds(1), HeartbeatInterval: TimeSpan.FromMilliseconds(250));
+
+    public static readonly ArmDescriptor SessionCached = new(
+        ArmId.SessionCached, "session-cached",
+        "the session arm behind a near cache (FusionCache, Redis backplane): a GETEX only on a local miss; logout, revoke and plan change drop every "
+            + $"instance's copy; fails closed, serving no copy once the store is silent for the {NearCacheDefaults.Lease.TotalSeconds:0} s lease",
+        CredentialTransport.Cookie, CookieName: SessionCookieName,
+        UsesStore: true, LoginNeedsStore: true, HasAlgorithm: false,
+        Logout: LogoutEffect.EndsThisCredential, Revoke: RevokeEffect.DeletesUserCredentials,
+        Lifecycle: CredentialLifecycle.LoginOnceHeldByStore)
+    {
+        NearCache = NearCacheDefaults,
+        // The session arm's rewrite of every stored session of the user, then every instance's copy dropped.
+        PlanChange = PlanChangeEffect.SeenOnNextRequest,
+    };
+
     public static readonly ArmDescriptor Jwt = WithTokenCookieVariant(new(
         ArmId.Jwt, "jwt",
         "Authorization: Bearer JWT validated by JwtBearer (signature, algorithm, issuer, audience, lifetime); no store",
@@ -67,6 +85,18 @@ public static class ArmCatalogue
         UsesStore: true, LoginNeedsStore: false, HasAlgorithm: true,
         Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
         Lifecycle: CredentialLifecycle.LoginOnceSelfContained));
+
+    public static readonly ArmDescriptor JwtDenylistCached = new(
+        ArmId.JwtDenylistCached, "jwt-denylist-cached",
+        "the jwt-denylist arm behind a near cache (FusionCache, Redis backplane): the marker GET only on a local miss; logout and revoke drop every "
+            + $"instance's copy; fails closed, serving no copy once the store is silent for the {NearCacheDefaults.Lease.TotalSeconds:0} s lease",
+        CredentialTransport.BearerHeader, CookieName: null,
+        UsesStore: true, LoginNeedsStore: false, HasAlgorithm: true,
+        Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
+        Lifecycle: CredentialLifecycle.LoginOnceSelfContained)
+    {
+        NearCache = NearCacheDefaults,
+    };
 
     public static readonly ArmDescriptor Hybrid = new(
         ArmId.Hybrid, "hybrid",
@@ -93,7 +123,7 @@ public static class ArmCatalogue
         Lifecycle: CredentialLifecycle.LoginOnceHeldByStore);
 
     /// <summary>Every arm in report order: the baseline first.</summary>
-    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, Jwt, JwtDenylist, Hybrid, AspNetCookie, AspNetCookieStore];
+    public static readonly IReadOnlyList<ArmDescriptor> All = [None, Session, SessionCached, Jwt, JwtDenylist, JwtDenylistCached, Hybrid, AspNetCookie, AspNetCookieStore];
 
     /// <summary>
     /// Every arm as a run can serve it, in report order: each arm of <see cref="All"/> followed by its transport

@@ -8,8 +8,10 @@ public enum ArmId
 {
     None,
     Session,
+    SessionCached,
     Jwt,
     JwtDenylist,
+    JwtDenylistCached,
     Hybrid,
     AspNetCookie,
     AspNetCookieStore,
@@ -165,5 +167,20 @@ public sealed record ArmDescriptor(
     /// <summary>The transports this arm can run with: its own first, then its variants'.</summary>
     public IEnumerable<CredentialTransport> Transports => TransportVariants.Select(v => v.Transport).Prepend(Transport);
 
+    /// <summary>The near cache in process memory in front of the store, for an arm that keeps one; null for the others.</summary>
+    public NearCacheSpec? NearCache { get; init; }
+
     public override string ToString() => RunName;
 }
+
+/// <summary>
+/// An arm's near cache: what a request read from the store is kept in the API process's memory, and every instance
+/// drops its copy when a logout, revoke or plan change is published over Redis pub/sub. A cached entry is served
+/// only while this instance has received its own heartbeat over that same subscription within
+/// <see cref="Lease"/>: when the store or the subscription goes silent, the arm stops serving from memory and reads
+/// the store, so it fails closed (503) instead of missing revocations until the TTL runs out.
+/// </summary>
+/// <param name="DefaultTtl">How long an entry lives locally when the API's <c>--near-cache-ttl</c> is not given: the longest a revocation that is written to the store without a backplane message (none in AuthBench) would be missed.</param>
+/// <param name="Lease">How old the last heartbeat received may be for a cached entry to be served: the longest a revocation is missed when the store or the subscription fails.</param>
+/// <param name="HeartbeatInterval">How often each instance publishes its heartbeat (every instance receives every other's: N² messages per interval for N instances).</param>
+public sealed record NearCacheSpec(TimeSpan DefaultTtl, TimeSpan Lease, TimeSpan HeartbeatInterval);
