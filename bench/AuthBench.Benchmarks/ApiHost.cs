@@ -23,6 +23,10 @@ public sealed class ApiHost : WebApplicationFactory<global::Program>
             ["claims"] = claims,
             ["users"] = users.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (arm.Variant is not null)
+        {
+            settings["transport"] = ArmCatalogue.TransportName(arm.Transport);
+        }
         if (arm.HasAlgorithm)
         {
             ArgumentNullException.ThrowIfNull(alg);

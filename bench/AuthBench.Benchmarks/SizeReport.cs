@@ -31,12 +31,16 @@ public static class SizeReport
                 var bearer = WireSizes.BearerHeaderLine(token);
                 var (min, max) = CredentialSizes.BearerLineRange(alg, profile);
                 headers.Add(new HeaderSizeRow(alg.ToString(), profile.ToName(), token.Length, bearer, min, max, cookie, bearer - cookie,
-                    Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile)));
+                    Math.Round((double)bearer / cookie, 2), CredentialSizes.StoredSessionValue(profile))
+                {
+                    TokenCookieHeaderBytes = WireSizes.TokenCookieHeaderLine(token),
+                });
             }
         }
 
         // Every arm's login response: an arm without a credential once, every other per claim profile and algorithm.
         var logins = new List<LoginSizeRow>();
+        var cookieLines = new List<CookieSizeRow>();
         foreach (var arm in ArmCatalogue.All)
         {
             var needsStore = arm.UsesStore || arm.LoginNeedsStore;
@@ -51,19 +55,24 @@ public static class SizeReport
             {
                 foreach (var profile in profiles)
                 {
-                    logins.Add(await MeasureLoginAsync(arm, alg, profile, needsStore ? redisConnectionString : null));
+                    var (login, cookieLine) = await MeasureLoginAsync(arm, alg, profile, needsStore ? redisConnectionString : null);
+                    logins.Add(login);
+                    if (cookieLine is not null)
+                    {
+                        cookieLines.Add(cookieLine);
+                    }
                 }
             }
         }
 
         Directory.CreateDirectory(directory);
-        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.json"), SizesJson.Serialize(new SizesResults(CredentialSizes.User().Sub, headers, logins)) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.md"), Markdown(headers, logins));
+        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.json"), SizesJson.Serialize(new SizesResults(CredentialSizes.User().Sub, headers, logins, cookieLines)) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "sizes.md"), Markdown(headers, logins, cookieLines));
         log($"sizes: wrote {Path.Combine(directory, "sizes.md")} and sizes.json");
     }
 
 
-    private static string Markdown(List<HeaderSizeRow> headers, List<LoginSizeRow> logins)
+    private static string Markdown(List<HeaderSizeRow> headers, List<LoginSizeRow> logins, List<CookieSizeRow> cookieLines)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"""
@@ -77,19 +86,36 @@ public static class SizeReport
 
             ## Per request: `Authorization: Bearer <token>\r\n` against `Cookie: {ArmCatalogue.SessionCookieName}=<id>\r\n`
 
-            | Alg | Claims | Token chars | Bearer line (B) | Range over users (B) | Cookie line (B) | Extra B per request | Bearer / cookie | Session value in store (B) |
-            |---|---|---:|---:|---:|---:|---:|---:|---:|
+            | Alg | Claims | Token chars | Bearer line (B) | Range over users (B) | Cookie line (B) | Extra B per request | Bearer / cookie | Session value in store (B) | Token in cookie line (B) |
+            |---|---|---:|---:|---:|---:|---:|---:|---:|---:|
 
             """);
         foreach (var h in headers)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerHeaderBytes} | {h.BearerHeaderBytesMin}–{h.BearerHeaderBytesMax} | {h.CookieHeaderBytes} | {h.ExtraBytesPerRequest} | {h.BearerToCookie:0.00}× | {h.SessionValueBytes} |\n");
+                $"| {h.Alg} | {h.Claims} | {h.TokenChars} | {h.BearerHeaderBytes} | {h.BearerHeaderBytesMin}–{h.BearerHeaderBytesMax} | {h.CookieHeaderBytes} | {h.ExtraBytesPerRequest} | {h.BearerToCookie:0.00}× | {h.SessionValueBytes} | {h.TokenCookieHeaderBytes} |\n");
         }
-        md.Append("""
+        md.Append(CultureInfo.InvariantCulture, $"""
 
             The session value column is the JSON the store returns to the API on every lookup (GETEX reply payload),
-            the bytes the session arm moves between API and store instead of between client and API.
+            the bytes the session arm moves between API and store instead of between client and API. The last column
+            is the same token in the token arms' cookie transport (`Cookie: {ArmCatalogue.TokenCookieName}=<token>\r\n`, labels
+            `jwt-cookie-ALG`): its distance to the bearer line is what the transport costs apart from the credential.
+
+            ## Per request: every cookie arm's `Cookie: <name>=<value>\r\n`, as its login sets it
+
+            Taken from the `Set-Cookie` of the real login below (a Data Protection ticket has no fixed length: it grows
+            with the claims it carries, or holds only a ticket-store key).
+
+            | Arm | Claims | Cookie | Value chars | Cookie line (B) |
+            |---|---|---|---:|---:|
+
+            """);
+        foreach (var c in cookieLines)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Arm} | {c.Claims} | `{c.CookieName}` | {c.ValueChars} | {c.CookieHeaderBytes} |\n");
+        }
+        md.Append("""
 
             ## Login response (`POST /auth/login`, 200), as Kestrel sends it
 
@@ -108,7 +134,7 @@ public static class SizeReport
         return md.ToString();
     }
 
-    private static async Task<LoginSizeRow> MeasureLoginAsync(ArmDescriptor arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
+    private static async Task<(LoginSizeRow Login, CookieSizeRow? CookieLine)> MeasureLoginAsync(ArmDescriptor arm, JwtAlgorithm? alg, ClaimProfile profile, string? redis)
     {
         await using var host = ApiHost.For(arm, profile.ToName(), alg?.ToString(), redis, UserDirectory.DefaultUserCount);
         host.UseKestrel(0);
@@ -133,7 +159,18 @@ public static class SizeReport
             throw new InvalidOperationException($"login on the {arm} arm answered '{lines[0]}'");
         }
         var names = lines.Skip(1).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
-        return new LoginSizeRow(arm.Name, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
+        var login = new LoginSizeRow(arm.Name, alg?.ToString(), profile.ToName(), headEnd, response.Bytes.Length - headEnd, response.Bytes.Length, names, response.Chunked);
+        CookieSizeRow? cookieLine = null;
+        if (arm.Transport == CredentialTransport.Cookie)
+        {
+            var prefix = $"Set-Cookie: {arm.CookieName}=";
+            var setCookie = lines.Single(l => l.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+            var end = setCookie.IndexOf(';', StringComparison.Ordinal);
+            var value = setCookie[prefix.Length..(end < 0 ? setCookie.Length : end)];
+            cookieLine = new CookieSizeRow(arm.Name, profile.ToName(), arm.CookieName!, value.Length,
+                Encoding.ASCII.GetByteCount($"Cookie: {arm.CookieName}={value}\r\n"));
+        }
+        return (login, cookieLine);
     }
 
     private static async Task<(byte[] Bytes, bool Chunked)> ReadResponseAsync(NetworkStream stream, CancellationToken ct)

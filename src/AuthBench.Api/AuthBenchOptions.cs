@@ -10,9 +10,15 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "admin-key"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl"];
 
-    /// <summary>The arm this process serves, from the catalogue.</summary>
+    /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
+    public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The arm this process serves, from the catalogue: the catalogued arm, or its transport variant when
+    /// <c>--transport</c> names another transport than the arm's own (<c>--scheme jwt --transport cookie</c>).
+    /// </summary>
     public required ArmDescriptor Arm { get; init; }
     public JwtAlgorithm Algorithm { get; init; } = JwtAlgorithm.HS256;
     public ClaimProfile Claims { get; init; } = ClaimProfile.Typical;
@@ -24,8 +30,21 @@ public sealed class AuthBenchOptions
     public string Store { get; init; } = "auto";
     public string? KeyFile { get; init; }
     public TimeSpan TokenLifetime { get; init; } = JwtTokens.DefaultLifetime;
+    /// <summary>A refresh token family's absolute lifetime from login (arms with a refresh endpoint; <c>--refresh-lifetime</c>, default 30d).</summary>
+    public TimeSpan RefreshLifetime { get; init; } = RefreshTokenStore.DefaultLifetime;
     /// <summary>Shared secret for the admin endpoints; they answer 404 when none is set.</summary>
     public string? AdminKey { get; init; }
+    /// <summary>
+    /// Folder of the Data Protection key ring the cookie arms protect their tickets with (<c>--dp-keys</c>): APIs
+    /// given the same folder accept each other's cookies. Null: a key ring in memory, created at start, gone at exit.
+    /// </summary>
+    public string? DataProtectionKeys { get; init; }
+
+    /// <summary>
+    /// How long a near-cached arm keeps an entry in process memory (<c>--near-cache-ttl</c>); the arm's catalogue
+    /// default when not given, null for an arm without a near cache.
+    /// </summary>
+    public TimeSpan? NearCacheTtl { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -40,6 +59,7 @@ public sealed class AuthBenchOptions
         }
         var arm = ArmCatalogue.Find(schemeText)
             ?? throw new ArgumentException($"unknown --scheme '{schemeText}': use {ArmCatalogue.NameList}");
+        arm = InTransport(arm, config["transport"]);
         var users = ParseInt(config["users"], "users", UserDirectory.DefaultUserCount);
         if (users is < 1 or > 10_000_000)
         {
@@ -55,10 +75,25 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException("--token-lifetime must be between 1s and 24h");
         }
+        var refreshLifetime = ParseDays(config["refresh-lifetime"], "refresh-lifetime", RefreshTokenStore.DefaultLifetime);
+        if (refreshLifetime < TimeSpan.FromMinutes(1) || refreshLifetime > TimeSpan.FromDays(365))
+        {
+            throw new ArgumentException("--refresh-lifetime must be between 1m and 365d");
+        }
+        var nearCacheTtl = ParseDuration(config["near-cache-ttl"], "near-cache-ttl", arm.NearCache?.DefaultTtl ?? TimeSpan.Zero);
+        if (config["near-cache-ttl"] is not null && (nearCacheTtl <= TimeSpan.Zero || nearCacheTtl > MaxNearCacheTtl))
+        {
+            throw new ArgumentException($"--near-cache-ttl must be between 1ms and {MaxNearCacheTtl.TotalMinutes:0}m, got '{config["near-cache-ttl"]}'");
+        }
         var redis = config["redis"];
         if (string.IsNullOrWhiteSpace(redis))
         {
             redis = Environment.GetEnvironmentVariable("AUTHBENCH_REDIS");
+        }
+        var dpKeys = string.IsNullOrWhiteSpace(config["dp-keys"]) ? null : Path.GetFullPath(config["dp-keys"]!);
+        if (dpKeys is not null && File.Exists(dpKeys))
+        {
+            throw new ArgumentException($"--dp-keys must name a folder (it is created when missing), got the file '{dpKeys}'");
         }
         return new AuthBenchOptions
         {
@@ -71,9 +106,38 @@ public sealed class AuthBenchOptions
             Store = string.IsNullOrWhiteSpace(config["store"]) ? "auto" : config["store"]!,
             KeyFile = string.IsNullOrWhiteSpace(config["key-file"]) ? null : config["key-file"],
             TokenLifetime = lifetime,
+            RefreshLifetime = refreshLifetime,
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
+            DataProtectionKeys = dpKeys,
+            NearCacheTtl = arm.NearCache is null ? null : nearCacheTtl,
         };
     }
+
+    /// <summary>The arm in the transport <c>--transport</c> names (default: the arm's own).</summary>
+    private static ArmDescriptor InTransport(ArmDescriptor arm, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return arm;
+        }
+        var choices = string.Join("|", arm.Transports.Select(ArmCatalogue.TransportName));
+        var transport = ArmCatalogue.FindTransport(text)
+            ?? throw new ArgumentException($"unknown --transport '{text}': the {arm.Name} arm takes {choices}");
+        if (!arm.Transports.Contains(transport))
+        {
+            var withVariants = string.Join(", ", ArmCatalogue.All.Where(a => a.TransportVariants.Count > 0).Select(a => a.Name));
+            throw new ArgumentException($"--transport {ArmCatalogue.TransportName(transport)}: the {arm.Name} arm takes {choices} (other transports: {withVariants})");
+        }
+        return arm.InTransport(transport);
+    }
+
+    /// <summary>A duration as <see cref="ParseDuration"/> reads it, or a number of days (<c>30d</c>): refresh lifetimes exceed the 7-day limit of <see cref="Durations"/>.</summary>
+    private static TimeSpan ParseDays(string? text, string name, TimeSpan fallback) =>
+        text?.Trim() is { Length: > 1 } t && t.EndsWith('d')
+            ? double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 36500
+                ? TimeSpan.FromDays(days)
+                : throw new ArgumentException($"--{name} must be a duration such as 30d, 12h or 15m, got '{text}'")
+            : ParseDuration(text, name, fallback);
 
     private static int ParseInt(string? text, string name, int fallback) =>
         text is null ? fallback

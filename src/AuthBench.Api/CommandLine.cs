@@ -15,6 +15,8 @@ public static class CommandLine
 
         Usage: AuthBench.Api --scheme {ArmCatalogue.NameChoices} [options]
           --urls URL               where Kestrel listens (e.g. http://127.0.0.1:5080)
+          --transport bearer|cookie  where the token travels ({ArmsWhere(a => a.TransportVariants.Count > 0)} arms; default bearer):
+                                   cookie = an HttpOnly, SameSite=Strict {ArmCatalogue.TokenCookieName} cookie
           --alg {string.Join('|', ArmCatalogue.Algorithms)}  JWT algorithm ({ArmsWhere(a => a.HasAlgorithm)} arms; default HS256)
           --claims small|typical|large   claims each credential carries (default typical)
           --users N                demo users user1..userN (default 1000)
@@ -23,8 +25,15 @@ public static class CommandLine
           --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet (default auto)
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
+          --refresh-lifetime T     refresh token family lifetime, {ArmsWhere(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore)} arm, e.g. 30d (default 30d)
           --admin-key KEY          enables /admin/* with header X-Admin-Key
+          --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
+                                   (APIs sharing it accept each other's cookies; default: a new key ring in memory)
+          --near-cache-ttl T       how long {ArmsWhere(a => a.NearCache is not null)} keep an entry in memory (default {NearCacheDefaultTtl()})
         """;
+
+    private static string NearCacheDefaultTtl() =>
+        string.Join(", ", ArmCatalogue.All.Where(a => a.NearCache is not null).Select(a => $"{a.NearCache!.DefaultTtl.TotalSeconds:0}s").Distinct());
 
     private static string ArmsWhere(Func<ArmDescriptor, bool> predicate) =>
         string.Join(" and ", ArmCatalogue.All.Where(predicate).Select(a => a.Name));
@@ -64,8 +73,8 @@ public static class CommandLine
             }
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
-                return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --admin-key";
+                return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl";
             }
         }
         return null;

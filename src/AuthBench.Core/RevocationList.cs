@@ -14,7 +14,7 @@ namespace AuthBench.Core;
 /// (fail closed): a user who logs out and in again within one second must log in once more.
 /// AuthBench's tokens have no <c>jti</c>, so that they are byte for byte the jwt arm's; revocation is per user.
 /// </remarks>
-public sealed class RevocationList
+public sealed class RevocationList : IRevocationList
 {
     public const string KeyPrefix = "revoked:";
 
@@ -50,7 +50,14 @@ public sealed class RevocationList
     /// True when a token of <paramref name="sub"/> issued at <paramref name="issuedAt"/> (Unix seconds) is revoked.
     /// Throws <see cref="StoreUnavailableException"/> when the store does not answer: the caller fails closed.
     /// </summary>
-    public async Task<bool> IsRevokedAsync(string sub, long issuedAt)
+    public async Task<bool> IsRevokedAsync(string sub, long issuedAt) => Covers(await RevokedUpToAsync(sub).ConfigureAwait(false), issuedAt);
+
+    /// <summary>
+    /// The user's marker: the second up to which every token is revoked, null when there is none (one <c>GET</c>).
+    /// A marker that does not parse reads as <see cref="long.MaxValue"/> (everything revoked): nothing but this class
+    /// writes these keys. Throws <see cref="StoreUnavailableException"/> when the store does not answer.
+    /// </summary>
+    public async Task<long?> RevokedUpToAsync(string sub)
     {
         RedisValue value;
         try
@@ -63,9 +70,21 @@ public sealed class RevocationList
         }
         if (value.IsNull)
         {
-            return false;
+            return null;
         }
-        // A marker that does not parse revokes everything: nothing but this class writes these keys.
-        return !long.TryParse((string?)value, NumberStyles.None, CultureInfo.InvariantCulture, out var revokedUpTo) || issuedAt <= revokedUpTo;
+        return long.TryParse((string?)value, NumberStyles.None, CultureInfo.InvariantCulture, out var revokedUpTo) ? revokedUpTo : long.MaxValue;
     }
+
+    /// <summary>Whether a marker (<see cref="RevokedUpToAsync"/>) revokes a token issued at <paramref name="issuedAt"/>.</summary>
+    public static bool Covers(long? revokedUpTo, long issuedAt) => revokedUpTo is { } upTo && issuedAt <= upTo;
+}
+
+/// <summary>What the revocable bearer arms need of a revocation list: the store's own, or one behind a near cache.</summary>
+public interface IRevocationList
+{
+    /// <summary>Revokes every token of <paramref name="sub"/> issued up to now.</summary>
+    Task RevokeUserAsync(string sub);
+
+    /// <summary>True when a token of <paramref name="sub"/> issued at <paramref name="issuedAt"/> is revoked; throws <see cref="StoreUnavailableException"/> when that cannot be known.</summary>
+    Task<bool> IsRevokedAsync(string sub, long issuedAt);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
 using StackExchange.Redis;
 
@@ -153,6 +154,20 @@ public sealed class RedisSessionStore
         }
     }
 
+    /// <summary>The ids of a user's sessions, from the per-user index (one <c>SMEMBERS</c>): what a near cache must drop when they are revoked or changed.</summary>
+    public async Task<string[]> UserSessionIdsAsync(string sub)
+    {
+        try
+        {
+            var ids = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            return [.. ids.Select(i => (string)i!)];
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
     /// <summary>Deletes every session of a user; returns how many existed.</summary>
     public async Task<long> DeleteUserSessionsAsync(string sub)
     {
@@ -167,6 +182,80 @@ public sealed class RedisSessionStore
         {
             throw Unavailable(e);
         }
+    }
+
+    /// <summary>
+    /// Rewrites one claim in every live session of a user, so that the next request of each sees the new value (the
+    /// per-request read stays one <c>GETEX</c>). Store commands for a user with k indexed sessions: <c>SMEMBERS</c>,
+    /// one <c>MGET</c> of the k keys, then pipelined in one round trip a <c>SET … XX KEEPTTL</c> per session that
+    /// carries the claim and one <c>SREM</c> of the ids that no longer exist (logged out, expired): three round trips.
+    /// <c>XX</c> never recreates a session deleted meanwhile; <c>KEEPTTL</c> keeps its idle expiry. Returns how many
+    /// sessions were rewritten (a session whose claims lack <paramref name="claim"/>, the small profile, needs none).
+    /// </summary>
+    public async Task<long> SetClaimInUserSessionsAsync(string sub, string claim, string value)
+    {
+        try
+        {
+            var ids = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            if (ids.Length == 0)
+            {
+                return 0;
+            }
+            var keys = ids.Select(i => (RedisKey)(KeyPrefix + i)).ToArray();
+            var values = await _db.StringGetAsync(keys).ConfigureAwait(false);
+            var batch = _db.CreateBatch();
+            var writes = new List<Task<bool>>(ids.Length);
+            var gone = new List<RedisValue>();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (values[i].IsNull)
+                {
+                    gone.Add(ids[i]);
+                }
+                else if (WithClaim(values[i], claim, value) is { } rewritten)
+                {
+                    writes.Add(batch.StringSetAsync(keys[i], rewritten, Expiration.KeepTtl, ValueCondition.Exists));
+                }
+            }
+            var prune = gone.Count > 0 ? batch.SetRemoveAsync(UserIndexPrefix + sub, [.. gone]) : Task.FromResult(0L);
+            batch.Execute();
+            await prune.ConfigureAwait(false);
+            var rewrittenCount = 0L;
+            foreach (var write in writes)
+            {
+                rewrittenCount += await write.ConfigureAwait(false) ? 1 : 0;
+            }
+            return rewrittenCount;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>The stored value with claim <paramref name="claim"/> set to <paramref name="value"/>; null when the value is not ours or has no such claim.</summary>
+    public static byte[]? WithClaim(ReadOnlySpan<byte> json, string claim, string value)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        if (root is not JsonObject session || session["c"] is not JsonObject claims || !claims.ContainsKey(claim))
+        {
+            return null;
+        }
+        claims[claim] = JsonValue.Create(value);
+        var buffer = new ArrayBufferWriter<byte>(json.Length + value.Length);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            session.WriteTo(w);
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 
     private SessionData? Evaluate(string id, RedisValue value)

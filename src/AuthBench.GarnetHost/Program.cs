@@ -32,7 +32,12 @@ if (port is null || !int.TryParse(port, out var portNumber) || portNumber is <= 
 
 // Garnet keeps its INFO counters (commands, bytes, hits) only through its metrics monitor, which
 // samples once per metrics-sampling-freq second (1 is the smallest): INFO lags by up to a second.
-var garnetArgs = new List<string> { "--bind", bind, "--port", port, "--logger-level", "Warning", "--commandstats-monitor", "true", "--metrics-sampling-freq", "1" };
+// "--lua true": Garnet ships with EVAL/EVALSHA off; the hybrid arm's refresh-token store rotates tokens in Lua scripts.
+var garnetArgs = new List<string>
+{
+    "--bind", bind, "--port", port, "--logger-level", "Warning", "--commandstats-monitor", "true", "--metrics-sampling-freq", "1",
+    "--lua", "true",
+};
 if (!string.IsNullOrEmpty(password))
 {
     garnetArgs.AddRange(["--auth", "Password", "--password", password]);

@@ -58,6 +58,28 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Near_cache_ttl_defaults_to_the_catalogue_and_exists_only_for_near_cached_arms()
+    {
+        foreach (var arm in ArmCatalogue.All)
+        {
+            var o = Read(("scheme", arm.Name));
+            Assert.Equal(arm.NearCache?.DefaultTtl, o.NearCacheTtl);
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(500), Read(("scheme", ArmCatalogue.SessionCached.Name), ("near-cache-ttl", "500ms")).NearCacheTtl);
+        Assert.Equal(TimeSpan.FromMinutes(2), Read(("scheme", ArmCatalogue.JwtDenylistCached.Name), ("near-cache-ttl", "2m")).NearCacheTtl);
+    }
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("11m")]
+    [InlineData("soon")]
+    public void Near_cache_ttl_outside_1ms_to_10m_is_refused(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", ArmCatalogue.SessionCached.Name), ("near-cache-ttl", text)));
+        Assert.Contains("--near-cache-ttl must be", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_scheme_lists_every_arm_of_the_catalogue()
     {
         var e = Assert.Throws<ArgumentException>(() => Read(("scheme", "cookie")));
@@ -83,6 +105,33 @@ public sealed class OptionsTests
         Assert.StartsWith("--token-lifetime must be", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, 30 * 86400)]
+    [InlineData("30d", 30 * 86400)]
+    [InlineData("1.5d", 36 * 3600)]
+    [InlineData("12h", 12 * 3600)]
+    [InlineData("90m", 90 * 60)]
+    public void Refresh_lifetime_accepts_days_and_the_common_duration_syntax(string? text, int seconds)
+    {
+        var settings = text is null ? new[] { ("scheme", "hybrid") } : [("scheme", "hybrid"), ("refresh-lifetime", text)];
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Read(settings).RefreshLifetime);
+    }
+
+    [Theory]
+    [InlineData("30s")]
+    [InlineData("366d")]
+    [InlineData("xd")]
+    [InlineData("soon")]
+    public void Refresh_lifetime_outside_1m_to_365d_or_malformed_is_refused(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", "hybrid"), ("refresh-lifetime", text)));
+        Assert.StartsWith("--refresh-lifetime must be", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refresh_lifetime_is_a_known_command_line_option() =>
+        Assert.Null(CommandLine.FindUnknownOption(["--scheme", "hybrid", "--refresh-lifetime", "30d"]));
+
     [Fact]
     public void Usage_names_every_arm_of_the_catalogue() =>
         Assert.Contains("--scheme " + ArmCatalogue.NameChoices, CommandLine.Usage, StringComparison.Ordinal);
@@ -96,4 +145,32 @@ public sealed class OptionsTests
     [Fact]
     public void Known_command_line_options_pass() =>
         Assert.Null(CommandLine.FindUnknownOption(["--scheme", "jwt", "--urls", "http://127.0.0.1:5000", "--alg", "ES256", "--user-password=x"]));
+
+    [Theory]
+    [InlineData("jwt", "cookie", "cookie")]
+    [InlineData("jwt", "BEARER", null)]
+    [InlineData("jwt-denylist", " cookie ", "cookie")]
+    [InlineData("session", "cookie", null)]
+    public void Transport_picks_the_arm_or_its_transport_variant(string scheme, string transport, string? variant)
+    {
+        var o = Read(("scheme", scheme), ("transport", transport));
+        Assert.Equal(scheme, o.Arm.Name);
+        Assert.Equal(variant, o.Arm.Variant);
+        Assert.Same(ArmCatalogue.FindRun(variant is null ? scheme : $"{scheme}-{variant}"), o.Arm);
+        Assert.Equal(transport.Trim().ToLowerInvariant(), ArmCatalogue.TransportName(o.Arm.Transport));
+    }
+
+    [Theory]
+    [InlineData("jwt", "header", "unknown --transport 'header': the jwt arm takes bearer|cookie")]
+    [InlineData("session", "bearer", "--transport bearer: the session arm takes cookie")]
+    [InlineData("none", "cookie", "--transport cookie: the none arm takes none")]
+    public void A_transport_the_arm_cannot_carry_is_refused_with_the_choices(string scheme, string transport, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Read(("scheme", scheme), ("transport", transport)));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transport_is_a_known_command_line_option() =>
+        Assert.Null(CommandLine.FindUnknownOption(["--scheme", "jwt", "--transport", "cookie"]));
 }

@@ -55,4 +55,24 @@ public sealed class SessionStoreTests
     [InlineData("{\"iat\":1,\"abs\":2,\"c\":[1]}")]
     public void Value_that_is_not_a_session_reads_as_no_session(string json) =>
         Assert.Null(RedisSessionStore.Deserialize("id", Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void A_plan_change_rewrites_only_that_claim()
+    {
+        var created = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var claims = ClaimProfiles.ForUser(User, ClaimProfile.Large);
+        var bytes = RedisSessionStore.Serialize(claims, created, created.AddHours(8));
+
+        var rewritten = RedisSessionStore.WithClaim(bytes, ClaimProfiles.Plan, "gold")!;
+
+        claims[ClaimProfiles.Plan] = "gold";
+        Assert.Equal(RedisSessionStore.Serialize(claims, created, created.AddHours(8)), rewritten);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1]")]
+    [InlineData("{\"iat\":1,\"abs\":2,\"c\":{\"sub\":\"a\"}}")]
+    public void A_value_without_the_claim_is_not_rewritten(string json) =>
+        Assert.Null(RedisSessionStore.WithClaim(Encoding.UTF8.GetBytes(json), ClaimProfiles.Plan, "gold"));
 }

@@ -119,6 +119,20 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task A_transport_variant_is_named_like_an_arm_and_labelled_with_its_transport()
+    {
+        var (code, o, _) = await RunAsync("--arms", "jwt,jwt-cookie,jwt-denylist-cookie", "--alg", "HS256,ES256");
+
+        Assert.Equal(0, code);
+        Assert.Equal(["jwt-HS256", "jwt-ES256", "jwt-cookie-HS256", "jwt-cookie-ES256", "jwt-denylist-cookie-HS256", "jwt-denylist-cookie-ES256"],
+            o!.Arms.Select(a => a.Label));
+        Assert.Equal(["jwt", "jwt", "jwt", "jwt", "jwt-denylist", "jwt-denylist"], o.Arms.Select(a => a.Scheme));
+        Assert.Equal([null, null, "cookie", "cookie", "cookie", "cookie"], o.Arms.Select(a => a.Transport));
+        Assert.Equal([CredentialTransport.BearerHeader, CredentialTransport.BearerHeader, CredentialTransport.Cookie, CredentialTransport.Cookie,
+            CredentialTransport.Cookie, CredentialTransport.Cookie], o.Arms.Select(a => a.Arm.Transport));
+    }
+
+    [Fact]
     public async Task The_denylist_arm_runs_once_per_algorithm_and_needs_the_store()
     {
         var (_, o, _) = await RunAsync("--arms", "jwt-denylist,jwt", "--alg", "HS256,ES256");

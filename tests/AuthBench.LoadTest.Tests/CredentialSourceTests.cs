@@ -25,11 +25,11 @@ public class CredentialSourceTests
     [Fact]
     public void Each_transport_has_its_own_source()
     {
-        foreach (var arm in ArmCatalogue.All)
+        foreach (var arm in ArmCatalogue.Runs)
         {
             var source = CredentialSources.For(arm, TimeProvider.System);
             Assert.Same(arm, source.Arm);
-            Assert.IsType(arm.Transport switch
+            Assert.IsType(arm.Lifecycle is CredentialLifecycle.RefreshedThroughStore ? typeof(RefreshTokenCredentialSource) : arm.Transport switch
             {
                 CredentialTransport.None => typeof(NoCredentialSource),
                 CredentialTransport.Cookie => typeof(CookieCredentialSource),
@@ -77,6 +77,24 @@ public class CredentialSourceTests
 
         Assert.Equal($"Cookie: {ArmCatalogue.SessionCookieName}=sid-1", credential.HeaderLine);
         Assert.Equal(Start + TimeSpan.FromSeconds(120), credential.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task The_jwt_cookie_variant_carries_the_token_cookie_and_renews_at_its_max_age()
+    {
+        var time = new FakeTimeProvider(Start);
+        var arm = ArmCatalogue.Jwt.InTransport(CredentialTransport.Cookie);
+        using var server = new FakeLoginServer((n, _) => new LoginAnswer(200,
+            $"{ArmCatalogue.TokenCookieName}=eyJ.tok-{n}.sig; max-age=900; path=/; secure; samesite=strict; httponly", """{"sub":"user1","expires_in":900}"""));
+        var source = CredentialSources.For(arm, time);
+        using var client = new HttpClient { BaseAddress = server.BaseUri };
+
+        var credential = await source.LoginAsync(client, new UserLogin("user1", "pw"), CancellationToken.None);
+
+        Assert.IsType<CookieCredentialSource>(source);
+        Assert.Equal($"Cookie: {ArmCatalogue.TokenCookieName}=eyJ.tok-1.sig", credential.HeaderLine);
+        Assert.Equal(Start + TimeSpan.FromSeconds(900), credential.ExpiresAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(720), credential.RenewAt);
     }
 
     [Fact]
@@ -175,10 +193,11 @@ public class CredentialSourceTests
     }
 
     [Fact]
-    public void Only_the_store_held_lifecycle_loses_its_credentials_with_the_store()
+    public void Only_the_store_held_lifecycles_lose_their_credentials_with_the_store()
     {
         Assert.False(CredentialSources.LostWithTheStore(CredentialLifecycle.None));
         Assert.False(CredentialSources.LostWithTheStore(CredentialLifecycle.LoginOnceSelfContained));
         Assert.True(CredentialSources.LostWithTheStore(CredentialLifecycle.LoginOnceHeldByStore));
+        Assert.True(CredentialSources.LostWithTheStore(CredentialLifecycle.RefreshedThroughStore));
     }
 }

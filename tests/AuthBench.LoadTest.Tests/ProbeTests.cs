@@ -51,6 +51,38 @@ public class ProbeTests
     }
 
     [Fact]
+    public void Pub_sub_traffic_is_counted_as_the_arms_work_and_only_subscribing_is_housekeeping()
+    {
+        // A near-cached arm: 100 lookups that missed (GETEX), 40 PUBLISHes (invalidations and heartbeats), the
+        // subscription re-made once after a reconnect; the pushed messages show up only as network bytes.
+        var before = Stats("""
+            total_net_input_bytes:1000
+            total_net_output_bytes:1000
+            cmdstat_getex:calls=0,usec=0
+            cmdstat_publish:calls=10,usec=20
+            cmdstat_subscribe:calls=2,usec=4
+            """);
+        var after = Stats("""
+            total_net_input_bytes:21000
+            total_net_output_bytes:31000
+            cmdstat_getex:calls=100,usec=300
+            cmdstat_publish:calls=50,usec=220
+            cmdstat_spublish:calls=10,usec=20
+            cmdstat_subscribe:calls=3,usec=6
+            cmdstat_ping:calls=4,usec=4
+            """);
+
+        var cost = StoreProbe.Cost(before, after, requests: 1000);
+
+        Assert.Equal(0.15, cost.CommandsPerRequest, 6);        // 100 GETEX + 40 PUBLISH + 10 SPUBLISH
+        Assert.Equal(0.52, cost.UsecPerRequest, 6);            // 300 + 200 + 20 µs
+        Assert.Equal(0.04, cost.Commands["publish"], 6);
+        Assert.Equal(0.01, cost.Commands["spublish"], 6);
+        Assert.False(cost.Commands.ContainsKey("subscribe"));
+        Assert.Equal(50, cost.BytesPerRequest, 6);             // the subscribers' pushed messages included
+    }
+
+    [Fact]
     public void A_run_without_store_work_shows_no_commands()
     {
         var same = Stats("total_commands_processed:5\ncmdstat_info:calls=5,usec=50\n");

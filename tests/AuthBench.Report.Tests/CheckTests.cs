@@ -99,7 +99,8 @@ public sealed class ArmInfoTests
         Assert.Equal($"session cookie {ArmCatalogue.SessionCookieName} true false", ArmLine.Line("session"));
         Assert.Equal("jwt-denylist bearerheader - true true", ArmLine.Line("jwt-denylist"));
         Assert.Equal("none none - false false", ArmLine.Line(null));
-        Assert.Contains("unknown arm 'hybrid'", Assert.Throws<ArgumentException>(() => ArmLine.Line("hybrid")).Message, StringComparison.Ordinal);
+        Assert.Equal("hybrid bearerheader - true true", ArmLine.Line("hybrid"));
+        Assert.Contains("unknown arm 'kerberos'", Assert.Throws<ArgumentException>(() => ArmLine.Line("kerberos")).Message, StringComparison.Ordinal);
     }
 }
 

@@ -17,12 +17,16 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
 {
     public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
 
-    /// <summary>Settings as <c>--scheme</c>, <c>--alg</c>, <c>--key-file</c>, <c>--redis</c>, <c>--admin-key</c>, <c>--claims</c> would give them.</summary>
+    /// <summary>
+    /// Settings as <c>--scheme</c>, <c>--transport</c> (for a transport variant), <c>--alg</c>, <c>--key-file</c>,
+    /// <c>--redis</c>, <c>--admin-key</c>, <c>--claims</c> would give them.
+    /// </summary>
     public static ApiFactory For(
         ArmDescriptor arm, string? alg = null, string? keyFile = null, string? redis = null, string? adminKey = null, string claims = "typical") =>
         new(new Dictionary<string, string?>
         {
             ["scheme"] = arm.Name,
+            ["transport"] = arm.Variant is null ? null : ArmCatalogue.TransportName(arm.Transport),
             ["alg"] = alg,
             ["key-file"] = keyFile,
             ["redis"] = redis,

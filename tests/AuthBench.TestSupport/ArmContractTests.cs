@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
@@ -41,6 +42,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         var body = await response.JsonAsync();
         Assert.Equal("ok", body.GetProperty("status").GetString());
         Assert.Equal(Arm.Name, body.GetProperty("scheme").GetString());
+        Assert.Equal(ArmCatalogue.TransportName(Arm.Transport), body.GetProperty("transport").GetString());
     }
 
     [Fact]
@@ -51,7 +53,8 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         using (var login = await fixture.Client.LoginAsync(user))
         {
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-            Assert.Equal("no-store", login.Headers.CacheControl?.ToString());
+            // no-store is the promise; the stock cookie handler's sign-in sends "no-cache,no-store" (and Pragma, Expires).
+            Assert.True(login.Headers.CacheControl?.NoStore, $"Cache-Control: {login.Headers.CacheControl}");
             credential = await fixture.CredentialFromAsync(login);
             // The baseline hands out nothing at all: no cookie, no token.
             Assert.Equal(IsOpen, !login.Headers.Contains("Set-Cookie") && !(await login.JsonAsync()).TryGetProperty("access_token", out _));
@@ -116,7 +119,8 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
 
         var (firstAfter, secondAfter) = Arm.Logout switch
         {
-            LogoutEffect.Nothing => (HttpStatusCode.OK, HttpStatusCode.OK),
+            // Access tokens are self-contained: what a refresh-family logout ends is tested per arm.
+            LogoutEffect.Nothing or LogoutEffect.EndsRefreshFamily => (HttpStatusCode.OK, HttpStatusCode.OK),
             LogoutEffect.EndsThisCredential => (HttpStatusCode.Unauthorized, HttpStatusCode.OK),
             LogoutEffect.RevokesUserCredentials => (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
         };
@@ -146,7 +150,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
 
         var after = Arm.Revoke switch
         {
-            RevokeEffect.NothingToRevoke or RevokeEffect.NotRevocableBeforeExpiry => HttpStatusCode.OK,
+            RevokeEffect.NothingToRevoke or RevokeEffect.NotRevocableBeforeExpiry or RevokeEffect.EndsRefreshFamilies => HttpStatusCode.OK,
             RevokeEffect.DeletesUserCredentials or RevokeEffect.RevokesUserCredentials => HttpStatusCode.Unauthorized,
         };
         Assert.Equal(after, await fixture.MeStatusAsync(first));
@@ -159,12 +163,115 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
                 Assert.Equal(0, revoked);
                 break;
             case RevokeEffect.DeletesUserCredentials:
+            case RevokeEffect.EndsRefreshFamilies: // one family per login
                 Assert.Equal(2, revoked);
                 break;
             case RevokeEffect.RevokesUserCredentials:
                 Assert.Equal(1, revoked); // one per-user marker
                 break;
         }
+    }
+
+    /// <summary>
+    /// The staleness promise per arm: after a plan change, a credential issued before it shows the new plan on its
+    /// next request where the catalogue says so (session: the change rewrote the stored session), and the plan it
+    /// was minted with where not (a JWT: that is the measured difference); a login after the change gets the new plan
+    /// everywhere. The baseline names no user per request, so there is nothing per credential to check.
+    /// </summary>
+    [Fact]
+    public async Task Plan_change_has_the_effect_the_catalogue_documents()
+    {
+        if (IsOpen)
+        {
+            return;
+        }
+        var user = NewUser();
+        var before = await fixture.LoginAsync(user);
+        var other = await fixture.LoginAsync(NewUser());
+        var oldPlan = await fixture.PlanAsync(before);
+        var otherPlan = await fixture.PlanAsync(other);
+        var newPlan = oldPlan == "gold" ? "platinum" : "gold";
+
+        var body = await fixture.AdminSetPlanAsync(user, newPlan);
+
+        Assert.Equal(user, body.GetProperty("sub").GetString());
+        Assert.Equal(newPlan, body.GetProperty("plan").GetString());
+        Assert.StartsWith(Arm.Name + " arm: ", body.GetProperty("note").GetString(), StringComparison.Ordinal);
+        var expected = Arm.PlanChange switch
+        {
+            PlanChangeEffect.SeenOnNextRequest => newPlan,
+            PlanChangeEffect.KeptUntilExpiry => oldPlan,
+        };
+        Assert.Equal(expected, await fixture.PlanAsync(before));
+        Assert.Equal(otherPlan, await fixture.PlanAsync(other));
+        Assert.Equal(newPlan, await fixture.PlanAsync(await fixture.LoginAsync(user)));
+    }
+
+    [Fact]
+    public async Task Plan_change_needs_the_admin_key_a_known_user_and_a_plan()
+    {
+        using var noKey = await fixture.Client.PostAsJsonAsync("/admin/users/user1/plan", new { plan = "gold" });
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        using var unknown = await fixture.AdminSetPlanResponseAsync("nobody", "gold");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var empty = await fixture.AdminSetPlanResponseAsync("user1", " ");
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+    }
+
+    /// <summary>
+    /// CSRF: where a browser attaches the credential by itself (a cookie), a state-changing request it marks as
+    /// cross-origin (Sec-Fetch-Site, else Origin) is refused with 403 before it does anything, so the credential
+    /// still works; same-origin and header-less (non-browser) requests pass. A bearer or credential-free arm has
+    /// nothing a browser would attach, and no guard.
+    /// </summary>
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    public async Task Cross_origin_logout_gets_403_where_the_credential_is_a_cookie(string header, string value)
+    {
+        var credential = await fixture.LoginAsync(NewUser());
+        using var request = fixture.Request(HttpMethod.Post, "/auth/logout", credential);
+        request.Headers.TryAddWithoutValidation(header, value);
+        using var response = await fixture.Client.SendAsync(request);
+
+        if (Arm.Transport is CredentialTransport.Cookie)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("cross_origin_request", (await response.JsonAsync()).GetProperty("error").GetString());
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+            Assert.Equal(HttpStatusCode.OK, await fixture.MeStatusAsync(credential));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "same-origin")]
+    [InlineData("Origin", "http://localhost")]
+    [InlineData(null, null)]
+    public async Task Same_origin_or_non_browser_logout_passes(string? header, string? value)
+    {
+        using var request = fixture.Request(HttpMethod.Post, "/auth/logout", await fixture.LoginAsync(NewUser()));
+        if (header is not null)
+        {
+            request.Headers.TryAddWithoutValidation(header, value);
+        }
+        using var response = await fixture.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cross_origin_admin_call_gets_403_where_the_credential_is_a_cookie()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/users/user1/plan") { Content = JsonContent.Create(new { plan = "gold" }) };
+        request.Headers.Add("X-Admin-Key", ArmFixture.AdminKey);
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var response = await fixture.Client.SendAsync(request);
+        Assert.Equal(Arm.Transport is CredentialTransport.Cookie ? HttpStatusCode.Forbidden : HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
@@ -257,13 +364,8 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         return credential[..i] + (credential[i] == 'A' ? 'B' : 'A') + credential[(i + 1)..];
     }
 
-    /// <summary>A well-formed credential the server never issued: an unknown session id, or a token signed with another key.</summary>
-    /// <summary>A well-formed credential the API never issued: a JWT signed with other keys, or a fresh random id.</summary>
-    private string Forge() => Arm.Transport switch
-    {
-        CredentialTransport.None or CredentialTransport.Cookie => RedisSessionStore.NewId(),
-        CredentialTransport.BearerHeader => Arm.HasAlgorithm ? ForgeToken() : RedisSessionStore.NewId(),
-    };
+    /// <summary>A well-formed credential the API never issued: a JWT signed with other keys (in whichever transport), or a fresh random id.</summary>
+    private string Forge() => Arm.HasAlgorithm ? ForgeToken() : RedisSessionStore.NewId();
 
     private string ForgeToken()
     {
@@ -348,6 +450,13 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
                 Assert.False(logout.Headers.Contains("Set-Cookie"));
                 Assert.Equal("1", logout.Headers.GetValues("Retry-After").Single());
             }
+        }
+
+        // A plan change that must rewrite what only the store holds cannot claim success without it.
+        using (var plan = await fixture.AdminSetPlanResponseAsync(NewUser(), "gold"))
+        {
+            var planNeedsStore = Arm.Lifecycle is CredentialLifecycle.LoginOnceHeldByStore && Arm.PlanChange is PlanChangeEffect.SeenOnNextRequest;
+            Assert.Equal(planNeedsStore ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, plan.StatusCode);
         }
 
         // A malformed credential is refused before the store is asked, outage or not.

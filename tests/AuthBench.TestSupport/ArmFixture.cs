@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
@@ -142,6 +143,30 @@ public abstract class ArmFixture : IAsyncLifetime
     {
         using var response = await SendAsync(HttpMethod.Post, "/auth/logout", credential);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    /// <summary><c>POST /admin/users/{sub}/plan</c> with the admin key; returns the response.</summary>
+    public async Task<HttpResponseMessage> AdminSetPlanResponseAsync(string sub, string plan)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/users/{sub}/plan") { Content = JsonContent.Create(new { plan }) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary><c>POST /admin/users/{sub}/plan</c> with the admin key; asserts 200 and returns the body.</summary>
+    public async Task<JsonElement> AdminSetPlanAsync(string sub, string plan)
+    {
+        using var response = await AdminSetPlanResponseAsync(sub, plan);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    /// <summary>The plan <c>GET /api/me</c> shows for <paramref name="credential"/> (asserting 200).</summary>
+    public async Task<string> PlanAsync(string? credential)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/me", credential);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("plan").GetString()!;
     }
 
     /// <summary><c>POST /admin/users/{sub}/revoke</c> with the admin key; asserts 200 and returns the body.</summary>

@@ -15,7 +15,9 @@ public static class LoadCommand
 
     private static readonly Option<string> Arms = new("--arms")
     {
-        Description = "Arms to compare, comma-separated, or all: " + string.Join("; ", ArmCatalogue.All.Select(a => $"{a.Name} ({a.Summary})")),
+        Description = "Arms to compare, comma-separated, or all: " + string.Join("; ", ArmCatalogue.All.Select(a => $"{a.Name} ({a.Summary})"))
+            + ". Transport variants, run when named (all does not include them): "
+            + string.Join("; ", ArmCatalogue.Runs.Where(a => a.Variant is not null).Select(a => $"{a.RunName} ({a.Summary})")),
         DefaultValueFactory = _ => string.Join(',', DefaultArms.Select(a => a.Name)),
     };
     private static readonly Option<string> Alg = new("--alg")

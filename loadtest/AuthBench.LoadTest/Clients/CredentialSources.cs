@@ -5,7 +5,14 @@ namespace AuthBench.LoadTest.Clients;
 /// <summary>Picks the credential source of an arm from its descriptor, and says what a store restart does to its credentials.</summary>
 public static class CredentialSources
 {
-    public static ICredentialSource For(ArmDescriptor arm, TimeProvider time) => arm.Transport switch
+    /// <summary>By lifecycle first (a refresh endpoint needs its own client), then by transport.</summary>
+    public static ICredentialSource For(ArmDescriptor arm, TimeProvider time) => arm.Lifecycle switch
+    {
+        CredentialLifecycle.RefreshedThroughStore => new RefreshTokenCredentialSource(arm, time),
+        CredentialLifecycle.None or CredentialLifecycle.LoginOnceSelfContained or CredentialLifecycle.LoginOnceHeldByStore => ByTransport(arm, time),
+    };
+
+    private static ICredentialSource ByTransport(ArmDescriptor arm, TimeProvider time) => arm.Transport switch
     {
         CredentialTransport.None => new NoCredentialSource(arm, time),
         CredentialTransport.Cookie => new CookieCredentialSource(arm, time),
@@ -18,5 +25,7 @@ public static class CredentialSources
         CredentialLifecycle.None => false,
         CredentialLifecycle.LoginOnceSelfContained => false,
         CredentialLifecycle.LoginOnceHeldByStore => true,
+        // The refresh tokens lived in the store; the access tokens would outlive it, but could not be renewed.
+        CredentialLifecycle.RefreshedThroughStore => true,
     };
 }

@@ -14,8 +14,14 @@ public sealed record Credential(string? HeaderLine, DateTimeOffset ObtainedAt, D
     /// <summary>Share of the credential's lifetime after which the pool renews it: early enough that a slow renewal still beats the expiry.</summary>
     public const double RenewAfterFraction = 0.8;
 
-    /// <summary>When the pool renews it; null for a credential that does not expire (or outlives the run).</summary>
-    public DateTimeOffset? RenewAt => ExpiresAt is { } expires ? ObtainedAt + ((expires - ObtainedAt) * RenewAfterFraction) : null;
+    /// <summary>
+    /// When the pool renews it; null for a credential that does not expire (or outlives the run). By default at
+    /// <see cref="RenewAfterFraction"/> of its lifetime; a source may set another time (a spread first refresh, a retry).
+    /// </summary>
+    public DateTimeOffset? RenewAt { get; init; } = ExpiresAt is { } expires ? ObtainedAt + ((expires - ObtainedAt) * RenewAfterFraction) : null;
+
+    /// <summary>The refresh token that renews it, for an arm with a refresh endpoint; null otherwise.</summary>
+    public string? RefreshToken { get; init; }
 }
 
 /// <summary>

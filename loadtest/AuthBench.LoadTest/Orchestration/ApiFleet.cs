@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Clients;
 using AuthBench.LoadTest.Engine;
@@ -167,6 +168,13 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
         if (scheme is not null && scheme != arm.Scheme)
         {
             throw new UsageException($"--target {baseUri} runs the {scheme} arm but --arms says {arm.Scheme}");
+        }
+        // An API from before the transport option reports none: it can only serve the arm's own transport.
+        var transport = doc.RootElement.TryGetProperty("transport", out var t) ? t.GetString() : null;
+        var expected = ArmCatalogue.TransportName(arm.Arm.Transport);
+        if ((transport ?? (arm.Transport is null ? expected : null)) != expected)
+        {
+            throw new UsageException($"--target {baseUri} carries the credential as {transport ?? "its arm's default"} but --arms says {arm.Label} ({expected})");
         }
         progress.Line($"{arm.Label}: target {baseUri} (scheme {scheme ?? "?"}); process probes skipped");
     }

@@ -141,6 +141,11 @@ public sealed class ApiProcess : IAsyncDisposable
             info.ArgumentList.Add("--alg");
             info.ArgumentList.Add(arm.Alg);
         }
+        if (arm.Transport is { } transport)
+        {
+            info.ArgumentList.Add("--transport");
+            info.ArgumentList.Add(transport);
+        }
         if (redis is not null)
         {
             // Through the environment, not argv: the connection string holds the store's password.

@@ -8,7 +8,16 @@ public sealed record ArmSpec(ArmDescriptor Arm, string? Alg, string Claims)
     /// <summary>The arm's name on the API's command line and in results ("arm").</summary>
     public string Scheme => Arm.Name;
 
-    /// <summary>The descriptor's label (name, or name-ALG for an arm that signs tokens): the column name in summaries and the file-name part.</summary>
+    /// <summary>
+    /// The API's <c>--transport</c> for a transport variant ("cookie" for jwt-cookie); null for an arm as catalogued,
+    /// which the API runs in its own transport without the option.
+    /// </summary>
+    public string? Transport => Arm.Variant is null ? null : ArmCatalogue.TransportName(Arm.Transport);
+
+    /// <summary>
+    /// The descriptor's label (name, name-ALG for an arm that signs tokens, name-cookie-ALG for its cookie variant):
+    /// the column name in summaries and the file-name part.
+    /// </summary>
     public string Label => Arm.Label(Alg);
 
     /// <summary>Whether the arm's API needs a store (its requests or its logins use one).</summary>

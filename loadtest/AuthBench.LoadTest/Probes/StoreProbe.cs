@@ -17,6 +17,11 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
     /// <summary>
     /// Commands that are not the arm's work: our own INFO, and the keep-alives and handshakes of the idle
     /// API processes' connections. They are left out of commands and usec per request.
+    /// Pub/sub is the arm's work where an arm uses it: PUBLISH (and SPUBLISH), a near cache's invalidations and
+    /// heartbeats, are counted, their usec including Redis's fan-out to the subscribers; only (un)subscribing, once
+    /// per connection, is housekeeping. The messages Redis pushes to subscribers are no commands: their bytes are in
+    /// the network figure, and their number is in no INFO field (it is PUBLISH calls times the subscribers each
+    /// reached, which the API's near cache counts on the receiving side).
     /// </summary>
     public static readonly HashSet<string> Housekeeping = new(StringComparer.OrdinalIgnoreCase)
     {

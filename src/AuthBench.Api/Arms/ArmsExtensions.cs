@@ -1,7 +1,12 @@
+using AuthBench.Api.Arms.AspNetCookie;
+using AuthBench.Api.Arms.AspNetCookieStore;
+using AuthBench.Api.Arms.Hybrid;
 using AuthBench.Api.Arms.Jwt;
 using AuthBench.Api.Arms.JwtDenylist;
+using AuthBench.Api.Arms.JwtDenylistCached;
 using AuthBench.Api.Arms.None;
 using AuthBench.Api.Arms.Session;
+using AuthBench.Api.Arms.SessionCached;
 using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
@@ -45,7 +50,12 @@ public static class ArmsExtensions
     {
         ArmId.None => authentication.AddNoneArm(),
         ArmId.Session => authentication.AddSessionArm(),
+        ArmId.SessionCached => authentication.AddSessionCachedArm(),
         ArmId.Jwt => authentication.AddJwtArm(),
         ArmId.JwtDenylist => authentication.AddJwtDenylistArm(),
+        ArmId.JwtDenylistCached => authentication.AddJwtDenylistCachedArm(),
+        ArmId.Hybrid => authentication.AddHybridArm(),
+        ArmId.AspNetCookie => authentication.AddAspNetCookieArm(),
+        ArmId.AspNetCookieStore => authentication.AddAspNetCookieStoreArm(),
     };
 }

@@ -35,21 +35,49 @@ public static class BearerTokens
         builder.AddJwtBearer(authenticationScheme);
         builder.Services.AddOptions<JwtBearerOptions>(authenticationScheme).Configure<JwtTokens, IServiceProvider>((bearer, tokens, sp) =>
         {
-            Configure(bearer, tokens);
+            Configure(bearer, tokens, RunOf(sp, arm));
             configure?.Invoke(bearer, sp);
         });
         return builder;
     }
 
-    /// <summary>The login response: the token, its type and its lifetime in seconds (RFC 6749 §5.1 names).</summary>
-    public static Task<IResult> IssueAsync(JwtTokens tokens, DemoUser user)
+    /// <summary>
+    /// The descriptor this process serves for <paramref name="arm"/>: the configured run (a transport variant, say)
+    /// when it is that arm, the catalogued arm otherwise (every arm's scheme is registered; only one serves).
+    /// </summary>
+    public static ArmDescriptor RunOf(IServiceProvider services, ArmId arm)
     {
-        var response = new TokenResponse(tokens.Issue(user), "Bearer", (int)tokens.Lifetime.TotalSeconds);
-        return Task.FromResult<IResult>(TypedResults.Json(response, AppJsonContext.Default.TokenResponse));
+        var configured = services.GetRequiredService<AuthBenchOptions>().Arm;
+        return configured.Id == arm ? configured : ArmCatalogue.Get(arm);
+    }
+
+    /// <summary>
+    /// The login response in the run's transport. Bearer: the token, its type and its lifetime in seconds (RFC 6749
+    /// §5.1 names). Cookie: the token only in the HttpOnly cookie (a body that repeated it would hand it to scripts),
+    /// the body names the user and the lifetime.
+    /// </summary>
+    public static Task<IResult> IssueAsync(JwtTokens tokens, DemoUser user, HttpContext context, ArmDescriptor run)
+    {
+        var token = tokens.Issue(user);
+        var seconds = (int)tokens.Lifetime.TotalSeconds;
+        IResult result = run.Transport switch
+        {
+            CredentialTransport.BearerHeader =>
+                TypedResults.Json(new TokenResponse(token, "Bearer", seconds), AppJsonContext.Default.TokenResponse),
+            CredentialTransport.Cookie => SetCookie(context, run, token, tokens.Lifetime, user, seconds),
+            CredentialTransport.None => throw new InvalidOperationException($"the {run.RunName} arm carries no token"),
+        };
+        return Task.FromResult(result);
+    }
+
+    private static IResult SetCookie(HttpContext context, ArmDescriptor run, string token, TimeSpan lifetime, DemoUser user, int seconds)
+    {
+        context.Response.Cookies.Append(run.CookieName!, token, TokenCookie.Options(lifetime));
+        return TypedResults.Json(new CookieTokenResponse(user.Sub, seconds), AppJsonContext.Default.CookieTokenResponse);
     }
 
     /// <summary>JwtBearer validating only AuthBench's own tokens: the configured key, no metadata, no error details.</summary>
-    private static void Configure(JwtBearerOptions bearer, JwtTokens tokens)
+    private static void Configure(JwtBearerOptions bearer, JwtTokens tokens, ArmDescriptor run)
     {
         bearer.MapInboundClaims = false;
         bearer.RequireHttpsMetadata = false;
@@ -76,5 +104,10 @@ public static class BearerTokens
                 return Task.CompletedTask;
             },
         };
+        if (run.Transport is CredentialTransport.Cookie)
+        {
+            var cookieName = run.CookieName!;
+            bearer.Events.OnMessageReceived = context => TokenCookie.ReadAsync(context, cookieName);
+        }
     }
 }

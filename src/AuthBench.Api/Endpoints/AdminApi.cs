@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using AuthBench.Api.Arms;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 
 namespace AuthBench.Api.Endpoints;
@@ -12,6 +13,8 @@ namespace AuthBench.Api.Endpoints;
 public static class AdminApi
 {
     public const string KeyHeader = "X-Admin-Key";
+
+    private static readonly SemaphoreSlim PlanChanges = new(1, 1);
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes, AuthBenchOptions options)
     {
@@ -28,7 +31,7 @@ public static class AdminApi
             return CryptographicOperations.FixedTimeEquals(digest, expected) ? await next(context) : TypedResults.Unauthorized();
         });
         group.MapPost("/users/{sub}/revoke", RevokeAsync);
-        group.MapPost("/users/{sub}/plan", SetPlan);
+        group.MapPost("/users/{sub}/plan", SetPlanAsync);
         return group;
     }
 
@@ -49,7 +52,14 @@ public static class AdminApi
         }
     }
 
-    private static IResult SetPlan(string sub, PlanRequest? body, UserDirectory users)
+    /// <summary>
+    /// Changes a user's plan: first in the directory (new logins get it), then in whatever credentials the arm keeps
+    /// server-side (the session arm's stored sessions). 200 means both are done, so the next request of an arm whose
+    /// catalogue entry says <see cref="PlanChangeEffect.SeenOnNextRequest"/> shows the new plan; 503 means the store did
+    /// not answer and existing sessions may keep the old plan (the call is idempotent: retry it). Changes are applied
+    /// one at a time per process, so two concurrent changes of one user cannot leave its sessions on the older one.
+    /// </summary>
+    private static async Task<IResult> SetPlanAsync(string sub, PlanRequest? body, UserDirectory users, ICredentialIssuer issuer, AuthBenchOptions options)
     {
         if (users.Find(sub) is null)
         {
@@ -59,7 +69,25 @@ public static class AdminApi
         {
             return TypedResults.BadRequest(new ErrorResponse("plan must be a non-empty string of at most 32 characters"));
         }
-        users.SetPlan(sub, body.Plan);
-        return TypedResults.NoContent();
+        await PlanChanges.WaitAsync();
+        try
+        {
+            users.SetPlan(sub, body.Plan);
+            var updated = await issuer.PlanChangedAsync(users.Find(sub)!);
+            var note = options.Arm.PlanChange switch
+            {
+                PlanChangeEffect.SeenOnNextRequest => "the next request of every existing credential shows the new plan",
+                PlanChangeEffect.KeptUntilExpiry => "existing credentials keep the plan they carry until they expire; new logins get the new plan",
+            };
+            return TypedResults.Json(new PlanResponse(sub, body.Plan, updated, $"{options.Arm.Name} arm: {note}"), AppJsonContext.Default.PlanResponse);
+        }
+        catch (StoreUnavailableException)
+        {
+            return StoreOutage.Result();
+        }
+        finally
+        {
+            PlanChanges.Release();
+        }
     }
 }

@@ -3,7 +3,10 @@ using AuthBench.Core;
 
 namespace AuthBench.Api.Endpoints;
 
-/// <summary><c>/auth/login</c> and <c>/auth/logout</c>: the same endpoints for every arm; the arm's issuer does the rest.</summary>
+/// <summary>
+/// <c>/auth/login</c>, <c>/auth/logout</c> and <c>/auth/refresh</c>: the same endpoints for every arm; the arm's issuer
+/// does the rest (refresh answers 404 for an arm without a refresh token).
+/// </summary>
 public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder routes)
@@ -11,6 +14,7 @@ public static class AuthApi
         var group = routes.MapGroup("/auth").AllowAnonymous();
         group.MapPost("/login", LoginAsync);
         group.MapPost("/logout", LogoutAsync);
+        group.MapPost("/refresh", RefreshAsync);
         return group;
     }
 
@@ -45,5 +49,22 @@ public static class AuthApi
             return StoreOutage.Result();
         }
         return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> RefreshAsync(ICredentialIssuer issuer, HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (issuer is not IRefreshingCredentialIssuer refreshing)
+        {
+            return TypedResults.NotFound();
+        }
+        try
+        {
+            return await refreshing.RefreshAsync(context);
+        }
+        catch (StoreUnavailableException)
+        {
+            return StoreOutage.Result();
+        }
     }
 }

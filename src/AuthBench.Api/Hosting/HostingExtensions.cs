@@ -1,6 +1,7 @@
 using AuthBench.Api.Arms;
 using AuthBench.Api.Endpoints;
 using AuthBench.Contracts;
+using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using AuthBench.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -56,6 +57,8 @@ public static class HostingExtensions
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return context.Response.WriteAsJsonAsync(new ErrorResponse("internal_error"), AppJsonContext.Default.ErrorResponse);
         }));
+        // Before authentication: a cross-site state-changing request costs no credential check.
+        app.UseCrossOriginGuard(app.Services.GetRequiredService<AuthBenchOptions>().Arm);
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -63,7 +66,7 @@ public static class HostingExtensions
 
     public static WebApplication MapAuthBench(this WebApplication app, AuthBenchOptions options)
     {
-        app.MapGet("/health", () => TypedResults.Json(new HealthResponse("ok", options.Arm.Name), AppJsonContext.Default.HealthResponse))
+        app.MapGet("/health", () => TypedResults.Json(new HealthResponse("ok", options.Arm.Name, ArmCatalogue.TransportName(options.Arm.Transport)), AppJsonContext.Default.HealthResponse))
             .AllowAnonymous();
         app.MapAuthApi();
         app.MapResourceApi(options);
@@ -79,7 +82,8 @@ public static class HostingExtensions
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             var url = addresses is { Count: > 0 } ? string.Join(",", addresses) : "(in-process)";
             var store = app.Services.GetRequiredService<StoreConnection>().Description;
-            var extra = options.Arm.HasAlgorithm ? $" alg={options.Algorithm}" : "";
+            var extra = (options.Arm.HasAlgorithm ? $" alg={options.Algorithm}" : "")
+                + (options.Arm.Variant is null ? "" : $" transport={ArmCatalogue.TransportName(options.Arm.Transport)}");
             Console.Out.WriteLine($"{ApiReadiness.Prefix} scheme={options.Arm.Name} url={url} store={store}{extra} claims={options.Claims.ToName()} users={options.Users} pid={Environment.ProcessId}");
             Console.Out.Flush();
         });

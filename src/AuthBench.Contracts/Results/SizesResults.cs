@@ -6,8 +6,15 @@ namespace AuthBench.Contracts.Results;
 // sizes.json: written by the benchmark suite's SizeReport, read by the report. Field names are public (snake_case
 // through SizesJsonContext): add, never rename.
 
-/// <summary>Credential sizes on the wire: per algorithm and claim profile, and every arm's login response.</summary>
-public sealed record SizesResults(string RepresentativeUser, IReadOnlyList<HeaderSizeRow> Rows, IReadOnlyList<LoginSizeRow> LoginResponses);
+/// <summary>
+/// Credential sizes on the wire: per algorithm and claim profile, every arm's login response, and the request cookie
+/// line of every cookie arm as its login sets it (null in files written before it existed).
+/// </summary>
+public sealed record SizesResults(
+    string RepresentativeUser,
+    IReadOnlyList<HeaderSizeRow> Rows,
+    IReadOnlyList<LoginSizeRow> LoginResponses,
+    IReadOnlyList<CookieSizeRow>? CookieLines = null);
 
 /// <summary>
 /// One algorithm and claim profile: the <c>Authorization: Bearer</c> line against the session cookie line, in bytes
@@ -23,7 +30,15 @@ public sealed record HeaderSizeRow(
     int CookieHeaderBytes,
     int ExtraBytesPerRequest,
     double BearerToCookie,
-    int SessionValueBytes);
+    int SessionValueBytes)
+{
+    /// <summary>
+    /// The same token in the cookie transport, <c>Cookie: __Host-jwt=&lt;token&gt;\r\n</c> (null in files written
+    /// before the transport variants): the transport's cost apart from the credential's is its distance to
+    /// <see cref="BearerHeaderBytes"/>.
+    /// </summary>
+    public int? TokenCookieHeaderBytes { get; init; }
+}
 
 /// <summary>One arm's <c>POST /auth/login</c> response as Kestrel sends it, counted off the socket.</summary>
 public sealed record LoginSizeRow(
@@ -35,6 +50,12 @@ public sealed record LoginSizeRow(
     int TotalBytes,
     IReadOnlyList<string> Headers,
     bool Chunked);
+
+/// <summary>
+/// One cookie arm's per-request credential, measured from the <c>Set-Cookie</c> its real login sends: the
+/// <c>Cookie: name=value\r\n</c> line a client then sends, in bytes, for one claim profile.
+/// </summary>
+public sealed record CookieSizeRow(string Arm, string Claims, string CookieName, int ValueChars, int CookieHeaderBytes);
 
 /// <summary>Serializer for sizes.json (source-generated).</summary>
 public static class SizesJson

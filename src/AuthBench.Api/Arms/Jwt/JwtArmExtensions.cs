@@ -11,7 +11,11 @@ public static class JwtArmExtensions
     public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder) =>
         builder.AddJwtArm(ArmCatalogue.Jwt.Name);
 
-    /// <summary>Registers JwtBearer under <paramref name="authenticationScheme"/>, nothing but the signed token, and the arm's issuer.</summary>
+    /// <summary>
+    /// Registers JwtBearer under <paramref name="authenticationScheme"/>, nothing but the signed token (from the header,
+    /// or from the cookie when the run is the cookie variant), and the arm's issuer.
+    /// </summary>
     public static AuthenticationBuilder AddJwtArm(this AuthenticationBuilder builder, string authenticationScheme) =>
-        builder.AddBearerTokenArm(authenticationScheme, ArmCatalogue.Jwt.Id, sp => new JwtCredentialIssuer(sp.GetRequiredService<JwtTokens>()));
+        builder.AddBearerTokenArm(authenticationScheme, ArmCatalogue.Jwt.Id,
+            sp => new JwtCredentialIssuer(sp.GetRequiredService<JwtTokens>(), BearerTokens.RunOf(sp, ArmCatalogue.Jwt.Id)));
 }

@@ -2,6 +2,7 @@ using AuthBench.Contracts.Arms;
 using AuthBench.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthBench.Api.Arms.JwtDenylist;
@@ -19,20 +20,29 @@ public static class JwtDenylistArmExtensions
     /// </summary>
     public static AuthenticationBuilder AddJwtDenylistArm(this AuthenticationBuilder builder, string authenticationScheme)
     {
-        builder.Services.AddSingleton(sp => new RevocationList(
+        builder.Services.TryAddSingleton(sp => new RevocationList(
             sp.GetRequiredService<StoreConnection>().Multiplexer, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
-        return builder.AddBearerTokenArm(
-            authenticationScheme,
-            ArmCatalogue.JwtDenylist.Id,
-            sp => new JwtDenylistCredentialIssuer(sp.GetRequiredService<JwtTokens>(), sp.GetRequiredService<RevocationList>(), authenticationScheme),
-            AddRevocationCheck);
+        return builder.AddRevocableBearerArm(authenticationScheme, ArmCatalogue.JwtDenylist, sp => sp.GetRequiredService<RevocationList>());
     }
+
+    /// <summary>
+    /// What every revocable bearer arm shares: JwtBearer under <paramref name="authenticationScheme"/>, configured as
+    /// the jwt arm's plus the revocation check against <paramref name="revocations"/>, and this arm's issuer for
+    /// <paramref name="arm"/>.
+    /// </summary>
+    public static AuthenticationBuilder AddRevocableBearerArm(
+        this AuthenticationBuilder builder, string authenticationScheme, ArmDescriptor arm, Func<IServiceProvider, IRevocationList> revocations) =>
+        builder.AddBearerTokenArm(
+            authenticationScheme,
+            arm.Id,
+            sp => new JwtDenylistCredentialIssuer(sp.GetRequiredService<JwtTokens>(), revocations(sp), authenticationScheme, BearerTokens.RunOf(sp, arm.Id)),
+            (bearer, services) => AddRevocationCheck(bearer, () => revocations(services)));
 
     /// <summary>
     /// After the signature and the policy, one store read asks whether the user's tokens up to this one's <c>iat</c>
     /// are revoked. A store that does not answer fails closed with 503 + Retry-After, as in the session arm.
     /// </summary>
-    private static void AddRevocationCheck(JwtBearerOptions bearer, IServiceProvider services)
+    private static void AddRevocationCheck(JwtBearerOptions bearer, Func<IRevocationList> revocations)
     {
         var validated = bearer.Events.OnTokenValidated;
         bearer.Events.OnTokenValidated = async context =>
@@ -50,7 +60,7 @@ public static class JwtDenylistArmExtensions
             }
             try
             {
-                if (await services.GetRequiredService<RevocationList>().IsRevokedAsync(sub, issuedAt))
+                if (await revocations().IsRevokedAsync(sub, issuedAt))
                 {
                     context.Fail("revoked");
                 }

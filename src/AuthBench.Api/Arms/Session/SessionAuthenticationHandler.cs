@@ -9,8 +9,9 @@ namespace AuthBench.Api.Arms.Session;
 /// <summary>
 /// The session arm's handler: the id comes only from the <c>__Host-sid</c> cookie, one <c>GETEX</c> per request
 /// reads the claims and slides the idle expiry. A store that does not answer fails closed with 503 + Retry-After.
+/// Open for the arms that look the session up elsewhere first (<see cref="GetSessionAsync"/>).
 /// </summary>
-public sealed class SessionAuthenticationHandler(
+public class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -21,9 +22,9 @@ public sealed class SessionAuthenticationHandler(
     {
         switch (SessionCookie.Read(Request, out var id))
         {
-            case SessionCookie.Outcome.Absent:
+            case CredentialCookie.Outcome.Absent:
                 return AuthenticateResult.NoResult();
-            case SessionCookie.Outcome.Ambiguous:
+            case CredentialCookie.Outcome.Ambiguous:
                 return AuthenticateResult.Fail("several session cookies, or one whose name differs in case");
         }
         if (string.IsNullOrEmpty(id))
@@ -37,7 +38,7 @@ public sealed class SessionAuthenticationHandler(
         SessionData? session;
         try
         {
-            session = await sessions.GetAsync(id);
+            session = await GetSessionAsync(id);
         }
         catch (StoreUnavailableException e)
         {
@@ -51,6 +52,9 @@ public sealed class SessionAuthenticationHandler(
         identity.AddClaim(new Claim(SessionClaims.SessionId, id));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
+
+    /// <summary>The session behind a well-formed id, or null; throws <see cref="StoreUnavailableException"/> when the store does not answer.</summary>
+    protected virtual ValueTask<SessionData?> GetSessionAsync(string id) => new(sessions.GetAsync(id));
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

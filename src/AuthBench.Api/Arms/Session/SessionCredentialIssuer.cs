@@ -36,6 +36,12 @@ public sealed class SessionCredentialIssuer(RedisSessionStore sessions, AuthBenc
         context.Response.Cookies.Delete(ArmCatalogue.SessionCookieName, CookieOptions);
     }
 
+    /// <summary>
+    /// The session holds the claims it was created with, so a plan change rewrites them in every session of the user
+    /// (<see cref="RedisSessionStore.SetClaimInUserSessionsAsync"/>: three round trips per change, none added per request).
+    /// </summary>
+    public Task<long> PlanChangedAsync(DemoUser user) => sessions.SetClaimInUserSessionsAsync(user.Sub, ClaimProfiles.Plan, user.Plan);
+
     public async Task<(long, string)> RevokeUserAsync(string sub) =>
         (await sessions.DeleteUserSessionsAsync(sub), $"{ArmCatalogue.Session.Name} arm: every session of the user is deleted; the next request gets 401");
 }
