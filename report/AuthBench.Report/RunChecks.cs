@@ -40,6 +40,7 @@ public static class RunChecks
             failures.Add($"{name}: no trial, so no fault record");
         }
         var closed = new SortedSet<string>(StringComparer.Ordinal);
+        var leased = new SortedSet<string>(StringComparer.Ordinal);
         var open = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var t in run.Trials)
         {
@@ -55,8 +56,19 @@ public static class RunChecks
             }
             if (arm.FailsClosedWithoutStore)
             {
-                closed.Add(arm.Name);
-                if (f.AcceptedDuringOutage != 0)
+                (arm.NearCache is null ? closed : leased).Add(arm.Name);
+                if (arm.NearCache is { } near)
+                {
+                    // A near cache serves its copies while its lease holds: the last heartbeat received was sent before
+                    // the stop, so nothing may be accepted later than one lease (plus one heartbeat interval of slack for
+                    // a request in the API's queue) after it.
+                    var bound = (near.Lease + near.HeartbeatInterval).TotalMilliseconds;
+                    if (f.AcceptedDuringOutage != 0 && !(f.LastAcceptedAfterStopMs <= bound))
+                    {
+                        failures.Add($"{t.Label} accepted a request {(f.LastAcceptedAfterStopMs is { } ms ? ms.ToString("0", Inv) + " ms" : "an unknown time")} after the stop, beyond its near-cache lease of {near.Lease.TotalMilliseconds.ToString("0", Inv)} ms (+ {near.HeartbeatInterval.TotalMilliseconds.ToString("0", Inv)} ms)");
+                    }
+                }
+                else if (f.AcceptedDuringOutage != 0)
                 {
                     failures.Add($"{t.Label} accepted {f.AcceptedDuringOutage} requests during the outage (it must fail closed)");
                 }
@@ -76,6 +88,7 @@ public static class RunChecks
         }
         var summary = $"fault: {run.Trials.Count} trial(s); "
             + (closed.Count > 0 ? $"{string.Join(", ", closed)} accepted 0 requests during the outage and recovered" : "no arm that fails closed")
+            + (leased.Count > 0 ? $"; {string.Join(", ", leased)} stopped accepting within the near-cache lease and recovered" : "")
             + "; "
             + (open.Count > 0 ? $"{string.Join(", ", open)} kept answering" : "no arm without the store");
         return new CheckResult(failures.Count == 0 ? [summary] : [], failures);

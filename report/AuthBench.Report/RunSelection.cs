@@ -9,7 +9,7 @@ namespace AuthBench.Report;
 /// the newest fixed-rate run of the other thread-pool setting goes beside it (<paramref name="SpinFree"/>,
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
-public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null)
+public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null)
 {
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
@@ -25,7 +25,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         var spinFree = NewestPath(IsSpinFreeRates);
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun);
-        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun)) { ReadRuns = runs };
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun)) { ReadRuns = runs };
         var loadRun = selection.Run(load);
         return selection with
         {
@@ -57,6 +57,10 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
 
     /// <summary>A fixed-rate run as shipped, the runtime's own spinning (<see cref="LoadRun.IsAsShipped"/>).</summary>
     public static bool IsAsShippedRates(LoadRun run) => run.IsRatesRun && run.IsAsShipped;
+
+    /// <summary>A store-outage run (<c>--fault store-outage@…</c>) with fault records.</summary>
+    public static bool IsOutageRun(LoadRun run) =>
+        run.Results.Settings.Fault is { } fault && fault.StartsWith("store-outage", StringComparison.Ordinal) && run.Results.Trials.Any(t => t.Fault is not null);
 
     /// <summary>An SLO search that recorded capacities.</summary>
     public static bool IsSloRun(LoadRun run) => run.IsSlo && run.Results.Slo.Count > 0;

@@ -24,6 +24,26 @@ public class ScenarioTests
         Assert.Equal(1, window.AcceptedDuringOutage);
         Assert.Equal(2_900, window.FirstSuccessAfterRestart);
         Assert.Equal(2_700, window.FirstStoreAnswerAfterRestart);
+        Assert.Equal(1_400, window.First503AfterStop);
+        Assert.Equal(1_100, window.LastAcceptedSendDuringOutage);
+    }
+
+    [Fact]
+    public void The_window_keeps_the_first_503_and_the_last_acceptance_of_the_outage()
+    {
+        var window = new OutageWindow();
+        window.MarkOutageStart(1_000);
+        window.OnResponse(900, 1_050, 200, transportError: false);  // sent before the stop: not the arm's outage behaviour
+        window.OnResponse(950, 1_060, 503, transportError: false);
+        window.OnResponse(1_200, 1_300, 200, transportError: false);
+        window.OnResponse(1_500, 1_600, 200, transportError: false); // a near cache still serving
+        window.OnResponse(1_400, 1_700, 503, transportError: false);
+        window.OnResponse(1_800, 1_850, 503, transportError: false);
+        window.MarkOutageEnd(2_000, 2_500);
+
+        Assert.Equal(2, window.AcceptedDuringOutage);
+        Assert.Equal(1_500, window.LastAcceptedSendDuringOutage);
+        Assert.Equal(1_700, window.First503AfterStop);
     }
 
     [Fact]
@@ -38,6 +58,8 @@ public class ScenarioTests
         Assert.Equal(0, window.AcceptedDuringOutage);
         Assert.Equal(long.MaxValue, window.FirstSuccessAfterRestart);
         Assert.Equal(long.MaxValue, window.FirstStoreAnswerAfterRestart);
+        Assert.Equal(long.MaxValue, window.First503AfterStop);
+        Assert.Equal(long.MinValue, window.LastAcceptedSendDuringOutage);
     }
 
     private sealed class Seen : IResponseObserver

@@ -42,6 +42,26 @@ public sealed class CheckTests
     }
 
     [Fact]
+    public void Fault_check_lets_a_near_cache_serve_within_its_lease_and_no_later()
+    {
+        var near = ArmCatalogue.SessionCached.NearCache!;
+        var bound = (near.Lease + near.HeartbeatInterval).TotalMilliseconds;
+        var settings = FaultSettings with { Arms = ["session-cached", "jwt-denylist-cached"] };
+        var within = Outage(265, 120) with { LastAcceptedAfterStopMs = bound - 1, TimeTo503Ms = bound };
+        var beyond = Outage(900, 80) with { LastAcceptedAfterStopMs = bound + 1 };
+        var unknown = Outage(3, 80);
+
+        var passed = RunChecks.Fault(Fixtures.Run([FaultTrial(ArmCatalogue.SessionCached, within), FaultTrial(ArmCatalogue.JwtDenylistCached, Outage(0, 80))], settings: settings));
+        var failed = RunChecks.Fault(Fixtures.Run([FaultTrial(ArmCatalogue.SessionCached, beyond), FaultTrial(ArmCatalogue.JwtDenylistCached, unknown)], settings: settings));
+
+        Assert.True(passed.Passed, string.Join("; ", passed.Failures));
+        Assert.Equal("fault: 2 trial(s); no arm that fails closed; jwt-denylist-cached, session-cached stopped accepting within the near-cache lease and recovered; no arm without the store", Assert.Single(passed.Output));
+        Assert.Equal(2, failed.Failures.Count);
+        Assert.StartsWith($"session-cached accepted a request {bound + 1:0} ms after the stop, beyond its near-cache lease", failed.Failures[0], StringComparison.Ordinal);
+        Assert.StartsWith("jwt-denylist-cached-HS256 accepted a request an unknown time after the stop", failed.Failures[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fault_check_needs_a_fault_record_for_every_arm_of_the_run()
     {
         var result = RunChecks.Fault(FaultRun(FaultTrial(ArmCatalogue.Session, Outage(0, 120)), FaultTrial(ArmCatalogue.Jwt, null)));

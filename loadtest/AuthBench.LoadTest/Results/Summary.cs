@@ -157,12 +157,12 @@ public static class Summary
                     + "time to the first answer that is not a 503 (the store answers again) and to the first 2xx. A store restarted without persistence "
                     + "has forgotten every credential it held, so an arm whose credentials live there answers 401 until its users log in again. Outcomes per second are in results.json (fault.outcomes_per_second).");
                 sb.AppendLine();
-                sb.AppendLine("| arm | rep | accepted during outage | first non-503 after restart (ms) | first 2xx after restart (ms) | errors by kind |");
-                sb.AppendLine("|---|---:|---:|---:|---:|---|");
+                sb.AppendLine("| arm | rep | first 503 after stop (ms) | accepted during outage | last accepted after stop (ms) | first non-503 after restart (ms) | first 2xx after restart (ms) | errors by kind |");
+                sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
                 foreach (var t in faults)
                 {
                     var fr = t.Fault!;
-                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {fr.AcceptedDuringOutage} | {(fr.TimeToFirstNon503Ms is { } a ? a.ToString("0", Inv) : "never")} | {(fr.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "never")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
+                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {(fr.TimeTo503Ms is { } f503 ? f503.ToString("0", Inv) : "never")} | {fr.AcceptedDuringOutage} | {(fr.LastAcceptedAfterStopMs is { } last ? last.ToString("0", Inv) : "-")} | {(fr.TimeToFirstNon503Ms is { } a ? a.ToString("0", Inv) : "never")} | {(fr.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "never")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
                 }
             }
         }

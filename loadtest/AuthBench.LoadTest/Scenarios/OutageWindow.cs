@@ -15,6 +15,8 @@ public sealed class OutageWindow : IResponseObserver
     private long _accepted;
     private long _firstSuccess = long.MaxValue;
     private long _firstStoreAnswer = long.MaxValue;
+    private long _first503 = long.MaxValue;
+    private long _lastAcceptedSend = long.MinValue;
 
     /// <summary>The trial's origin, as the engine announced it.</summary>
     public long OriginTicks { get; private set; }
@@ -55,6 +57,33 @@ public sealed class OutageWindow : IResponseObserver
         }
     }
 
+    /// <summary>First 503 answer to a request sent after the store was stopped (ticks; long.MaxValue: none), for the time to 503.</summary>
+    public long First503AfterStop
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _first503;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The send time of the last request accepted during the outage (ticks; long.MinValue: none): how long after the
+    /// stop the arm still served from what it held (a near cache's lease).
+    /// </summary>
+    public long LastAcceptedSendDuringOutage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastAcceptedSend;
+            }
+        }
+    }
+
     /// <summary>Marks the store as down from <paramref name="stoppedTicks"/> (stop finished).</summary>
     public void MarkOutageStart(long stoppedTicks)
     {
@@ -89,11 +118,16 @@ public sealed class OutageWindow : IResponseObserver
             {
                 _firstStoreAnswer = doneTicks;
             }
+            if (status == 503 && sendTicks >= _outageStart && doneTicks < _first503)
+            {
+                _first503 = doneTicks;
+            }
             if (ok)
             {
                 if (sendTicks >= _outageStart && doneTicks <= _outageEnd)
                 {
                     _accepted++;
+                    _lastAcceptedSend = Math.Max(_lastAcceptedSend, sendTicks);
                 }
                 if (doneTicks >= _outageRestarted && sendTicks >= _outageRestarted && doneTicks < _firstSuccess)
                 {

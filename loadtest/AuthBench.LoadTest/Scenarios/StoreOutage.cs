@@ -36,9 +36,11 @@ public sealed class StoreOutage(FaultSpec spec, IProvisionedStore store, TimePro
     {
         double? SinceRestartMs(long ticks) => ticks == long.MaxValue || _restartedAt is null ? null
             : Math.Round((Seconds(ticks - _window.OriginTicks) - _restartedAt.Value) * 1000, 1);
+        double? SinceStopMs(long ticks) => ticks is long.MaxValue or long.MinValue || _stoppedAt is null ? null
+            : Math.Round((Seconds(ticks - _window.OriginTicks) - _stoppedAt.Value) * 1000, 1);
         return new FaultResult(FaultSpec.Kind, spec.Start.TotalSeconds, spec.Length.TotalSeconds, _window.AcceptedDuringOutage,
             SinceRestartMs(_window.FirstSuccessAfterRestart), SinceRestartMs(_window.FirstStoreAnswerAfterRestart), _stoppedAt, _restartedAt,
-            outcomesPerSecond);
+            outcomesPerSecond, SinceStopMs(_window.First503AfterStop), SinceStopMs(_window.LastAcceptedSendDuringOutage));
     }
 
     private async Task InjectAsync(long origin)

@@ -204,6 +204,15 @@ public sealed record BytesPerRequest(double Sent, double Received);
 
 public sealed record StoreCostResult(double CommandsPerRequest, double UsecPerRequest, double CpuUsPerRequest, double BytesPerRequest, IReadOnlyDictionary<string, double> Commands);
 
+/// <summary>
+/// A store outage inside one trial. Times "since restart" run from the end of the store's restart; times "after stop"
+/// from the end of its stop.
+/// </summary>
+/// <param name="AcceptedDuringOutage">2xx answers to requests sent after the stop and answered before the restart began.</param>
+/// <param name="TimeToRecoverMs">First 2xx after the restart, since the restart.</param>
+/// <param name="TimeToFirstNon503Ms">First answer after the restart that is not a 503, since the restart.</param>
+/// <param name="TimeTo503Ms">First 503 to a request sent after the stop, since the stop: how fast the arm fails closed.</param>
+/// <param name="LastAcceptedAfterStopMs">Send time of the last request accepted during the outage, since the stop: how long the arm served from what it held (a near cache's lease); null when it accepted none.</param>
 public sealed record FaultResult(
     string Kind,
     double StartS,
@@ -213,7 +222,9 @@ public sealed record FaultResult(
     double? TimeToFirstNon503Ms,
     double? StoreStoppedAtS,
     double? StoreRestartedAtS,
-    IReadOnlyList<IReadOnlyDictionary<string, long>> OutcomesPerSecond);
+    IReadOnlyList<IReadOnlyDictionary<string, long>> OutcomesPerSecond,
+    double? TimeTo503Ms = null,
+    double? LastAcceptedAfterStopMs = null);
 
 public sealed class TrialResult
 {
