@@ -129,6 +129,7 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     var loadRun = runs.Run(loadPath);
     var (spinFree, asShipped, saturation, slo) = (runs.Run(runs.SpinFree), runs.Run(runs.AsShipped), runs.Run(runs.Saturation), runs.Run(runs.Slo));
     var outage = runs.Run(runs.Outage);
+    var configurations = runs.Configurations.Select(runs.Run).OfType<LoadRun>().ToList();
     var micro = MicroRun.Read(microDir?.FullName ?? Path.Combine(results, "micro"));
     var runInfoPath = Path.Combine(results, "run.json");
     JsonElement runInfo = default;
@@ -145,7 +146,8 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
     var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation,
-        Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"), Outage: outage));
+        Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"), Outage: outage,
+        Configurations: configurations));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
@@ -153,6 +155,6 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
         + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "
-        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }

@@ -13,7 +13,8 @@ namespace AuthBench.Report;
 /// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks.
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
-    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null);
+    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
+    IReadOnlyList<LoadRun>? Configurations = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -25,6 +26,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new HeadlineSection(),
         new MicrobenchmarksSection(),
         new LoadTestsSection(),
+        new ConfigurationsSection(),
         new CpuReconciliationSection(),
         new SloCapacitySection(),
         new StoreOutageSection(),

@@ -11,6 +11,19 @@ namespace AuthBench.Report;
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null)
 {
+    /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
+    public const string StandardClaims = "typical";
+
+    /// <summary>The endpoint of the standard tables.</summary>
+    public const string StandardEndpoint = "/api/me";
+
+    /// <summary>
+    /// The newest spin-free fixed-rate run of each configuration (claim profile, endpoint) other than the standard one,
+    /// e.g. large claims or /api/items, oldest configuration first: the report shows them apart
+    /// (<see cref="ConfigurationsSection"/>), never in the standard tables.
+    /// </summary>
+    public IReadOnlyList<string> Configurations { get; init; } = [];
+
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
 
@@ -22,15 +35,17 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     {
         var runs = Complete(Path.Combine(results, "load"));
         string? NewestPath(Func<LoadRun, bool> kind) => Newest(runs, kind)?.Path;
-        var spinFree = NewestPath(IsSpinFreeRates);
+        var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
-        var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun);
+        var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
         var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun)) { ReadRuns = runs };
         var loadRun = selection.Run(load);
         return selection with
         {
             SpinFree = loadRun is { IsSpinFree: true } ? null : spinFree,
-            AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(IsAsShippedRates),
+            AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(r => IsAsShippedRates(r) && IsStandard(r)),
+            Configurations = [.. runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load)
+                .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
         };
     }
 
@@ -57,6 +72,13 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
 
     /// <summary>A fixed-rate run as shipped, the runtime's own spinning (<see cref="LoadRun.IsAsShipped"/>).</summary>
     public static bool IsAsShippedRates(LoadRun run) => run.IsRatesRun && run.IsAsShipped;
+
+    /// <summary>A run at the standard claim profile and endpoint (<see cref="StandardClaims"/>, <see cref="StandardEndpoint"/>).</summary>
+    public static bool IsStandard(LoadRun run) =>
+        run.Results.Settings.Claims == StandardClaims && run.Results.Settings.Endpoint == StandardEndpoint;
+
+    /// <summary>"large claims, /api/items": a run's configuration as the report names it.</summary>
+    public static string Configuration(LoadRun run) => $"{run.Results.Settings.Claims} claims, {run.Results.Settings.Endpoint}";
 
     /// <summary>A store-outage run (<c>--fault store-outage@…</c>) with fault records.</summary>
     public static bool IsOutageRun(LoadRun run) =>
