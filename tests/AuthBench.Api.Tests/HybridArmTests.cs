@@ -311,19 +311,7 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
         await api.Store!.StopAsync();
         try
         {
-            using (var refresh = await RefreshAsync(login.Refresh))
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, refresh.StatusCode);
-                Assert.Equal("1", refresh.Headers.GetValues("Retry-After").Single());
-                Assert.False(refresh.Headers.Contains("Set-Cookie"));
-            }
-            using (var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout"))
-            {
-                logout.Headers.TryAddWithoutValidation("Cookie", $"{Cookie}={login.Refresh}");
-                using var response = await api.Client.SendAsync(logout);
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-                Assert.False(response.Headers.Contains("Set-Cookie"));
-            }
+            await AssertRefreshAndFamilyLogoutFailClosedAsync(login.Refresh);
             // The access token is self-contained: no store per request.
             Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(login.Access));
             // Bad input stays 401 without the store: it is refused before any round trip.
@@ -345,21 +333,43 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
     }
 
     [Fact]
-    public async Task With_the_store_paused_refresh_gets_503_within_the_timeout_and_api_requests_still_work()
+    public async Task With_the_store_paused_refresh_and_a_family_logout_get_503_within_the_timeout_and_api_requests_still_work()
     {
         var login = await LoginAsync("user26");
         await api.Store!.PauseAsync();
         try
         {
-            using var refresh = await RefreshAsync(login.Refresh);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refresh.StatusCode);
-            Assert.Equal("1", refresh.Headers.GetValues("Retry-After").Single());
+            await AssertRefreshAndFamilyLogoutFailClosedAsync(login.Refresh);
             Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(login.Access));
         }
         finally
         {
             await api.Store.ResumeAsync();
         }
+    }
+
+    /// <summary>Refresh and a logout that must end a family answer 503 + Retry-After, uncacheable, and set no cookie.</summary>
+    private async Task AssertRefreshAndFamilyLogoutFailClosedAsync(string refresh)
+    {
+        using (var response = await RefreshAsync(refresh))
+        {
+            AssertStoreUnavailable(response);
+            Assert.Equal("store_unavailable", (await response.JsonAsync()).GetProperty("error").GetString());
+        }
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.TryAddWithoutValidation("Cookie", $"{Cookie}={refresh}");
+        using (var response = await api.Client.SendAsync(logout))
+        {
+            AssertStoreUnavailable(response);
+        }
+    }
+
+    private static void AssertStoreUnavailable(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 
     [Fact]

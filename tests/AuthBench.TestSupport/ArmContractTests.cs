@@ -459,6 +459,21 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
             Assert.Equal(planNeedsStore ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, plan.StatusCode);
         }
 
+        // An admin revoke that must reach the store cannot claim success without it (nor turn into a 500).
+        using (var revoke = await fixture.AdminRevokeResponseAsync(NewUser()))
+        {
+            var revokeNeedsStore = Arm.Revoke switch
+            {
+                RevokeEffect.NothingToRevoke or RevokeEffect.NotRevocableBeforeExpiry => false,
+                RevokeEffect.DeletesUserCredentials or RevokeEffect.RevokesUserCredentials or RevokeEffect.EndsRefreshFamilies => true,
+            };
+            Assert.Equal(revokeNeedsStore ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, revoke.StatusCode);
+            if (revokeNeedsStore)
+            {
+                Assert.Equal("1", revoke.Headers.GetValues("Retry-After").Single());
+            }
+        }
+
         // A malformed credential is refused before the store is asked, outage or not.
         using var request = HostileRequest("garbage", credential);
         using var garbage = await fixture.Client.SendAsync(request);
