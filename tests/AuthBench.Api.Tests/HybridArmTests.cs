@@ -205,6 +205,36 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(login.Refresh));
     }
 
+    /// <summary>
+    /// The refresh cookie is a credential a browser attaches by itself (to <c>/auth</c>), so the arm needs the cookie
+    /// arms' CSRF guard although its API requests carry a bearer token: SameSite=Strict does not separate a sibling
+    /// subdomain, which could otherwise end the family (logout), rotate it (refresh) or plant a refresh cookie of its
+    /// own account (login). Each is refused with 403 before it does anything; the family still works.
+    /// </summary>
+    [Theory]
+    [InlineData("/auth/refresh", "Sec-Fetch-Site", "same-site")]
+    [InlineData("/auth/refresh", "Sec-Fetch-Site", "cross-site")]
+    [InlineData("/auth/logout", "Sec-Fetch-Site", "same-site")]
+    [InlineData("/auth/logout", "Origin", "https://evil.example")]
+    [InlineData("/auth/login", "Sec-Fetch-Site", "same-site")]
+    public async Task A_cross_origin_request_to_auth_gets_403_and_leaves_the_family_alone(string path, string header, string value)
+    {
+        var login = await LoginAsync("user28");
+        using var request = path == "/auth/login"
+            ? new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { username = "user29", password = Http.Password }) }
+            : RefreshRequest($"{Cookie}={login.Refresh}");
+        request.RequestUri = new Uri(path, UriKind.Relative);
+        request.Headers.TryAddWithoutValidation(header, value);
+        using (var response = await api.Client.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("cross_origin_request", (await response.JsonAsync()).GetProperty("error").GetString());
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+        }
+        // Nothing happened: the presented token is still the family's current one.
+        Assert.Equal(HttpStatusCode.OK, await RefreshStatusAsync(login.Refresh));
+    }
+
     [Fact]
     public async Task Logout_with_the_refresh_cookie_ends_the_family_and_clears_the_cookie()
     {
