@@ -85,3 +85,9 @@ public sealed class JwtDenylistCachedHs256ContractTests(JwtDenylistCachedHs256Co
 {
     public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylistCached, "HS256");
 }
+
+public sealed class JwtDenylistCachedCookieHs256ContractTests(JwtDenylistCachedCookieHs256ContractTests.Api fixture)
+    : ArmContractTests<JwtDenylistCachedCookieHs256ContractTests.Api>(fixture)
+{
+    public sealed class Api() : ArmFixture(ArmCatalogue.JwtDenylistCached.InTransport(CredentialTransport.Cookie), "HS256");
+}

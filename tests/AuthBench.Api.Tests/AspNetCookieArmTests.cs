@@ -208,6 +208,43 @@ public sealed class AspNetCookieArmTests(StoreFixture redis, ITestOutputHelper o
         }
     }
 
+    /// <summary>
+    /// The two stock-cookie arms on one key ring and one store: each arm's cookie, sent to the other under the other's
+    /// name, is refused with 401, never a 5xx: a full ticket is not a reference to a stored one, and a reference is
+    /// not a ticket.
+    /// </summary>
+    [Fact]
+    public async Task A_cookie_of_the_other_stock_cookie_arm_on_the_same_key_ring_gets_401()
+    {
+        var shared = Directory.CreateTempSubdirectory("authbench-dp-");
+        try
+        {
+            var plain = ArmCatalogue.AspNetCookie;
+            var store = ArmCatalogue.AspNetCookieStore;
+            await using var plainApi = Api(plain, shared.FullName);
+            await using var storeApi = Api(store, shared.FullName);
+            using var plainClient = Bare(plainApi);
+            using var storeClient = Bare(storeApi);
+            var plainCookie = await LoginAsync(plainClient, plain, "user15");
+            var storeCookie = await LoginAsync(storeClient, store, "user15");
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(plainClient, plain, plainCookie));
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(storeClient, store, storeCookie));
+
+            using var atStore = await GetAsync(storeClient, store, "/api/me", plainCookie);
+            using var atPlain = await GetAsync(plainClient, plain, "/api/me", storeCookie);
+            foreach (var response in new[] { atStore, atPlain })
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                Assert.Equal("", await response.Content.ReadAsStringAsync());
+                Assert.False(response.Headers.Contains("Set-Cookie"));
+            }
+        }
+        finally
+        {
+            shared.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Store_arm_login_with_a_valid_cookie_issues_a_new_key_and_ends_the_presented_one()
     {

@@ -205,6 +205,36 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
         Assert.Equal(HttpStatusCode.Unauthorized, await api.MeStatusAsync(login.Refresh));
     }
 
+    /// <summary>
+    /// The refresh cookie is a credential a browser attaches by itself (to <c>/auth</c>), so the arm needs the cookie
+    /// arms' CSRF guard although its API requests carry a bearer token: SameSite=Strict does not separate a sibling
+    /// subdomain, which could otherwise end the family (logout), rotate it (refresh) or plant a refresh cookie of its
+    /// own account (login). Each is refused with 403 before it does anything; the family still works.
+    /// </summary>
+    [Theory]
+    [InlineData("/auth/refresh", "Sec-Fetch-Site", "same-site")]
+    [InlineData("/auth/refresh", "Sec-Fetch-Site", "cross-site")]
+    [InlineData("/auth/logout", "Sec-Fetch-Site", "same-site")]
+    [InlineData("/auth/logout", "Origin", "https://evil.example")]
+    [InlineData("/auth/login", "Sec-Fetch-Site", "same-site")]
+    public async Task A_cross_origin_request_to_auth_gets_403_and_leaves_the_family_alone(string path, string header, string value)
+    {
+        var login = await LoginAsync("user28");
+        using var request = path == "/auth/login"
+            ? new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { username = "user29", password = Http.Password }) }
+            : RefreshRequest($"{Cookie}={login.Refresh}");
+        request.RequestUri = new Uri(path, UriKind.Relative);
+        request.Headers.TryAddWithoutValidation(header, value);
+        using (var response = await api.Client.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("cross_origin_request", (await response.JsonAsync()).GetProperty("error").GetString());
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+        }
+        // Nothing happened: the presented token is still the family's current one.
+        Assert.Equal(HttpStatusCode.OK, await RefreshStatusAsync(login.Refresh));
+    }
+
     [Fact]
     public async Task Logout_with_the_refresh_cookie_ends_the_family_and_clears_the_cookie()
     {
@@ -311,19 +341,7 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
         await api.Store!.StopAsync();
         try
         {
-            using (var refresh = await RefreshAsync(login.Refresh))
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, refresh.StatusCode);
-                Assert.Equal("1", refresh.Headers.GetValues("Retry-After").Single());
-                Assert.False(refresh.Headers.Contains("Set-Cookie"));
-            }
-            using (var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout"))
-            {
-                logout.Headers.TryAddWithoutValidation("Cookie", $"{Cookie}={login.Refresh}");
-                using var response = await api.Client.SendAsync(logout);
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-                Assert.False(response.Headers.Contains("Set-Cookie"));
-            }
+            await AssertRefreshAndFamilyLogoutFailClosedAsync(login.Refresh);
             // The access token is self-contained: no store per request.
             Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(login.Access));
             // Bad input stays 401 without the store: it is refused before any round trip.
@@ -345,21 +363,43 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
     }
 
     [Fact]
-    public async Task With_the_store_paused_refresh_gets_503_within_the_timeout_and_api_requests_still_work()
+    public async Task With_the_store_paused_refresh_and_a_family_logout_get_503_within_the_timeout_and_api_requests_still_work()
     {
         var login = await LoginAsync("user26");
         await api.Store!.PauseAsync();
         try
         {
-            using var refresh = await RefreshAsync(login.Refresh);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refresh.StatusCode);
-            Assert.Equal("1", refresh.Headers.GetValues("Retry-After").Single());
+            await AssertRefreshAndFamilyLogoutFailClosedAsync(login.Refresh);
             Assert.Equal(HttpStatusCode.OK, await api.MeStatusAsync(login.Access));
         }
         finally
         {
             await api.Store.ResumeAsync();
         }
+    }
+
+    /// <summary>Refresh and a logout that must end a family answer 503 + Retry-After, uncacheable, and set no cookie.</summary>
+    private async Task AssertRefreshAndFamilyLogoutFailClosedAsync(string refresh)
+    {
+        using (var response = await RefreshAsync(refresh))
+        {
+            AssertStoreUnavailable(response);
+            Assert.Equal("store_unavailable", (await response.JsonAsync()).GetProperty("error").GetString());
+        }
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.TryAddWithoutValidation("Cookie", $"{Cookie}={refresh}");
+        using (var response = await api.Client.SendAsync(logout))
+        {
+            AssertStoreUnavailable(response);
+        }
+    }
+
+    private static void AssertStoreUnavailable(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 
     [Fact]

@@ -57,3 +57,9 @@ public sealed class Es256ApiFixture() : JwtApiFixture(ArmCatalogue.Jwt, JwtAlgor
 
 /// <summary>The jwt-denylist arm (HS256) with a store of its own: the same hostile tokens must meet the same 401s.</summary>
 public sealed class Hs256DenylistApiFixture() : JwtApiFixture(ArmCatalogue.JwtDenylist, JwtAlgorithm.HS256);
+
+/// <summary>The jwt-denylist-cached arm (HS256): the near cache sits after the signature and the policy, so the same hostile tokens meet the same 401s.</summary>
+public sealed class Hs256DenylistCachedApiFixture() : JwtApiFixture(ArmCatalogue.JwtDenylistCached, JwtAlgorithm.HS256);
+
+/// <summary>The hybrid arm (HS256): its access token is the jwt arm's, validated by the same JwtBearer set-up.</summary>
+public sealed class Hs256HybridApiFixture() : JwtApiFixture(ArmCatalogue.Hybrid, JwtAlgorithm.HS256);

@@ -136,3 +136,7 @@ public sealed class MaliciousJwtRs256Tests(Rs256ApiFixture api) : MaliciousJwtTe
 public sealed class MaliciousJwtEs256Tests(Es256ApiFixture api) : MaliciousJwtTests(api), IClassFixture<Es256ApiFixture>;
 
 public sealed class MaliciousJwtDenylistHs256Tests(Hs256DenylistApiFixture api) : MaliciousJwtTests(api), IClassFixture<Hs256DenylistApiFixture>;
+
+public sealed class MaliciousJwtDenylistCachedHs256Tests(Hs256DenylistCachedApiFixture api) : MaliciousJwtTests(api), IClassFixture<Hs256DenylistCachedApiFixture>;
+
+public sealed class MaliciousJwtHybridHs256Tests(Hs256HybridApiFixture api) : MaliciousJwtTests(api), IClassFixture<Hs256HybridApiFixture>;

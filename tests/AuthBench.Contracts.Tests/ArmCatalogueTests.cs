@@ -163,7 +163,7 @@ public class ArmCatalogueTests
             }
             Assert.Same(arm, arm.InTransport(arm.Transport));
         }
-        Assert.Equal(["jwt-cookie", "jwt-denylist-cookie"], ArmCatalogue.Runs.Where(r => r.Variant is not null).Select(r => r.RunName));
+        Assert.Equal(["jwt-cookie", "jwt-denylist-cookie", "jwt-denylist-cached-cookie"], ArmCatalogue.Runs.Where(r => r.Variant is not null).Select(r => r.RunName));
         Assert.Equal(ArmCatalogue.TokenCookieName, ArmCatalogue.Jwt.InTransport(CredentialTransport.Cookie).CookieName);
         Assert.Throws<ArgumentException>(() => ArmCatalogue.Session.InTransport(CredentialTransport.BearerHeader));
     }
@@ -189,6 +189,7 @@ public class ArmCatalogueTests
     [InlineData("jwt-cookie-HS256", ArmId.Jwt, "cookie", "HS256")]
     [InlineData("jwt-denylist-cookie-ES256", ArmId.JwtDenylist, "cookie", "ES256")]
     [InlineData("jwt-denylist-HS256", ArmId.JwtDenylist, null, "HS256")]
+    [InlineData("jwt-denylist-cached-cookie-RS256", ArmId.JwtDenylistCached, "cookie", "RS256")]
     public void A_variants_label_names_its_arm_its_transport_and_its_algorithm(string label, ArmId arm, string? variant, string alg)
     {
         var parsed = ArmCatalogue.ParseLabel(label)!.Value;
@@ -220,7 +221,7 @@ public class ArmCatalogueTests
         var cookie = ArmCatalogue.Jwt.InTransport(CredentialTransport.Cookie);
         Assert.Equal([ArmCatalogue.Jwt, cookie], ArmCatalogue.ParseList("jwt, JWT-Cookie"));
         var e = Assert.Throws<ArgumentException>(() => ArmCatalogue.ParseList("session-cookie"));
-        Assert.Contains("transport variants: jwt-cookie, jwt-denylist-cookie", e.Message, StringComparison.Ordinal);
+        Assert.Contains("transport variants: jwt-cookie, jwt-denylist-cookie, jwt-denylist-cached-cookie", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
 
     private bool IsOpen => Arm.Transport is CredentialTransport.None;
 
+    /// <summary>
+    /// Whether a browser would attach a credential of this arm by itself: its API credential is a cookie, or it keeps a
+    /// refresh token in a cookie (on <c>/auth</c>). Such an arm refuses cross-origin state-changing requests.
+    /// </summary>
+    private bool BrowserAttachesACredential => Arm.Transport is CredentialTransport.Cookie || Arm.Lifecycle is CredentialLifecycle.RefreshedThroughStore;
+
     /// <summary>The status a protected endpoint answers to a credential it must refuse: 401, or 200 where nothing is protected.</summary>
     private HttpStatusCode Refused => IsOpen ? HttpStatusCode.OK : HttpStatusCode.Unauthorized;
 
@@ -219,10 +225,10 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     /// <summary>
-    /// CSRF: where a browser attaches the credential by itself (a cookie), a state-changing request it marks as
-    /// cross-origin (Sec-Fetch-Site, else Origin) is refused with 403 before it does anything, so the credential
-    /// still works; same-origin and header-less (non-browser) requests pass. A bearer or credential-free arm has
-    /// nothing a browser would attach, and no guard.
+    /// CSRF: where a browser attaches a credential by itself (a cookie: the API credential, or a refresh token), a
+    /// state-changing request it marks as cross-origin (Sec-Fetch-Site, else Origin) is refused with 403 before it
+    /// does anything, so the credential still works; same-origin and header-less (non-browser) requests pass. A
+    /// bearer arm without a refresh cookie, or a credential-free arm, has nothing a browser would attach, and no guard.
     /// </summary>
     [Theory]
     [InlineData("Sec-Fetch-Site", "cross-site")]
@@ -236,7 +242,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         request.Headers.TryAddWithoutValidation(header, value);
         using var response = await fixture.Client.SendAsync(request);
 
-        if (Arm.Transport is CredentialTransport.Cookie)
+        if (BrowserAttachesACredential)
         {
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Equal("cross_origin_request", (await response.JsonAsync()).GetProperty("error").GetString());
@@ -271,7 +277,7 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         request.Headers.Add("X-Admin-Key", ArmFixture.AdminKey);
         request.Headers.Add("Sec-Fetch-Site", "cross-site");
         using var response = await fixture.Client.SendAsync(request);
-        Assert.Equal(Arm.Transport is CredentialTransport.Cookie ? HttpStatusCode.Forbidden : HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(BrowserAttachesACredential ? HttpStatusCode.Forbidden : HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
@@ -457,6 +463,21 @@ public abstract class ArmContractTests<TFixture>(TFixture fixture) : IClassFixtu
         {
             var planNeedsStore = Arm.Lifecycle is CredentialLifecycle.LoginOnceHeldByStore && Arm.PlanChange is PlanChangeEffect.SeenOnNextRequest;
             Assert.Equal(planNeedsStore ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, plan.StatusCode);
+        }
+
+        // An admin revoke that must reach the store cannot claim success without it (nor turn into a 500).
+        using (var revoke = await fixture.AdminRevokeResponseAsync(NewUser()))
+        {
+            var revokeNeedsStore = Arm.Revoke switch
+            {
+                RevokeEffect.NothingToRevoke or RevokeEffect.NotRevocableBeforeExpiry => false,
+                RevokeEffect.DeletesUserCredentials or RevokeEffect.RevokesUserCredentials or RevokeEffect.EndsRefreshFamilies => true,
+            };
+            Assert.Equal(revokeNeedsStore ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, revoke.StatusCode);
+            if (revokeNeedsStore)
+            {
+                Assert.Equal("1", revoke.Headers.GetValues("Retry-After").Single());
+            }
         }
 
         // A malformed credential is refused before the store is asked, outage or not.

@@ -169,12 +169,18 @@ public abstract class ArmFixture : IAsyncLifetime
         return (await response.JsonAsync()).GetProperty("plan").GetString()!;
     }
 
-    /// <summary><c>POST /admin/users/{sub}/revoke</c> with the admin key; asserts 200 and returns the body.</summary>
-    public async Task<JsonElement> AdminRevokeAsync(string sub)
+    /// <summary><c>POST /admin/users/{sub}/revoke</c> with the admin key; returns the response.</summary>
+    public async Task<HttpResponseMessage> AdminRevokeResponseAsync(string sub)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/users/{sub}/revoke");
         request.Headers.Add("X-Admin-Key", AdminKey);
-        using var response = await Client.SendAsync(request);
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary><c>POST /admin/users/{sub}/revoke</c> with the admin key; asserts 200 and returns the body.</summary>
+    public async Task<JsonElement> AdminRevokeAsync(string sub)
+    {
+        using var response = await AdminRevokeResponseAsync(sub);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.JsonAsync();
     }

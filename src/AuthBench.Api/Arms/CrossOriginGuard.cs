@@ -3,8 +3,8 @@ using AuthBench.Contracts.Arms;
 namespace AuthBench.Api.Arms;
 
 /// <summary>
-/// The CSRF defence of every run whose credential travels in a cookie (a browser attaches cookies by itself; a
-/// bearer header it never does). Two layers: the cookies are <c>SameSite=Strict</c>, so a browser does not send them
+/// The CSRF defence of every run with a credential in a cookie (a browser attaches cookies by itself; a bearer
+/// header it never does): the API credential, or a refresh token. Two layers: the cookies are <c>SameSite=Strict</c>, so a browser does not send them
 /// on a cross-site request at all; and a state-changing request (any method but GET, HEAD, OPTIONS, TRACE) that a
 /// browser marks as cross-origin is refused with 403 before authentication. The check is the Fetch Metadata one of
 /// Go 1.25's <c>http.CrossOriginProtection</c> (and of the middleware ASP.NET Core ships from .NET 11; .NET 10 has
@@ -16,10 +16,14 @@ public static class CrossOriginGuard
 {
     public const string SecFetchSite = "Sec-Fetch-Site";
 
-    /// <summary>Adds the guard when the run's credential is a cookie; a bearer or credential-free run gets nothing.</summary>
+    /// <summary>
+    /// Adds the guard when a browser would attach a credential of the run by itself: its credential is a cookie, or it
+    /// keeps a refresh token in one (hybrid: the bearer access token is not attached, the <c>/auth</c> refresh cookie
+    /// is). A bearer run without a refresh cookie, or a credential-free run, gets nothing.
+    /// </summary>
     public static WebApplication UseCrossOriginGuard(this WebApplication app, ArmDescriptor run)
     {
-        if (run.Transport is CredentialTransport.Cookie)
+        if (run.Transport is CredentialTransport.Cookie || run.Lifecycle is CredentialLifecycle.RefreshedThroughStore)
         {
             app.Use(next => context => IsAllowed(context.Request) ? next(context) : RejectAsync(context));
         }

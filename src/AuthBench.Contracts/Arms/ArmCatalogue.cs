@@ -86,7 +86,7 @@ public static class ArmCatalogue
         Logout: LogoutEffect.RevokesUserCredentials, Revoke: RevokeEffect.RevokesUserCredentials,
         Lifecycle: CredentialLifecycle.LoginOnceSelfContained));
 
-    public static readonly ArmDescriptor JwtDenylistCached = new(
+    public static readonly ArmDescriptor JwtDenylistCached = WithTokenCookieVariant(new(
         ArmId.JwtDenylistCached, "jwt-denylist-cached",
         "the jwt-denylist arm behind a near cache (FusionCache, Redis backplane): the marker GET only on a local miss; logout and revoke drop every "
             + $"instance's copy; fails closed, serving no copy once the store is silent for the {NearCacheDefaults.Lease.TotalSeconds:0} s lease",
@@ -96,7 +96,7 @@ public static class ArmCatalogue
         Lifecycle: CredentialLifecycle.LoginOnceSelfContained)
     {
         NearCache = NearCacheDefaults,
-    };
+    });
 
     public static readonly ArmDescriptor Hybrid = new(
         ArmId.Hybrid, "hybrid",
@@ -258,7 +258,7 @@ public static class ArmCatalogue
         return [.. result.Distinct()];
     }
 
-    /// <summary>"; transport variants: jwt-cookie, jwt-denylist-cookie" (empty when the catalogue has none).</summary>
+    /// <summary>"; transport variants: jwt-cookie, jwt-denylist-cookie, jwt-denylist-cached-cookie" (empty when the catalogue has none).</summary>
     private static string VariantHint =>
         Runs.Where(r => r.Variant is not null).Select(r => r.RunName).ToList() is { Count: > 0 } variants
             ? $"; transport variants: {string.Join(", ", variants)}"
