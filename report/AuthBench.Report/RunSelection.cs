@@ -9,7 +9,8 @@ namespace AuthBench.Report;
 /// the newest fixed-rate run of the other thread-pool setting goes beside it (<paramref name="SpinFree"/>,
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
-public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null)
+public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null,
+    string? Refresh = null, string? RefreshSaturation = null)
 {
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
@@ -25,7 +26,8 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         var spinFree = NewestPath(IsSpinFreeRates);
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun);
-        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun)) { ReadRuns = runs };
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun),
+            NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = runs };
         var loadRun = selection.Run(load);
         return selection with
         {
