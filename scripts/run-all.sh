@@ -29,9 +29,11 @@ while (($#)); do
 done
 
 if ((quick)); then results=results/quick; else results=results; fi
+# Every arm of the catalogue plus the JWT-in-cookie variant, so the transport's cost is measured beside jwt's.
+arms=all,jwt-cookie
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 micro_cmd=(dotnet run -c Release --no-build --project bench/AuthBench.Benchmarks -- --filter '*' --artifacts "$results/micro")
-load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp" --arms all --alg HS256,ES256 --claims typical)
+load_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp" --arms "$arms" --alg HS256,ES256 --claims typical)
 if ((quick)); then
     micro_cmd+=(--job dry)
     load_cmd+=(--quick)
@@ -39,7 +41,7 @@ else
     load_cmd+=(--rates "$rates" --repeat 3)
 fi
 # Closed-loop saturation per arm: the throughput ceiling and CPU per request without idle spinning.
-saturation_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp-find-max" --arms all --alg HS256,ES256 --claims typical --find-max --duration 10s --warmup 3s --repeat 3)
+saturation_cmd=(dotnet run -c Release --no-build --project loadtest/AuthBench.LoadTest -- --out "$results/load/$stamp-find-max" --arms "$arms" --alg HS256,ES256 --claims typical --find-max --duration 10s --warmup 3s --repeat 3)
 report_cmd=(dotnet run -c Release --no-build --project report/AuthBench.Report -- --results "$results")
 
 if ((build)); then

@@ -55,10 +55,9 @@ public static class CpuReconciliation
     public static IReadOnlyList<double> Rates(LoadRun? run) =>
         run is null ? [] : [.. run.Trials.Select(t => t.TargetRps).Where(r => !double.IsNaN(r)).Distinct().Order()];
 
-    /// <summary>Every label of the catalogue but the baseline, in report order.</summary>
+    /// <summary>Every label of every run of the catalogue (transport variants included) but the baseline, in report order.</summary>
     public static IReadOnlyList<string> Labels() =>
-        ArmCatalogue.OrderLabels(ArmCatalogue.All.SelectMany(a => a.HasAlgorithm ? ArmCatalogue.Algorithms.Select(a.Label) : [a.Label(null)]))
-            .Where(l => l != Baseline).ToList();
+        ArmCatalogue.OrderLabels(ArmCatalogue.Runs.SelectMany(a => a.Labels)).Where(l => l != Baseline).ToList();
 
     /// <summary>The arm's server CPU per request over the baseline's at a rate, overloaded trials left out and counted.</summary>
     public static LoadedDelta Loaded(LoadRun run, string label, double rate)

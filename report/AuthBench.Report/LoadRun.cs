@@ -112,8 +112,11 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     /// <summary>An SLO capacity search (mode "slo"): its trials are bisection steps, not fixed rates to compare.</summary>
     public bool IsSlo => Results.Mode == "slo";
 
+    /// <summary>A refresh-only run (mode "refresh"): its requests are <c>POST /auth/refresh</c>, priced apart, never compared with API requests.</summary>
+    public bool IsRefresh => Results.Mode == RunResults.RefreshMode;
+
     /// <summary>An ordinary open-loop run at fixed rates, without a fault, soak or SLO search: what the report's tables compare.</summary>
-    public bool IsRatesRun => !IsFindMax && !IsSlo && Results.Mode != "soak" && Results.Settings.Fault is null;
+    public bool IsRatesRun => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null;
 
     /// <summary>The spin limit the APIs ran with as results.json records it: "as-shipped" for runs written before it was recorded.</summary>
     public string SpinLimit => Results.Settings.SpinLimit ?? AsShippedSpinLimit;

@@ -75,7 +75,7 @@ public static class MicroFigures
             {
                 continue;
             }
-            foreach (var arm in ArmCatalogue.All.Where(a => a.HasAlgorithm))
+            foreach (var arm in ArmCatalogue.Runs.Where(a => a.HasAlgorithm))
             {
                 result[arm.Label(alg)] = lookup.MedianNs / b.MedianNs;
             }
@@ -87,7 +87,13 @@ public static class MicroFigures
         return result;
     }
 
-    /// <summary>From sizes.json: the credential header line in bytes for typical claims, per label, by each arm's transport.</summary>
+    /// <summary>
+    /// From sizes.json: the credential header line in bytes for typical claims, per label of every run of the catalogue,
+    /// by its transport: the bearer line for a bearer run, for a cookie run the line its own login set (cookie_lines;
+    /// a token-cookie variant per algorithm from its row). Files written before cookie_lines give only the session
+    /// cookie's line: it stands for the runs that send that cookie, and a cookie run with another cookie gets no figure
+    /// rather than the session's.
+    /// </summary>
     public static Dictionary<string, double> CredentialHeaderBytes(SizesResults? sizes)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -95,21 +101,35 @@ public static class MicroFigures
         {
             return result;
         }
-        foreach (var row in sizes.Rows.Where(r => r.Claims == "typical"))
+        const string claims = "typical";
+        foreach (var row in sizes.Rows.Where(r => r.Claims == claims))
         {
-            foreach (var arm in ArmCatalogue.All)
+            foreach (var run in ArmCatalogue.Runs)
             {
-                switch (arm.Transport)
+                switch (run.Transport)
                 {
                     case CredentialTransport.None:
                         break;
+                    case CredentialTransport.Cookie when run.HasAlgorithm:
+                        if (row.TokenCookieHeaderBytes is { } tokenCookie)
+                        {
+                            result[run.Label(row.Alg)] = tokenCookie;
+                        }
+                        break;
                     case CredentialTransport.Cookie:
-                        result[arm.Label(null)] = row.CookieHeaderBytes;
+                        if (sizes.CookieLines?.FirstOrDefault(c => c.Arm == run.RunName && c.Claims == claims) is { } line)
+                        {
+                            result[run.Label(null)] = line.CookieHeaderBytes;
+                        }
+                        else if (run.CookieName == ArmCatalogue.SessionCookieName)
+                        {
+                            result[run.Label(null)] = row.CookieHeaderBytes;
+                        }
                         break;
                     case CredentialTransport.BearerHeader:
-                        if (arm.HasAlgorithm)
+                        if (run.HasAlgorithm)
                         {
-                            result[arm.Label(row.Alg)] = row.BearerHeaderBytes;
+                            result[run.Label(row.Alg)] = row.BearerHeaderBytes;
                         }
                         break;
                 }

@@ -27,11 +27,16 @@ var armInfoOption = new Option<string?>("--arm-info")
         + "'<name> <transport: none|cookie|bearerheader> <cookie name or -> <needs store: true|false> <per algorithm: true|false>'",
     Arity = ArgumentArity.ZeroOrOne,
 };
+var requestsPerUserOption = new Option<string?>("--requests-per-user")
+{
+    Description = "API requests per active user and second that the hybrid refresh cost is amortised over, comma-separated (default: "
+        + string.Join(",", AuthBench.Report.Sections.RefreshCostSection.DefaultRequestsPerUser.Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")",
+};
 var provenanceOption = new Option<bool>("--provenance") { Description = "print the repository's commit and whether its work tree is dirty ('<sha> true|false'), for run.json" };
 
 var root = new RootCommand("AuthBench report: builds results/README.md, its charts and a github-action-benchmark JSON from results JSON alone.")
 {
-    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, armInfoOption, provenanceOption,
+    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, armInfoOption, requestsPerUserOption, provenanceOption,
 };
 
 var parse = root.Parse(args);
@@ -69,7 +74,8 @@ root.SetAction(result =>
         {
             return Check(check, output);
         }
-        return Build(results, result.GetValue(microOption), result.GetValue(loadOption), output, result.GetValue(chartsOption), result.GetValue(rateOption));
+        var perUser = result.GetValue(requestsPerUserOption) is { } text ? AuthBench.Report.Sections.RefreshCostSection.ParseRequestsPerUser(text) : null;
+        return Build(results, result.GetValue(microOption), result.GetValue(loadOption), output, result.GetValue(chartsOption), result.GetValue(rateOption), perUser);
     }
     catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
     {
@@ -121,7 +127,7 @@ static string RunFile(string path)
     return File.Exists(file) ? file : throw new ArgumentException($"no results.json at {file}");
 }
 
-static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate)
+static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate, IReadOnlyList<double>? requestsPerUser)
 {
     // Every complete run, read once; each kind is the newest of its mode and settings (RunSelection), --load replaces the load run.
     var runs = RunSelection.Find(results, load is null ? null : RunFile(load.FullName));
@@ -147,7 +153,7 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
     var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation,
         Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"), Outage: outage,
-        Configurations: configurations));
+        Configurations: configurations, Refresh: runs.Run(runs.Refresh), RefreshSaturation: runs.Run(runs.RefreshSaturation), RequestsPerUser: requestsPerUser));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
@@ -155,6 +161,6 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
         + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "
-        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }

@@ -10,11 +10,14 @@ namespace AuthBench.Report;
 /// newest fixed-rate run of each thread-pool setting found beside it (null, or <paramref name="Load"/> itself, where
 /// <paramref name="Load"/> has that setting: it then stands for it, see <see cref="ReportContext.SpinFree"/> and
 /// <see cref="ReportContext.AsShipped"/>); <paramref name="Slo"/> the newest SLO capacity search;
-/// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks.
+/// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks; <paramref name="Refresh"/> and
+/// <paramref name="RefreshSaturation"/> the newest refresh-only runs at fixed rates and closed loop;
+/// <paramref name="RequestsPerUser"/> the API requests per active user and second the refresh cost is amortised over
+/// (null: <see cref="RefreshCostSection.DefaultRequestsPerUser"/>).
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
-    IReadOnlyList<LoadRun>? Configurations = null);
+    IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -32,6 +35,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new StoreOutageSection(),
         new GeneratorSection(),
         new CapacityModelSection(),
+        new RefreshCostSection(),
         new ChartsSection(),
         new CaveatsSection(),
         new RawDataSection(),

@@ -9,7 +9,8 @@ namespace AuthBench.Report;
 /// the newest fixed-rate run of the other thread-pool setting goes beside it (<paramref name="SpinFree"/>,
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
-public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null)
+public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null,
+    string? Refresh = null, string? RefreshSaturation = null)
 {
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
@@ -38,7 +39,8 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
-        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun)) { ReadRuns = runs };
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
+            NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = runs };
         var loadRun = selection.Run(load);
         return selection with
         {

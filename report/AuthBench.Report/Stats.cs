@@ -91,6 +91,12 @@ public static class Bootstrap
         return new Difference(estimate, Quantile(diffs, tail), Quantile(diffs, 1 - tail), a.Length, b.Length);
     }
 
+    /// <summary>
+    /// The median of one figure over repetitions with its interval: the same bootstrap against a baseline of zeros, so
+    /// only the figure's own repetitions are resampled (NBaseline 0: no baseline was measured).
+    /// </summary>
+    public static Difference OfMedian(IEnumerable<double> values) => OfMedians(values, [0.0, 0.0]) with { NBaseline = 0 };
+
     private static double ResampledMedian(double[] source, double[] buffer, Random random)
     {
         for (var i = 0; i < buffer.Length; i++)

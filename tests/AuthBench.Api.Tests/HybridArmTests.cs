@@ -259,6 +259,74 @@ public sealed class HybridArmTests(HybridHs256ContractTests.Api api) : IClassFix
             newest.Refresh[..newest.Refresh.IndexOf('.', StringComparison.Ordinal)]));
     }
 
+    /// <summary>
+    /// CSRF: a browser attaches the refresh cookie (Path=/auth) by itself, so a cross-origin refresh or logout is
+    /// refused with 403 before the store is asked: the token is neither rotated nor ended, and still works.
+    /// </summary>
+    [Theory]
+    [InlineData("/auth/refresh", "Sec-Fetch-Site", "cross-site")]
+    [InlineData("/auth/refresh", "Sec-Fetch-Site", "same-site")]
+    [InlineData("/auth/refresh", "Origin", "https://evil.example")]
+    [InlineData("/auth/logout", "Sec-Fetch-Site", "cross-site")]
+    [InlineData("/auth/logout", "Origin", "null")]
+    public async Task Cross_origin_refresh_or_logout_with_the_refresh_cookie_gets_403_and_leaves_the_family_alone(string path, string header, string value)
+    {
+        var login = await LoginAsync("user28");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.TryAddWithoutValidation("Cookie", $"{Cookie}={login.Refresh}");
+        request.Headers.TryAddWithoutValidation(header, value);
+        using (var response = await api.Client.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("cross_origin_request", (await response.JsonAsync()).GetProperty("error").GetString());
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+        }
+        Assert.Equal(HttpStatusCode.OK, await RefreshStatusAsync(login.Refresh));
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "same-origin")]
+    [InlineData("Sec-Fetch-Site", "none")]
+    [InlineData("Origin", "http://localhost")]
+    public async Task Same_origin_refresh_and_logout_with_the_refresh_cookie_pass(string header, string value)
+    {
+        var login = await LoginAsync("user29");
+        using var refresh = RefreshRequest($"{Cookie}={login.Refresh}");
+        refresh.Headers.TryAddWithoutValidation(header, value);
+        using var rotated = await api.Client.SendAsync(refresh);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var next = await TokensFromAsync(rotated);
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.TryAddWithoutValidation("Cookie", $"{Cookie}={next.Refresh}");
+        logout.Headers.TryAddWithoutValidation(header, value);
+        using (var response = await api.Client.SendAsync(logout))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(next.Refresh));
+    }
+
+    [Fact]
+    public async Task The_guard_covers_only_the_refresh_cookies_path_so_cross_origin_api_and_admin_calls_with_a_bearer_token_are_not_refused()
+    {
+        var login = await LoginAsync("user30");
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        me.Headers.TryAddWithoutValidation("Authorization", $"Bearer {login.Access}");
+        me.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "cross-site");
+        using (var response = await api.Client.SendAsync(me))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using var admin = new HttpRequestMessage(HttpMethod.Post, "/admin/users/user30/revoke");
+        admin.Headers.Add("X-Admin-Key", ArmFixture.AdminKey);
+        admin.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using (var response = await api.Client.SendAsync(admin))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task Admin_revoke_ends_every_family_of_the_user_and_no_other()
     {

@@ -76,6 +76,35 @@ public class ResultsContractTests
     }
 
     [Fact]
+    public void Refreshes_round_trip_and_a_trial_without_them_reads_null()
+    {
+        var run = Sample();
+        run.Trials.Add(new TrialResult
+        {
+            Arm = "hybrid",
+            Alg = "HS256",
+            Label = "hybrid-HS256",
+            Endpoint = "/auth/refresh",
+            LatencyUs = new Percentiles(1, 1, 1, 1, 1, 1, 1),
+            ServiceTimeUs = new Percentiles(1, 1, 1, 1, 1, 1, 1),
+            BytesPerRequest = new BytesPerRequest(1, 1),
+            Refreshes = new RefreshResult(RefreshResult.Driven, 100, 98, new Dictionary<string, long> { ["rejected_401"] = 2 }, 0, 400, 900, 1200, 450.5, 3.02, 2, 0),
+        });
+
+        var text = ResultsJson.Serialize(run);
+        var back = ResultsJson.Deserialize(text);
+
+        Assert.Equal(text, ResultsJson.Serialize(back));
+        Assert.Null(back.Trials[0].Refreshes);
+        var refreshes = back.Trials[1].Refreshes!;
+        Assert.Equal(98, refreshes.Succeeded);
+        Assert.Equal(2, refreshes.Failures["rejected_401"]);
+        Assert.Equal(3.02, refreshes.StoreCommandsPerRefresh);
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal(2, doc.RootElement.GetProperty("trials")[1].GetProperty("refreshes").GetProperty("users_without_token").GetInt64());
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_results_file_is_a_json_error() =>
         Assert.ThrowsAny<JsonException>(() => ResultsJson.Deserialize("null"));
 

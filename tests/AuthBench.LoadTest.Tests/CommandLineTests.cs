@@ -237,4 +237,37 @@ public class CommandLineTests
         Assert.Equal("slo", options.Mode);
         Assert.Null(options.TimerSlackNs);
     }
+    [Fact]
+    public async Task Refresh_only_asks_for_the_refresh_endpoint_in_mode_refresh()
+    {
+        var hybrid = ArmCatalogue.All.First(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore);
+        var (code, options, error) = await RunAsync("--arms", hybrid.Name, "--alg", "HS256,ES256", "--rates", "200,400", "--refresh-only");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.True(options!.RefreshOnly);
+        Assert.Equal("/auth/refresh", options.Endpoint);
+        Assert.Equal(Contracts.Results.RunResults.RefreshMode, options.Mode);
+        Assert.Equal(2, options.Arms.Count);
+    }
+
+    [Theory]
+    [InlineData("--arms", "hybrid,jwt")]
+    [InlineData("--endpoint", "/api/me")]
+    [InlineData("--soak", "5m")]
+    [InlineData("--slo", "5ms")]
+    public async Task Refresh_only_refuses_an_arm_without_a_refresh_endpoint_and_what_it_cannot_run(string option, string value)
+    {
+        string[] args = option == "--arms" ? ["--refresh-only", option, value] : ["--refresh-only", "--arms", "hybrid", "--rates", "200", option, value];
+        if (option == "--slo")
+        {
+            args = ["--refresh-only", "--arms", "hybrid", option, value];
+        }
+
+        var (code, options, error) = await RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Null(options);
+        Assert.Contains("--refresh-only", error, StringComparison.Ordinal);
+    }
 }

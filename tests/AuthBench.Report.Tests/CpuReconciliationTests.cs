@@ -180,6 +180,9 @@ public sealed class CpuReconciliationTests : IDisposable
             Assert.Contains($"| `{label}` |", section, StringComparison.Ordinal);
         }
         Assert.DoesNotContain($"| `{ReportContext.BaselineLabel}` |", section.Split("### Spin-free against as shipped")[0], StringComparison.Ordinal);
+        Assert.Contains($"| `{ArmCatalogue.Jwt.TransportVariants[0].Label("HS256")}` |", section, StringComparison.Ordinal);
+        Assert.Contains($"| `{ArmCatalogue.Hybrid.Label("ES256")}` |", section, StringComparison.Ordinal);
+        Assert.Contains($"| `{ArmCatalogue.AspNetCookieStore.Name}` |", section, StringComparison.Ordinal);
         var rs256 = Jwt.Label("RS256");
         Assert.Contains($"| `{rs256}` | not in the micro run | not in the micro run | not in the micro run | not measured | not measured | not measured | not measured in any load run |", section, StringComparison.Ordinal);
     }

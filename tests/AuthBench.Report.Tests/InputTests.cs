@@ -153,4 +153,37 @@ public sealed class InputTests : IDisposable
         Assert.Equal(440, bytes["jwt-denylist-HS256"]);
         Assert.False(bytes.ContainsKey("none"));
     }
+    [Fact]
+    public void Cookie_runs_read_their_own_cookie_line_and_token_cookie_variants_their_rows()
+    {
+        var sizes = new SizesResults("user1",
+            [new HeaderSizeRow("HS256", "typical", 400, 440, 430, 450, 64, 376, 6.88, 183) { TokenCookieHeaderBytes = 425 }],
+            [],
+            [new CookieSizeRow("aspnet-cookie", "typical", "__Host-auth", 600, 622), new CookieSizeRow("aspnet-cookie-store", "typical", "__Host-auth-ref", 200, 226),
+             new CookieSizeRow("session", "typical", "__Host-sid", 43, 64), new CookieSizeRow("aspnet-cookie", "large", "__Host-auth", 2000, 2022)]);
+
+        var bytes = MicroFigures.CredentialHeaderBytes(sizes);
+
+        Assert.Equal(622, bytes["aspnet-cookie"]);
+        Assert.Equal(226, bytes["aspnet-cookie-store"]);
+        Assert.Equal(64, bytes["session"]);
+        Assert.Equal(425, bytes["jwt-cookie-HS256"]);
+        Assert.Equal(425, bytes["jwt-denylist-cookie-HS256"]);
+        Assert.Equal(440, bytes["hybrid-HS256"]);
+        Assert.Equal(440, bytes["jwt-denylist-cached-HS256"]);
+    }
+
+    [Fact]
+    public void Without_cookie_lines_only_runs_that_send_the_session_cookie_get_its_size()
+    {
+        var sizes = new SizesResults("user1", [new HeaderSizeRow("HS256", "typical", 400, 440, 430, 450, 64, 376, 6.88, 183)], []);
+
+        var bytes = MicroFigures.CredentialHeaderBytes(sizes);
+
+        Assert.Equal(64, bytes["session"]);
+        Assert.Equal(64, bytes["session-cached"]);
+        Assert.False(bytes.ContainsKey("aspnet-cookie"));
+        Assert.False(bytes.ContainsKey("aspnet-cookie-store"));
+        Assert.False(bytes.ContainsKey("jwt-cookie-HS256"));
+    }
 }

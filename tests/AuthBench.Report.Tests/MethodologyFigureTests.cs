@@ -53,6 +53,10 @@ public sealed partial class MethodologyFigureTests
         Assert.Equal(0.95, Bootstrap.Level);
         Assert.Equal(0.01, Trial.OverloadShare);
         Assert.Equal([10_000, 100_000, 1_000_000], CapacityModelSection.FleetRates);
+        // "Refreshes (the hybrid arm)": the renewal share, the access lifetimes and the default request rates per user.
+        Assert.Equal(0.8, AuthBench.Contracts.Arms.CredentialRenewal.AfterFraction);
+        Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)], RefreshCostSection.AccessLifetimes);
+        Assert.Equal([0.1, 1], RefreshCostSection.DefaultRequestsPerUser);
     }
 
     /// <summary>A number followed by a unit of time, rate, share, size or count.</summary>

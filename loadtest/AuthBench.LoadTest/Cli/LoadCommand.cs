@@ -76,6 +76,12 @@ public static class LoadCommand
     private static readonly Option<string?> Target = new("--target") { Description = "Drive an already running API at this URL instead of starting one (process probes are skipped)" };
     private static readonly Option<string?> Out = new("--out") { Description = "Output folder (default results/load/<UTC timestamp>)" };
     private static readonly Option<bool> Quick = new("--quick") { Description = "Smoke run of every arm in well under 2 minutes (CI)" };
+    private static readonly Option<bool> RefreshOnly = new("--refresh-only")
+    {
+        Description = "Price one refresh: every request is POST /auth/refresh with a user's current refresh token, the rotated one swapped in, "
+            + "at most one in flight per user (arms with a refresh endpoint: " + string.Join(", ", ArmCatalogue.All.Where(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore).Select(a => a.Name))
+            + "; with --rates or --find-max; mode \"refresh\" in results.json)",
+    };
     private static readonly Option<string?> Fault = new("--fault") { Description = "Fault scenario in every trial, e.g. store-outage@10s:5s" };
     private static readonly Option<string?> Soak = new("--soak") { Description = "Soak mode: one long run per arm at the (single) rate, e.g. 10m" };
     private static readonly Option<string?> Api = new("--api") { Description = "Path of AuthBench.Api.dll (default: the Release build in src/AuthBench.Api/bin)" };
@@ -84,7 +90,7 @@ public static class LoadCommand
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, Fault, Soak, Api, LoginParallelism })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Api, LoginParallelism })
         {
             root.Options.Add(option);
         }
@@ -240,6 +246,24 @@ public static class LoadCommand
                 throw new UsageException("--soak must be at least 2m (it compares the first and the last minute)");
             }
         }
+        var refreshOnly = parse.GetValue(RefreshOnly);
+        if (refreshOnly)
+        {
+            if (arms.FirstOrDefault(a => a.Arm.Lifecycle is not CredentialLifecycle.RefreshedThroughStore) is { } other)
+            {
+                throw new UsageException($"--refresh-only drives POST {Clients.RefreshTokenCredentialSource.RefreshPath}: {other.Label} has no refresh endpoint "
+                    + $"(use --arms {string.Join(',', ArmCatalogue.All.Where(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore).Select(a => a.Name))})");
+            }
+            if (slo.Count > 0 || soak is not null || fault is not null)
+            {
+                throw new UsageException("--refresh-only runs with --rates or --find-max: it cannot be combined with --slo, --soak or --fault");
+            }
+            if (parse.GetResult(Endpoint) is { Implicit: false } && endpoint != Clients.RefreshTokenCredentialSource.RefreshPath)
+            {
+                throw new UsageException($"--refresh-only asks for {Clients.RefreshTokenCredentialSource.RefreshPath}: leave --endpoint out");
+            }
+            endpoint = Clients.RefreshTokenCredentialSource.RefreshPath;
+        }
         var outDir = parse.GetValue(Out) ?? Path.Combine("results", "load", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         return new LoadOptions
         {
@@ -265,6 +289,7 @@ public static class LoadCommand
             Target = target,
             OutputDirectory = Path.GetFullPath(outDir),
             Quick = quick,
+            RefreshOnly = refreshOnly,
             Fault = fault,
             Soak = soak,
             ApiPath = parse.GetValue(Api),

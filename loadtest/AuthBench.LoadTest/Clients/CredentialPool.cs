@@ -98,6 +98,32 @@ public sealed class CredentialPool : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Stops renewing and hands every user's refresh token over (null for a user without one), for a client that
+    /// rotates them itself from now on (a refresh-only run): two clients rotating one token would present a used one,
+    /// and the server would end its family.
+    /// </summary>
+    public async Task<IReadOnlyList<string?>> HandOverRefreshTokensAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _renewal.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return [.. _credentials.Select(c => c.RefreshToken)];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Renews every credential whose renewal time has come and swaps its request; returns how many.</summary>
     public async Task<int> RenewDueAsync(CancellationToken ct)
     {

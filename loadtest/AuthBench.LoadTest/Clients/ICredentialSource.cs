@@ -12,7 +12,7 @@ public sealed record UserLogin(string User, string Password);
 public sealed record Credential(string? HeaderLine, DateTimeOffset ObtainedAt, DateTimeOffset? ExpiresAt)
 {
     /// <summary>Share of the credential's lifetime after which the pool renews it: early enough that a slow renewal still beats the expiry.</summary>
-    public const double RenewAfterFraction = 0.8;
+    public const double RenewAfterFraction = CredentialRenewal.AfterFraction;
 
     /// <summary>
     /// When the pool renews it; null for a credential that does not expire (or outlives the run). By default at
@@ -41,4 +41,7 @@ public interface ICredentialSource
 
     /// <summary>A fresh credential before <paramref name="current"/> expires (an arm without a refresh endpoint logs in again).</summary>
     Task<Credential> RenewAsync(HttpClient client, UserLogin user, Credential current, CancellationToken ct);
+
+    /// <summary>The refresh requests this source sends apart from the API requests; null for a source without a refresh endpoint.</summary>
+    RefreshStats? RefreshStats => null;
 }

@@ -16,6 +16,8 @@ public sealed class RefreshStats
     private long _unavailable;
     private long _errors;
     private long _relogins;
+    private long _usersLost;
+    private long _noFreeUser;
 
     /// <summary>A 200 from <c>POST /auth/refresh</c>, after <paramref name="elapsed"/>.</summary>
     public void Succeeded(TimeSpan elapsed) => Count(ref _succeeded, elapsed);
@@ -32,6 +34,12 @@ public sealed class RefreshStats
     /// <summary>A login that replaced a refresh the server rejected.</summary>
     public void Relogin() => Count(ref _relogins, null);
 
+    /// <summary>A refresh-only run dropped a user: its token was rejected, or its refresh got no answer (the server may have rotated it).</summary>
+    public void UserLost() => Count(ref _usersLost, null);
+
+    /// <summary>A refresh-only run had to send a request while every user with a token had a refresh in flight.</summary>
+    public void NoFreeUser() => Count(ref _noFreeUser, null);
+
     /// <summary>Everything counted since the start (or the last <see cref="SnapshotAndReset"/>).</summary>
     public RefreshSummary Snapshot()
     {
@@ -47,7 +55,7 @@ public sealed class RefreshStats
         lock (_gate)
         {
             var summary = Summarise();
-            _succeeded = _rejected = _unavailable = _errors = _relogins = 0;
+            _succeeded = _rejected = _unavailable = _errors = _relogins = _usersLost = _noFreeUser = 0;
             _latency.Reset();
             return summary;
         }
@@ -66,7 +74,9 @@ public sealed class RefreshStats
             P50Micros: answered == 0 ? null : _latency.GetValueAtPercentile(50),
             P99Micros: answered == 0 ? null : _latency.GetValueAtPercentile(99),
             MaxMicros: answered == 0 ? null : _latency.GetMaxValue(),
-            MeanMicros: answered == 0 ? null : _latency.GetMean());
+            MeanMicros: answered == 0 ? null : _latency.GetMean(),
+            UsersLost: _usersLost,
+            NoFreeUser: _noFreeUser);
     }
 
     // Refreshes are rare next to API requests (one per user per 0.8 access lifetime): one lock is cheap enough.
@@ -86,7 +96,7 @@ public sealed class RefreshStats
 /// <summary>A point-in-time copy of <see cref="RefreshStats"/>: counts, and service-time percentiles of the answered refreshes (null before the first).</summary>
 public sealed record RefreshSummary(
     long Requests, long Succeeded, long Rejected, long Unavailable, long Errors, long Relogins,
-    long? P50Micros, long? P99Micros, long? MaxMicros, double? MeanMicros)
+    long? P50Micros, long? P99Micros, long? MaxMicros, double? MeanMicros, long UsersLost = 0, long NoFreeUser = 0)
 {
     public long Failures => Rejected + Unavailable + Errors;
 

@@ -30,6 +30,8 @@ public sealed class RefreshTokenCredentialSource(ArmDescriptor arm, TimeProvider
     /// <summary>Every refresh this source sent, apart from the API requests.</summary>
     public RefreshStats Refreshes { get; } = new();
 
+    RefreshStats? ICredentialSource.RefreshStats => Refreshes;
+
     public async Task<Credential> LoginAsync(HttpClient client, UserLogin user, CancellationToken ct)
     {
         using var response = await LoginEndpoint.PostAsync(client, Arm.Name, user, ct).ConfigureAwait(false);

@@ -49,7 +49,10 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>Sends one request and reads its response; returns the status code. Connects first when needed.</summary>
-    public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken ct)
+    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken ct) => SendAsync(request, 0, null, ct);
+
+    /// <summary>The same, showing the response head to <paramref name="tracker"/> as request <paramref name="index"/>.</summary>
+    public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, long index, IRequestTracker? tracker, CancellationToken ct)
     {
         if (_socket is null)
         {
@@ -63,7 +66,7 @@ internal sealed class HttpConnection : IDisposable
             BytesSent += n;
             remaining = remaining[n..];
         }
-        var (status, close) = await ReadResponseAsync(ct).ConfigureAwait(false);
+        var (status, close) = await ReadResponseAsync(index, tracker, ct).ConfigureAwait(false);
         if (close)
         {
             Close();
@@ -80,7 +83,7 @@ internal sealed class HttpConnection : IDisposable
 
     public void Dispose() => Close();
 
-    private async ValueTask<(int Status, bool Close)> ReadResponseAsync(CancellationToken ct)
+    private async ValueTask<(int Status, bool Close)> ReadResponseAsync(long index, IRequestTracker? tracker, CancellationToken ct)
     {
         // Status line and headers.
         int headerEnd;
@@ -97,6 +100,7 @@ internal sealed class HttpConnection : IDisposable
         }
         var head = new ReadOnlySpan<byte>(_buffer, _start, headerEnd - _start);
         var info = ResponseHead.Parse(head);
+        tracker?.OnHead(index, info.Status, head);
         _start = headerEnd + 4;
 
         if (info.Status is (>= 100 and < 200) or 204 or 304)

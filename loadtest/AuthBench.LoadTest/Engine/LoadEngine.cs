@@ -36,6 +36,9 @@ public sealed class EngineOptions
     /// <summary>Run the pacing thread under SCHED_FIFO (<see cref="PreciseSleep.TryRealtime"/>); false: the fair scheduler.</summary>
     public bool RealtimePacing { get; init; } = true;
 
+    /// <summary>Sees every request by index (a refresh-only run's token rotation); null: nobody.</summary>
+    public IRequestTracker? Tracker { get; init; }
+
     /// <summary>Timestamps of the schedule and the recorder: <see cref="TimeProvider.System"/> reads the <see cref="System.Diagnostics.Stopwatch"/> (nanoseconds on Linux).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
@@ -132,7 +135,7 @@ public sealed class LoadEngine
                 string? error = null;
                 try
                 {
-                    status = await connection.SendAsync(_options.RequestFor(request.Index), close.Token).ConfigureAwait(false);
+                    status = await connection.SendAsync(_options.RequestFor(request.Index), request.Index, _options.Tracker, close.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -140,6 +143,8 @@ public sealed class LoadEngine
                     connection.Close();
                 }
                 var done = _time.GetTimestamp();
+                // Before the drain check: an abandoned request ended too, and its tracker must know.
+                _options.Tracker?.OnEnded(request.Index, status, Volatile.Read(ref closed) != 0 ? "no_answer" : error, _time.GetElapsedTime(send, done));
                 if (Volatile.Read(ref closed) != 0)
                 {
                     return;
@@ -286,13 +291,14 @@ public sealed class LoadEngine
                 string? error = null;
                 try
                 {
-                    status = await connection.SendAsync(_options.RequestFor(index), linked.Token).ConfigureAwait(false);
+                    status = await connection.SendAsync(_options.RequestFor(index), index, _options.Tracker, linked.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
                     error = Recorder.Classify(e);
                     connection.Close();
                 }
+                _options.Tracker?.OnEnded(index, status, error == "cancelled" ? "no_answer" : error, _time.GetElapsedTime(send));
                 if (error == "cancelled")
                 {
                     return;

@@ -9,7 +9,7 @@ using AuthBench.LoadTest.Plan;
 namespace AuthBench.LoadTest.Orchestration;
 
 /// <summary>One arm of the run: its API (ours, or the --target), its logged-in users and the engine that drives it.</summary>
-public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, CredentialPool pool, LoadEngine engine)
+public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, CredentialPool pool, LoadEngine engine, RefreshDriver? refreshDriver = null)
 {
     public ArmSpec Spec { get; } = spec;
 
@@ -20,6 +20,12 @@ public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, Crede
     public CredentialPool Pool { get; } = pool;
 
     public LoadEngine Engine { get; } = engine;
+
+    /// <summary>A refresh-only run's driver, which owns the users' refresh tokens; null otherwise.</summary>
+    public RefreshDriver? RefreshDriver { get; } = refreshDriver;
+
+    /// <summary>The refreshes a trial of this arm sends: the driver's in a refresh-only run, else the client's background ones (null: the arm has none).</summary>
+    public RefreshStats? Refreshes => RefreshDriver?.Stats ?? Pool.Source.RefreshStats;
 }
 
 /// <summary>The API processes of a run, one per arm (or the one --target), each with its users logged in; stopped on dispose.</summary>
@@ -67,16 +73,23 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 }
                 throw;
             }
+            // Refresh-only: the driver rotates the tokens from here on, and the pool stops renewing them (one rotator per token).
+            var driver = options.RefreshOnly ? new RefreshDriver(await pool.HandOverRefreshTokensAsync().ConfigureAwait(false), baseUri.Authority) : null;
+            if (driver is not null)
+            {
+                progress.Line($"{arm.Label}: refresh-only: {driver.UsersWithToken} users' refresh tokens handed to the driver");
+            }
             var engine = new LoadEngine(new EngineOptions
             {
                 EndPoint = await ResolveAsync(baseUri, ct).ConfigureAwait(false),
-                RequestFor = pool.RequestFor,
+                RequestFor = driver is null ? pool.RequestFor : driver.RequestFor,
+                Tracker = driver,
                 Connections = options.Connections,
                 MaxInFlight = options.MaxInFlight,
                 TimerSlackNanoseconds = options.TimerSlackNs,
                 RealtimePacing = options.RealtimePacing,
             });
-            _arms.Add(new ArmRuntime(arm, api, baseUri, pool, engine));
+            _arms.Add(new ArmRuntime(arm, api, baseUri, pool, engine, driver));
             results.Arms.Add(new ArmInfo(arm.Scheme, arm.Alg, arm.CredentialClaims, arm.Label, baseUri.ToString(), api?.Pid,
                 api?.ReadyLine ?? "(--target)", Math.Round(pool.MeanCredentialHeaderBytes, 1)));
             written();

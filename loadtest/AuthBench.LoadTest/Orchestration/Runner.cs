@@ -148,6 +148,10 @@ public sealed class Runner(LoadOptions options, Progress progress)
         progress.Line(string.Create(Inv,
             $"  → {trial.AchievedRps:0} req/s, p50 {trial.LatencyUs.P50} µs, p99 {trial.LatencyUs.P99} µs, errors {trial.Errors.Values.Sum()}, late {trial.Late}, dropped {trial.Dropped}, "
             + $"bytes {trial.BytesPerRequest.Sent:0}/{trial.BytesPerRequest.Received:0}, server CPU {trial.ServerCpuUsPerRequest:0.0} µs/req, store cmds {trial.Store?.CommandsPerRequest:0.00}/req"));
+        if (outcome.Refreshes is { Requests: > 0 } refreshes)
+        {
+            progress.Line($"  → {refreshes}");
+        }
         if (trial.Fault is not null)
         {
             // A store restarted without persistence has forgotten what it held: arms whose credentials lived there log

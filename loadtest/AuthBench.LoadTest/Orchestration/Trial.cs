@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuthBench.Common;
 using AuthBench.Contracts.Results;
+using AuthBench.LoadTest.Clients;
 using AuthBench.LoadTest.Engine;
 using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Probes;
@@ -21,7 +22,8 @@ public sealed record TrialOutcome(
     TrialCpu? Cpu,
     StoreCost? Store,
     FaultResult? Fault,
-    string? SkippedProbe);
+    string? SkippedProbe,
+    RefreshSummary? Refreshes = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -57,6 +59,8 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             ? new StoreOutage(fault, s, TimeProvider.System, ct, () => pinning.PinStore(s, $"restarted in trial {plan.Sequence}"))
             : null;
 
+        // The trial's refreshes only: those since the last trial (warm-up, logins, pauses) are dropped here.
+        _ = arm.Refreshes?.SnapshotAndReset();
         TrialMeasurement measurement;
         using (progress.Track($"{what} @ {rateText}", plan.Duration, () => arm.Engine.Current))
         {
@@ -72,6 +76,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         {
             throw new OperationCanceledException(ct);
         }
+        var refreshes = arm.Refreshes?.SnapshotAndReset();
         if (!plan.Record)
         {
             return null;
@@ -100,7 +105,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped);
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes);
     }
 
     /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>

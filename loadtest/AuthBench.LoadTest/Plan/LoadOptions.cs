@@ -41,6 +41,11 @@ public sealed record LoadOptions
     public Uri? Target { get; init; }
     public required string OutputDirectory { get; init; }
     public bool Quick { get; init; }
+    /// <summary>
+    /// The requests are <c>POST /auth/refresh</c> themselves, each with a user's current refresh token (arms with a
+    /// refresh endpoint only): the price of one refresh by the method of an API request.
+    /// </summary>
+    public bool RefreshOnly { get; init; }
     public FaultSpec? Fault { get; init; }
     public TimeSpan? Soak { get; init; }
     public string? ApiPath { get; init; }
@@ -67,7 +72,7 @@ public sealed record LoadOptions
 
     public bool NeedsStore => Target is null && Arms.Any(a => a.NeedsStore);
 
-    public string Mode => FindMax ? "find-max" : SloP99.Count > 0 ? "slo" : Soak is not null ? "soak" : "open-loop";
+    public string Mode => RefreshOnly ? Contracts.Results.RunResults.RefreshMode : FindMax ? "find-max" : SloP99.Count > 0 ? "slo" : Soak is not null ? "soak" : "open-loop";
 
     public const string KernelDefault = "kernel";
 

@@ -1,4 +1,5 @@
 using AuthBench.Contracts.Results;
+using AuthBench.LoadTest.Clients;
 using AuthBench.LoadTest.Engine;
 using AuthBench.LoadTest.Orchestration;
 using AuthBench.LoadTest.Plan;
@@ -79,7 +80,36 @@ public static class TrialMapping
             StartedUtc = outcome.StartedUtc,
             Sequence = outcome.Plan.Sequence,
             Cpu = outcome.Cpu,
+            Refreshes = outcome.Refreshes is { } refreshes ? Refreshes(refreshes, outcome, rec.Responses) : null,
         };
+    }
+
+    /// <summary>
+    /// The trial's refreshes as results.json records them. Store commands per refresh: in a refresh-only run the
+    /// per-request figure; beside API requests, the trial's commands over its refreshes only where the arm's API
+    /// requests use no store (else the commands cannot be told apart).
+    /// </summary>
+    public static RefreshResult Refreshes(RefreshSummary summary, TrialOutcome outcome, long responses)
+    {
+        var driven = outcome.Arm.RefreshDriver is not null;
+        double? commands = outcome.Store is not { } store ? null
+            : driven ? Math.Round(store.CommandsPerRequest, 4)
+            : !outcome.Arm.Spec.Arm.UsesStore && summary.Requests > 0 ? Math.Round(store.CommandsPerRequest * Math.Max(1, responses) / summary.Requests, 4)
+            : null;
+        var failures = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        void Add(string kind, long n)
+        {
+            if (n > 0)
+            {
+                failures[kind] = n;
+            }
+        }
+        Add("rejected_401", summary.Rejected);
+        Add("unavailable_503", summary.Unavailable);
+        Add("error", summary.Errors);
+        return new RefreshResult(driven ? RefreshResult.Driven : RefreshResult.Background, summary.Requests, summary.Succeeded, failures, summary.Relogins,
+            summary.P50Micros, summary.P99Micros, summary.MaxMicros, summary.MeanMicros is { } mean ? Math.Round(mean, 1) : null, commands,
+            driven ? summary.UsersLost : null, driven ? summary.NoFreeUser : null);
     }
 
     public static Percentiles Percentiles(LongHistogram h) => h.TotalCount == 0

@@ -1,3 +1,4 @@
+using AuthBench.Api.Arms.Hybrid;
 using AuthBench.Contracts.Arms;
 
 namespace AuthBench.Api.Arms;
@@ -10,25 +11,37 @@ namespace AuthBench.Api.Arms;
 /// Go 1.25's <c>http.CrossOriginProtection</c> (and of the middleware ASP.NET Core ships from .NET 11; .NET 10 has
 /// none, so it is written here): <c>Sec-Fetch-Site</c> when present (only <c>same-origin</c> and <c>none</c> pass),
 /// else <c>Origin</c> against <c>Host</c>; a request with neither header is not from a browser that supports either,
-/// and passes (the load tool, curl; SameSite still covers browsers).
+/// and passes (the load tool, curl; SameSite still covers browsers). A bearer run with a refresh cookie (hybrid) is
+/// guarded where that cookie goes, under <see cref="RefreshCookie.Path"/>: refresh and logout act on it.
 /// </summary>
 public static class CrossOriginGuard
 {
     public const string SecFetchSite = "Sec-Fetch-Site";
 
     /// <summary>
-    /// Adds the guard when a browser would attach a credential of the run by itself: its credential is a cookie, or it
-    /// keeps a refresh token in one (hybrid: the bearer access token is not attached, the <c>/auth</c> refresh cookie
-    /// is). A bearer run without a refresh cookie, or a credential-free run, gets nothing.
+    /// Adds the guard where a browser would attach a cookie of the run by itself: every path when the credential is
+    /// a cookie, the refresh cookie's path when the run has one; a bearer or credential-free run without one gets nothing.
     /// </summary>
     public static WebApplication UseCrossOriginGuard(this WebApplication app, ArmDescriptor run)
     {
-        if (run.Transport is CredentialTransport.Cookie || run.Lifecycle is CredentialLifecycle.RefreshedThroughStore)
+        if (GuardedPath(run) is { } guarded)
         {
-            app.Use(next => context => IsAllowed(context.Request) ? next(context) : RejectAsync(context));
+            app.Use(next => context => !context.Request.Path.StartsWithSegments(guarded) || IsAllowed(context.Request) ? next(context) : RejectAsync(context));
         }
         return app;
     }
+
+    /// <summary>The paths a run's cookies reach (<see cref="PathString.Empty"/>: all of them), or null when it sets none.</summary>
+    public static PathString? GuardedPath(ArmDescriptor run) => run.Transport switch
+    {
+        CredentialTransport.Cookie => PathString.Empty,
+        CredentialTransport.BearerHeader or CredentialTransport.None => run.Lifecycle switch
+        {
+            CredentialLifecycle.RefreshedThroughStore => new PathString(RefreshCookie.Path),
+            // Typed: a bare null would become an empty PathString through its conversion from string, and guard every path.
+            CredentialLifecycle.None or CredentialLifecycle.LoginOnceSelfContained or CredentialLifecycle.LoginOnceHeldByStore => (PathString?)null,
+        },
+    };
 
     /// <summary>Whether a request may proceed: safe methods always; others unless a browser says they are cross-origin.</summary>
     public static bool IsAllowed(HttpRequest request)

@@ -12,6 +12,12 @@ public sealed class RunResults
 {
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>
+    /// The mode of a run whose requests are <c>POST /auth/refresh</c> themselves (the load tool's --refresh-only): its
+    /// per-request figures are per refresh, and no reader compares them with API requests.
+    /// </summary>
+    public const string RefreshMode = "refresh";
+
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     /// <summary>running, complete, interrupted or failed.</summary>
@@ -266,6 +272,43 @@ public sealed class TrialResult
     /// <summary>The trial's place in the run's order, from 1, warm-ups included (they are not recorded: gaps are theirs).</summary>
     public int? Sequence { get; init; }
     public TrialCpu? Cpu { get; init; }
+    /// <summary>
+    /// The refreshes of an arm with a refresh endpoint during the trial (null for other arms, and in files written
+    /// before it existed): the client's background refreshes beside the API requests, or in a refresh-only run the
+    /// trial's own requests as the client saw them.
+    /// </summary>
+    public RefreshResult? Refreshes { get; init; }
+}
+
+/// <summary>
+/// The <c>POST /auth/refresh</c> requests of one trial: how many, how they ended, their service time (send to answer, µs;
+/// null before the first answer) and the store's work per refresh.
+/// </summary>
+/// <param name="Source">"background" (the client renews before the access token expires, beside the API requests) or "driven" (a refresh-only run).</param>
+/// <param name="Failures">By kind: "rejected_401" (the family is gone), "unavailable_503" (the store is down), "error" (anything else, no answer included).</param>
+/// <param name="Relogins">Logins that replaced a rejected refresh (background only: a refresh-only run drops the user instead).</param>
+/// <param name="StoreCommandsPerRefresh">
+/// Store commands of the trial over its refreshes: in a refresh-only run the per-request figure; in a background run
+/// only where the arm's API requests use no store (otherwise null), logins after a rejection included.
+/// </param>
+/// <param name="UsersWithoutToken">Refresh-only: users whose token was lost (rejected, or no answer, so the server may have rotated it), left out of the rest of the run.</param>
+/// <param name="NoFreeUser">Refresh-only: requests sent without a token because every user with one had a refresh in flight (answered 401; counted in failures too).</param>
+public sealed record RefreshResult(
+    string Source,
+    long Requests,
+    long Succeeded,
+    IReadOnlyDictionary<string, long> Failures,
+    long Relogins,
+    long? P50Us,
+    long? P99Us,
+    long? MaxUs,
+    double? MeanUs,
+    double? StoreCommandsPerRefresh,
+    long? UsersWithoutToken = null,
+    long? NoFreeUser = null)
+{
+    public const string Background = "background";
+    public const string Driven = "driven";
 }
 
 /// <summary>Serializer for results.json (source-generated: no reflection in the writer or any reader).</summary>
