@@ -21,7 +21,8 @@ public sealed record TrialOutcome(
     TrialCpu? Cpu,
     StoreCost? Store,
     FaultResult? Fault,
-    string? SkippedProbe);
+    string? SkippedProbe,
+    WindowResult? Window = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -56,17 +57,25 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         var outage = plan.Record && options.Fault is { } fault && store.Store is { } s
             ? new StoreOutage(fault, s, TimeProvider.System, ct, () => pinning.PinStore(s, $"restarted in trial {plan.Sequence}"))
             : null;
+        await using var window = plan.Record && plan.Rate is { } windowRate && options.Window is { } w && options.AdminKey is { } key && arm.Pool.Source.NeedsLogin
+            ? new WindowScenario(w, arm.Pool, arm.BaseUri, key, RunPlan.TokenLifetime(options), windowRate, plan.Duration, plan.Sequence, TimeProvider.System, ct, progress.Line)
+            : null;
+        IResponseObserver? observer = (IResponseObserver?)outage ?? window;
 
         TrialMeasurement measurement;
         using (progress.Track($"{what} @ {rateText}", plan.Duration, () => arm.Engine.Current))
         {
             measurement = plan.Rate is { } target
-                ? await arm.Engine.RunOpenLoopAsync(target, plan.Duration, outage, ct).ConfigureAwait(false)
-                : await arm.Engine.RunClosedLoopAsync(plan.Duration, outage, ct).ConfigureAwait(false);
+                ? await arm.Engine.RunOpenLoopAsync(target, plan.Duration, observer, ct).ConfigureAwait(false)
+                : await arm.Engine.RunClosedLoopAsync(plan.Duration, observer, ct).ConfigureAwait(false);
         }
         if (outage is not null)
         {
             await outage.CompleteAsync().ConfigureAwait(false);
+        }
+        if (window is not null)
+        {
+            await window.CompleteAsync().ConfigureAwait(false);
         }
         if (measurement.Interrupted)
         {
@@ -100,7 +109,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped);
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, window?.Result());
     }
 
     /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>

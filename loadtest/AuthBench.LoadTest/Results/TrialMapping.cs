@@ -35,7 +35,9 @@ public static class TrialMapping
         options.SloP99.Count > 0 ? LoadOptions.SloMaxLateFraction : null,
         options.SloP99.Count > 0 ? options.SloSteps : null,
         options.TimerSlackNs,
-        options.PacingName);
+        options.PacingName,
+        options.Window?.ToString(),
+        options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
