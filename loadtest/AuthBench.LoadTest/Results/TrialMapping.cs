@@ -76,6 +76,7 @@ public static class TrialMapping
                     Math.Round(cost.BytesPerRequest, 1), cost.Commands)
                 : null,
             Fault = outcome.Fault,
+            Window = outcome.Window,
             SoakMinute = outcome.Plan.SoakMinute,
             ServerRssMb = outcome.ServerRssMb is { } now ? Math.Round(now, 1) : null,
             StartedUtc = outcome.StartedUtc,
