@@ -84,13 +84,22 @@ public static class LoadCommand
     };
     private static readonly Option<string?> Fault = new("--fault") { Description = "Fault scenario in every trial, e.g. store-outage@10s:5s" };
     private static readonly Option<string?> Soak = new("--soak") { Description = "Soak mode: one long run per arm at the (single) rate, e.g. 10m" };
+    private static readonly Option<string?> Window = new("--window")
+    {
+        Description = "Window scenario in every recorded trial: revocation@<T>:<K> (K users revoked T into the trial, half by logout, half by the admin revoke) "
+            + "or staleness@<T>[:<K>] (K users' plan changed, /api/me probed every 10 ms); use a small --users pool so each user sends often",
+    };
+    private static readonly Option<string?> TokenLifetime = new("--token-lifetime")
+    {
+        Description = "The APIs' token (access) lifetime, e.g. 20s (default: outlives the run; with --window 20s)",
+    };
     private static readonly Option<string?> Api = new("--api") { Description = "Path of AuthBench.Api.dll (default: the Release build in src/AuthBench.Api/bin)" };
     private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
 
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Api, LoginParallelism })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism })
         {
             root.Options.Add(option);
         }
@@ -234,6 +243,35 @@ public static class LoadCommand
                 throw new UsageException($"--fault {fault} must end inside each trial: make --duration longer than {Durations.Format(fault.Start + fault.Length)}");
             }
         }
+        var window = parse.GetValue(Window) is { } wt ? WindowSpec.Parse(wt) : null;
+        TimeSpan? tokenLifetime = parse.GetValue(TokenLifetime) is { } tl ? LoadOptions.ParseDuration(tl, "--token-lifetime") : null;
+        if (tokenLifetime is { } lifetime && (lifetime < TimeSpan.FromSeconds(1) || lifetime > TimeSpan.FromHours(24) || lifetime.TotalSeconds % 1 != 0))
+        {
+            throw new UsageException($"--token-lifetime must be whole seconds from 1s to 24h, got '{parse.GetValue(TokenLifetime)}'");
+        }
+        if (window is not null)
+        {
+            if (findMax || slo.Count > 0 || parse.GetValue(Soak) is not null)
+            {
+                throw new UsageException("--window runs at fixed --rates (open loop): it cannot be combined with --find-max, --slo or --soak");
+            }
+            if (fault is not null)
+            {
+                throw new UsageException("--window and --fault are separate scenarios: run them in separate runs");
+            }
+            if (target is not null)
+            {
+                throw new UsageException("--window needs the APIs' admin key, so it runs on APIs this tool starts, not with --target");
+            }
+            if (window.Start >= duration)
+            {
+                throw new UsageException($"--window {window} must start inside each trial: make --duration longer than {Durations.Format(window.Start)}");
+            }
+            if (window.Users > users)
+            {
+                throw new UsageException($"--window {window} needs at least {window.Users} users: raise --users (now {users})");
+            }
+        }
         TimeSpan? soak = parse.GetValue(Soak) is { } s ? LoadOptions.ParseDuration(s, "--soak") : null;
         if (soak is not null)
         {
@@ -291,6 +329,9 @@ public static class LoadCommand
             Quick = quick,
             RefreshOnly = refreshOnly,
             Fault = fault,
+            Window = window,
+            TokenLifetime = tokenLifetime,
+            AdminKey = window is null ? null : Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             Soak = soak,
             ApiPath = parse.GetValue(Api),
             LoginParallelism = loginParallelism,

@@ -27,6 +27,7 @@ public sealed class CredentialPool : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[][] _requests;
+    private readonly bool[] _held;
     private Task _renewal = Task.CompletedTask;
 
     private CredentialPool(ICredentialSource source, string label, Uri baseUri, string path, UserLogin[] users, int parallelism, TimeProvider time, Action<string>? log)
@@ -41,6 +42,7 @@ public sealed class CredentialPool : IAsyncDisposable
         _log = log;
         var nothing = new Credential(null, time.GetUtcNow(), null);
         _credentials = [.. users.Select(_ => nothing)];
+        _held = new bool[users.Length];
         var anonymous = FormatRequest("GET", path, baseUri.Authority, null);
         // An arm without credentials sends one request for everyone; the others one per user, filled in by the logins.
         _requests = source.NeedsLogin ? [.. users.Select(_ => anonymous)] : [anonymous];
@@ -62,8 +64,63 @@ public sealed class CredentialPool : IAsyncDisposable
         ? _credentials.Average(c => c.HeaderLine is null ? 0 : Encoding.ASCII.GetByteCount(c.HeaderLine) + 2.0)
         : 0;
 
-    /// <summary>The earliest renewal due; null when no credential expires.</summary>
-    public DateTimeOffset? NextRenewal => _source.NeedsLogin ? _credentials.Min(c => c.RenewAt) : null;
+    /// <summary>The earliest renewal due (held users excepted); null when no credential expires.</summary>
+    public DateTimeOffset? NextRenewal => _source.NeedsLogin ? Enumerable.Range(0, _users.Length).Where(i => !Volatile.Read(ref _held[i])).Min(i => _credentials[i].RenewAt) : null;
+
+    /// <summary>Users in the pool (one request for everyone when the arm has no credential).</summary>
+    public int Count => _users.Length;
+
+    /// <summary>The user whose credential request number <paramref name="index"/> carries; -1 for an arm without credentials (every request is everyone's).</summary>
+    public int UserOf(long index) => _source.NeedsLogin && index >= 0 ? (int)(index % _requests.Length) : -1;
+
+    /// <summary>Who user <paramref name="user"/> (0-based) is: its name is its <c>sub</c>.</summary>
+    public UserLogin User(int user) => _users[user];
+
+    /// <summary>The credential user <paramref name="user"/> holds now (swapped when it is renewed).</summary>
+    public Credential CredentialOf(int user) => Volatile.Read(ref _credentials[user]);
+
+    /// <summary>
+    /// Stops renewing <paramref name="users"/>: their requests keep the credential they hold now, as a stolen
+    /// credential would (the revocation window). Waits for a renewal in progress, so that none swaps a credential after this returns.
+    /// </summary>
+    public async Task HoldAsync(IEnumerable<int> users, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            foreach (var user in users)
+            {
+                Volatile.Write(ref _held[user], true);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Logs held <paramref name="users"/> in again and renews them from then on (after a revocation window, before the next trial).</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<int> users, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var client = CreateClient();
+            foreach (var user in users)
+            {
+                Set(user, await _source.LoginAsync(client, _users[user], ct).ConfigureAwait(false));
+                Volatile.Write(ref _held[user], false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (_source.NeedsLogin && _renewal.IsCompleted && !_stop.IsCancellationRequested)
+        {
+            StartRenewal();
+        }
+    }
 
     /// <summary>Logs users 1..<paramref name="users"/> in (bounded parallelism), builds their requests for <paramref name="path"/> and starts renewing.</summary>
     public static async Task<CredentialPool> LoginAllAsync(ICredentialSource source, string label, Uri baseUri, string path, int users, string password,
@@ -131,7 +188,7 @@ public sealed class CredentialPool : IAsyncDisposable
         try
         {
             var now = _time.GetUtcNow();
-            var due = Enumerable.Range(0, _users.Length).Where(i => _credentials[i].RenewAt <= now).ToArray();
+            var due = Enumerable.Range(0, _users.Length).Where(i => !Volatile.Read(ref _held[i]) && _credentials[i].RenewAt <= now).ToArray();
             if (due.Length == 0)
             {
                 return 0;
@@ -210,7 +267,7 @@ public sealed class CredentialPool : IAsyncDisposable
 
     private void Set(int user, Credential credential)
     {
-        _credentials[user] = credential;
+        Volatile.Write(ref _credentials[user], credential);
         // A reference swap: the engine sends either the old request or the new one, never a mix.
         Volatile.Write(ref _requests[user], FormatRequest("GET", _path, _baseUri.Authority, credential.HeaderLine));
     }

@@ -11,6 +11,13 @@ public interface IResponseObserver
 
     /// <summary>One request ended: sent at <paramref name="sendTicks"/>, ended at <paramref name="doneTicks"/>; <paramref name="status"/> is 0 when <paramref name="transportError"/>.</summary>
     void OnResponse(long sendTicks, long doneTicks, int status, bool transportError);
+
+    /// <summary>
+    /// The same, with the request's number <paramref name="index"/> (request i carries the credential the pool hands
+    /// out for i, see <c>CredentialPool.UserOf</c>; -1 for a request that had no answer when the trial ended). A
+    /// scenario that follows one user's requests implements this; the others see <see cref="OnResponse"/>.
+    /// </summary>
+    void OnRequest(long index, long sendTicks, long doneTicks, int status, bool transportError) => OnResponse(sendTicks, doneTicks, status, transportError);
 }
 
 /// <summary>

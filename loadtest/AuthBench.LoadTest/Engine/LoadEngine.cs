@@ -149,7 +149,7 @@ public sealed class LoadEngine
                 {
                     return;
                 }
-                recorder.Record(request.IntendedTicks, send, done, status, error);
+                recorder.Record(request.IntendedTicks, send, done, status, error, request.Index);
                 if (!dispatcher.Complete(c, done, out request))
                 {
                     return;
@@ -304,7 +304,7 @@ public sealed class LoadEngine
                     return;
                 }
                 var done = _time.GetTimestamp();
-                recorder.Record(send, send, done, status, error);
+                recorder.Record(send, send, done, status, error, index);
                 if (error is not null)
                 {
                     await Task.Delay(10, CancellationToken.None).ConfigureAwait(false); // no hot loop against a dead server

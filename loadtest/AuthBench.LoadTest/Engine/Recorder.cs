@@ -44,7 +44,8 @@ public sealed class Recorder
     /// <summary>Requests that ended without a response (connection refused or reset, protocol error).</summary>
     public long TransportErrors { get; private set; }
 
-    public void Record(long intendedTicks, long sendTicks, long doneTicks, int status, string? error)
+    /// <param name="index">The request's number in the trial (which credential it carried); -1 when unknown.</param>
+    public void Record(long intendedTicks, long sendTicks, long doneTicks, int status, string? error, long index = -1)
     {
         var latency = ToMicros(doneTicks - intendedTicks);
         var service = ToMicros(doneTicks - sendTicks);
@@ -78,7 +79,7 @@ public sealed class Recorder
             }
             Increment(_timeline[second], outcome);
         }
-        _observer?.OnResponse(sendTicks, doneTicks, status, error is not null);
+        _observer?.OnRequest(index, sendTicks, doneTicks, status, error is not null);
     }
 
     public Snapshot Read()

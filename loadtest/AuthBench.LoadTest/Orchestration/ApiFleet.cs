@@ -50,7 +50,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             {
                 var log = Path.Combine(options.OutputDirectory, $"api-{arm.Label}.log");
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
             }

@@ -83,15 +83,16 @@ public sealed class ApiProcess : IAsyncDisposable
 
     /// <param name="spinLimit">The thread pool's spin limit for this process; null: as shipped (the variable is removed, even if ours has it).</param>
     /// <param name="pinning">Starts the process under the API's CPU set and pins it after its readiness line.</param>
+    /// <param name="adminKey">Enables the API's admin endpoints with this key (the window scenarios); null: none.</param>
     public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
+        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, string? adminKey = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = LocalPorts.FindFree();
             try
             {
-                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, spinLimit, pinning, ct).ConfigureAwait(false);
+                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, spinLimit, pinning, adminKey, ct).ConfigureAwait(false);
                 try
                 {
                     pinning.PinApi(arm.Label, api.Pid);
@@ -111,12 +112,13 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     private static async Task<ApiProcess> StartOnceAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        int port, string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
+        int port, string logPath, int? spinLimit, CpuPinning pinning, string? adminKey, CancellationToken ct)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(DotnetHost.Find(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
             "--users", users.ToString(CultureInfo.InvariantCulture), "--user-password", password,
-            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m"])
+            // Whole seconds: a window scenario asks for lifetimes shorter than a minute.
+            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -150,6 +152,12 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             // Through the environment, not argv: the connection string holds the store's password.
             info.Environment["AUTHBENCH_REDIS"] = redis;
+        }
+        if (adminKey is not null)
+        {
+            // Through the environment (the host reads unprefixed variables as configuration), not argv: the log below
+            // prints the command line, and it is published with the results.
+            info.Environment["admin-key"] = adminKey;
         }
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         await log.WriteLineAsync($"# {DateTime.UtcNow:O} starting {arm.Label}: dotnet {string.Join(' ', info.ArgumentList.Skip(1))}").ConfigureAwait(false);

@@ -23,7 +23,8 @@ public sealed record TrialOutcome(
     StoreCost? Store,
     FaultResult? Fault,
     string? SkippedProbe,
-    RefreshSummary? Refreshes = null);
+    RefreshSummary? Refreshes = null,
+    WindowResult? Window = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -58,6 +59,10 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         var outage = plan.Record && options.Fault is { } fault && store.Store is { } s
             ? new StoreOutage(fault, s, TimeProvider.System, ct, () => pinning.PinStore(s, $"restarted in trial {plan.Sequence}"))
             : null;
+        await using var window = plan.Record && plan.Rate is { } windowRate && options.Window is { } w && options.AdminKey is { } key && arm.Pool.Source.NeedsLogin
+            ? new WindowScenario(w, arm.Pool, arm.BaseUri, key, RunPlan.TokenLifetime(options), windowRate, plan.Duration, plan.Sequence, TimeProvider.System, ct, progress.Line)
+            : null;
+        IResponseObserver? observer = (IResponseObserver?)outage ?? window;
 
         // The trial's refreshes only: those since the last trial (warm-up, logins, pauses) are dropped here.
         _ = arm.Refreshes?.SnapshotAndReset();
@@ -65,12 +70,16 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         using (progress.Track($"{what} @ {rateText}", plan.Duration, () => arm.Engine.Current))
         {
             measurement = plan.Rate is { } target
-                ? await arm.Engine.RunOpenLoopAsync(target, plan.Duration, outage, ct).ConfigureAwait(false)
-                : await arm.Engine.RunClosedLoopAsync(plan.Duration, outage, ct).ConfigureAwait(false);
+                ? await arm.Engine.RunOpenLoopAsync(target, plan.Duration, observer, ct).ConfigureAwait(false)
+                : await arm.Engine.RunClosedLoopAsync(plan.Duration, observer, ct).ConfigureAwait(false);
         }
         if (outage is not null)
         {
             await outage.CompleteAsync().ConfigureAwait(false);
+        }
+        if (window is not null)
+        {
+            await window.CompleteAsync().ConfigureAwait(false);
         }
         if (measurement.Interrupted)
         {
@@ -105,7 +114,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes);
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result());
     }
 
     /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>

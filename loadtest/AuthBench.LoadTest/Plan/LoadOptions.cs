@@ -47,6 +47,12 @@ public sealed record LoadOptions
     /// </summary>
     public bool RefreshOnly { get; init; }
     public FaultSpec? Fault { get; init; }
+    /// <summary>The revocation or staleness window of every recorded trial (<c>--window</c>); null: none.</summary>
+    public WindowSpec? Window { get; init; }
+    /// <summary>The API's token (access) lifetime as asked (<c>--token-lifetime</c>); null: long enough to outlive the run (<see cref="RunPlan.TokenLifetime"/>).</summary>
+    public TimeSpan? TokenLifetime { get; init; }
+    /// <summary>The key of the API's admin endpoints, drawn per run when a window needs them (never written to a result).</summary>
+    public string? AdminKey { get; init; }
     public TimeSpan? Soak { get; init; }
     public string? ApiPath { get; init; }
     public int LoginParallelism { get; init; } = 8;

@@ -61,9 +61,16 @@ public static class RunPlan
         ArmOrder.Alternate => "alternate",
     };
 
-    /// <summary>Tokens must outlive the run: the API's token lifetime covers the planned time twice over (15 min to 24 h).</summary>
+    /// <summary>
+    /// The API's token lifetime: <c>--token-lifetime</c>; with <c>--window</c> and no --token-lifetime a short one
+    /// (<see cref="WindowSpec.DefaultTokenLifetime"/>); otherwise tokens outlive the run: the planned time twice over (15 min to 24 h).
+    /// </summary>
     public static TimeSpan TokenLifetime(LoadOptions options)
     {
+        if ((options.TokenLifetime ?? (options.Window is not null ? WindowSpec.DefaultTokenLifetime : null)) is { } asked)
+        {
+            return asked;
+        }
         var trials = options.FindMax ? 1 : options.Rates.Count;
         var perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * options.Repeat));
         if (options.SloP99.Count > 0)

@@ -165,10 +165,62 @@ public static class Summary
                     sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {(fr.TimeTo503Ms is { } f503 ? f503.ToString("0", Inv) : "never")} | {fr.AcceptedDuringOutage} | {(fr.LastAcceptedAfterStopMs is { } last ? last.ToString("0", Inv) : "-")} | {(fr.TimeToFirstNon503Ms is { } a ? a.ToString("0", Inv) : "never")} | {(fr.TimeToRecoverMs is { } ms ? ms.ToString("0", Inv) : "never")} | {string.Join(", ", t.Errors.Select(kv => $"{kv.Key} {kv.Value}"))} |");
                 }
             }
+            AppendWindows(sb, group.Where(t => t.Window is not null).ToList());
         }
         AppendSoak(sb, r);
         return sb.ToString();
     }
+
+    /// <summary>The revocation or staleness window of each trial (--window): what a revoked credential still got, how long a plan stayed stale.</summary>
+    public static void AppendWindows(StringBuilder sb, IReadOnlyList<TrialResult> trials)
+    {
+        var revocations = trials.Where(t => t.Window!.Revocation is not null).ToList();
+        if (revocations.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Revocation window per trial and method: the revoked users keep sending the credential they held (not renewed, no new login). "
+                + "Counted: their requests sent after the API answered the revocation; delays are send times after that answer. "
+                + "\"first rejection\" is the slowest user's first 401/403 (\"never\": some user was never rejected); \"still accepted at end\" counts users whose last request was accepted. "
+                + "The resolution is the interval between two requests of one user.");
+            sb.AppendLine();
+            sb.AppendLine("| arm | rep | method | users (acked) | sent after | accepted | rejected | other | longest accepted (ms) | first rejection (ms) | in lifetimes (accepted / rejection) | still accepted at end | resolution (ms) |");
+            sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var t in revocations)
+            {
+                var w = t.Window!;
+                foreach (var m in w.Revocation!)
+                {
+                    sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {m.Method} | {m.Users} ({m.Acknowledged}) | {m.SentAfter} | {m.Accepted} | {m.Rejected} | {m.Other} "
+                        + $"| {Ms(m.LongestAcceptedMs, "–")} | {Ms(m.FirstRejectionMs, "never")} | {Lifetimes(w, m.LongestAcceptedLifetimes)} / {Lifetimes(w, m.FirstRejectionLifetimes)} "
+                        + $"| {m.UsersAcceptedAtEnd} | {Ms(w.UserRequestIntervalMs, "–")} |");
+                }
+            }
+        }
+        var staleness = trials.Where(t => t.Window!.Staleness is not null).ToList();
+        if (staleness.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Staleness window per trial: the plan of the users was changed through the admin endpoint; a probe sent GET /api/me for each, every probe interval, "
+                + "with the credential the user held then (renewed as usual). \"visible after\" is the slowest user's first 2xx showing the new plan, after the change was answered "
+                + "(\"not within\": some user still saw the old plan when the trial ended, after the time given).");
+            sb.AppendLine();
+            sb.AppendLine("| arm | rep | users (acked) | probes | probe errors | users seen | visible after (ms) | last stale (ms) | in lifetimes | probe interval (ms) |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var t in staleness)
+            {
+                var w = t.Window!;
+                var s = w.Staleness!;
+                var visible = s.VisibleAfterMs is { } v ? v.ToString("0.0", Inv) : $"not within {Ms(s.ObservedForMs, "–")}";
+                sb.AppendLine(Inv, $"| {t.Label} | {t.Repetition} | {s.Users} ({s.Acknowledged}) | {s.Probes} | {s.ProbeErrors} | {s.UsersSeen} | {visible} | {Ms(s.LastStaleMs, "–")} "
+                    + $"| {Lifetimes(w, s.VisibleAfterLifetimes)} | {s.ProbeIntervalMs.ToString("0.#", Inv)} |");
+            }
+        }
+    }
+
+    private static string Ms(double? ms, string none) => ms is { } v ? v.ToString("0.0", Inv) : none;
+
+    private static string Lifetimes(WindowResult w, double? units) =>
+        units is { } u ? string.Create(Inv, $"{u:0.000} × {w.LifetimeKind} {w.LifetimeS:0.###} s") : "–";
 
     private static void AppendSoak(StringBuilder sb, RunResults r)
     {

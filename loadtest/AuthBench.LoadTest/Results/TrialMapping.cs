@@ -36,7 +36,9 @@ public static class TrialMapping
         options.SloP99.Count > 0 ? LoadOptions.SloMaxLateFraction : null,
         options.SloP99.Count > 0 ? options.SloSteps : null,
         options.TimerSlackNs,
-        options.PacingName);
+        options.PacingName,
+        options.Window?.ToString(),
+        options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -75,6 +77,7 @@ public static class TrialMapping
                     Math.Round(cost.BytesPerRequest, 1), cost.Commands)
                 : null,
             Fault = outcome.Fault,
+            Window = outcome.Window,
             SoakMinute = outcome.Plan.SoakMinute,
             ServerRssMb = outcome.ServerRssMb is { } now ? Math.Round(now, 1) : null,
             StartedUtc = outcome.StartedUtc,

@@ -120,7 +120,9 @@ public sealed record RunSettings(
     double? SloMaxLateFraction = null,
     int? SloSteps = null,
     long? TimerSlackNs = null,
-    string? Pacing = null);
+    string? Pacing = null,
+    string? Window = null,
+    double? TokenLifetimeS = null);
 
 public sealed class EnvironmentInfo
 {
@@ -232,6 +234,93 @@ public sealed record FaultResult(
     double? TimeTo503Ms = null,
     double? LastAcceptedAfterStopMs = null);
 
+/// <summary>
+/// The revocation or staleness window one trial measured (<c>--window</c>). Delays run from the moment the API answered
+/// the revocation or plan change (the earliest moment a client knows it is done), in ms and in units of the arm's
+/// credential lifetime where one applies.
+/// </summary>
+/// <param name="Kind">"revocation" or "staleness".</param>
+/// <param name="StartS">When the change was asked for, in seconds after the trial's origin.</param>
+/// <param name="PoolUsers">Users in the pool: the engine sends each user's requests in turn.</param>
+/// <param name="UserRequestIntervalMs">Time between two requests of one user at the trial's rate (pool users over rate): the revocation window's resolution.</param>
+/// <param name="LifetimeKind">
+/// What the lifetime units are: "token" (the JWT's lifetime), "access-token" (the refreshed arm's access token),
+/// "near-cache-ttl" (how long a cached arm keeps an entry in memory); null when the arm's credential lifetime is its own
+/// (not set by the load tool) or it has none.
+/// </param>
+/// <param name="LifetimeS">That lifetime in seconds; null with <paramref name="LifetimeKind"/>.</param>
+/// <param name="Revocation">Per revocation method, "logout" then "admin"; null for a staleness window.</param>
+/// <param name="Staleness">The plan change; null for a revocation window.</param>
+public sealed record WindowResult(
+    string Kind,
+    double StartS,
+    int PoolUsers,
+    double? UserRequestIntervalMs,
+    string? LifetimeKind,
+    double? LifetimeS,
+    IReadOnlyList<RevocationMethodResult>? Revocation,
+    StalenessResult? Staleness);
+
+/// <summary>
+/// What one revocation method did to the requests of the users it revoked. Those users keep sending the credential
+/// they held when they were revoked (the load tool neither renews it nor logs them in again), as a stolen one would be.
+/// </summary>
+/// <param name="Method">"logout" (<c>POST /auth/logout</c> with the user's own credential) or "admin" (<c>POST /admin/users/{sub}/revoke</c>).</param>
+/// <param name="Users">Users revoked by this method.</param>
+/// <param name="Acknowledged">Of them, revocations the API answered with a 2xx.</param>
+/// <param name="LongestCallMs">The slowest revocation call, send to answer.</param>
+/// <param name="SentAfter">Requests of those users sent after their revocation was answered.</param>
+/// <param name="Accepted">Of them, answered 2xx.</param>
+/// <param name="Rejected">Of them, answered 401 or 403.</param>
+/// <param name="Other">Of them, any other status or no answer.</param>
+/// <param name="LongestAcceptedMs">The latest send time of an accepted request after its user's revocation; null when none was accepted.</param>
+/// <param name="FirstRejectionMs">Per user the first rejected request's send time after the revocation, the slowest user's; null when some user was never rejected.</param>
+/// <param name="UsersAcceptedAtEnd">Users whose last request of the trial was still accepted: the revocation had not taken effect by the trial's end.</param>
+/// <param name="LongestAcceptedLifetimes"><paramref name="LongestAcceptedMs"/> in units of the window's lifetime.</param>
+/// <param name="FirstRejectionLifetimes"><paramref name="FirstRejectionMs"/> in units of the window's lifetime.</param>
+public sealed record RevocationMethodResult(
+    string Method,
+    int Users,
+    int Acknowledged,
+    double? LongestCallMs,
+    long SentAfter,
+    long Accepted,
+    long Rejected,
+    long Other,
+    double? LongestAcceptedMs,
+    double? FirstRejectionMs,
+    int UsersAcceptedAtEnd,
+    double? LongestAcceptedLifetimes,
+    double? FirstRejectionLifetimes);
+
+/// <summary>
+/// A plan change and how long <c>GET /api/me</c> went on showing the old plan. A probe loop beside the load sends one
+/// request per changed user every <paramref name="ProbeIntervalMs"/> with the credential the user holds at that moment
+/// (renewed as a real client's would be), from the change's answer until the new plan shows or the trial ends.
+/// </summary>
+/// <param name="Users">Users whose plan was changed.</param>
+/// <param name="Acknowledged">Of them, changes the API answered with a 2xx.</param>
+/// <param name="LongestCallMs">The slowest plan-change call, send to answer.</param>
+/// <param name="Probes">Probe requests sent after the changes were answered.</param>
+/// <param name="ProbeErrors">Of them, answered with anything but a 2xx, or not at all.</param>
+/// <param name="UsersSeen">Users for whom a probe showed the new plan before the trial ended.</param>
+/// <param name="VisibleAfterMs">Per user the send time of the first 2xx probe showing the new plan, the slowest user's; null when some user never saw it.</param>
+/// <param name="LastStaleMs">The latest send time of a 2xx probe that still showed the old plan; null when none did.</param>
+/// <param name="VisibleAfterLifetimes"><paramref name="VisibleAfterMs"/> in units of the window's lifetime.</param>
+/// <param name="ObservedForMs">How long after the change the probes ran (to the trial's end or the new plan): a lower bound of the window when it was not seen.</param>
+public sealed record StalenessResult(
+    int Users,
+    int Acknowledged,
+    double? LongestCallMs,
+    double ProbeIntervalMs,
+    long Probes,
+    long ProbeErrors,
+    int UsersSeen,
+    double? VisibleAfterMs,
+    double? LastStaleMs,
+    double? VisibleAfterLifetimes,
+    double? ObservedForMs);
+
 public sealed class TrialResult
 {
     public required string Arm { get; init; }
@@ -278,6 +367,9 @@ public sealed class TrialResult
     /// trial's own requests as the client saw them.
     /// </summary>
     public RefreshResult? Refreshes { get; init; }
+
+    /// <summary>The revocation or staleness window of this trial (<c>--window</c>); null in other runs and in files written before it existed.</summary>
+    public WindowResult? Window { get; init; }
 }
 
 /// <summary>
