@@ -13,7 +13,7 @@ namespace AuthBench.Report;
 /// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks.
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
-    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null);
+    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Fanout = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -29,6 +29,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new SloCapacitySection(),
         new GeneratorSection(),
         new CapacityModelSection(),
+        new FanoutSection(),
         new ChartsSection(),
         new CaveatsSection(),
         new RawDataSection(),

@@ -9,7 +9,7 @@ namespace AuthBench.Report;
 /// the newest fixed-rate run of the other thread-pool setting goes beside it (<paramref name="SpinFree"/>,
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
-public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null)
+public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Fanout = null)
 {
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
@@ -31,6 +31,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         {
             SpinFree = loadRun is { IsSpinFree: true } ? null : spinFree,
             AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(IsAsShippedRates),
+            Fanout = NewestPath(r => r.IsFanout),
         };
     }
 
