@@ -17,7 +17,8 @@ namespace AuthBench.Report;
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
-    IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null);
+    IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null,
+    LoadRun? Fanout = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -36,6 +37,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new GeneratorSection(),
         new CapacityModelSection(),
         new RefreshCostSection(),
+        new FanoutSection(),
         new ChartsSection(),
         new CaveatsSection(),
         new RawDataSection(),

@@ -10,7 +10,7 @@ namespace AuthBench.Report;
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null,
-    string? Refresh = null, string? RefreshSaturation = null)
+    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null)
 {
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
@@ -48,6 +48,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(r => IsAsShippedRates(r) && IsStandard(r)),
             Configurations = [.. runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load)
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
+            Fanout = NewestPath(r => r.IsFanout),
         };
     }
 

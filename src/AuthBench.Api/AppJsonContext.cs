@@ -46,4 +46,6 @@ public sealed record PlanResponse(string Sub, string Plan, long UpdatedCredentia
 [JsonSerializable(typeof(PlanRequest))]
 [JsonSerializable(typeof(RevokeResponse))]
 [JsonSerializable(typeof(PlanResponse))]
+[JsonSerializable(typeof(AuthBench.Api.Fanout.ChainResponse))]
+[JsonSerializable(typeof(AuthBench.Api.Fanout.JwksDocument))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;

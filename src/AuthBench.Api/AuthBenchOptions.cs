@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuthBench.Common;
 using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Fanout;
 using AuthBench.Core;
 
 namespace AuthBench.Api;
@@ -10,7 +11,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode"];
 
     /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
@@ -45,6 +46,21 @@ public sealed class AuthBenchOptions
     /// default when not given, null for an arm without a near cache.
     /// </summary>
     public TimeSpan? NearCacheTtl { get; init; }
+
+    /// <summary>The next service of a fan-out chain (<c>--downstream</c>), which <c>/api/chain</c> calls; null at the end of the chain.</summary>
+    public Uri? Downstream { get; init; }
+
+    /// <summary>
+    /// The edge's key set (<c>--jwks-from</c>), fetched once at start: a downstream service verifies tokens with these
+    /// public keys only, never with a key of its own. Null for the edge.
+    /// </summary>
+    public Uri? JwksFrom { get; init; }
+
+    /// <summary>How the services of a fan-out chain authenticate the user (<c>--fanout-mode</c>, default per-service).</summary>
+    public FanoutMode FanoutMode { get; init; } = FanoutMode.PerService;
+
+    /// <summary>Whether this process verifies tokens minted by another process (a downstream service).</summary>
+    public bool IsDownstream => JwksFrom is not null;
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -95,10 +111,23 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException($"--dp-keys must name a folder (it is created when missing), got the file '{dpKeys}'");
         }
+        var algorithm = config["alg"] is { } alg ? JwtKeySet.ParseAlgorithm(alg) : JwtAlgorithm.HS256;
+        var downstream = ParseUrl(config["downstream"], "downstream");
+        var jwksFrom = ParseUrl(config["jwks-from"], "jwks-from");
+        var fanoutMode = ParseFanoutMode(arm, config["fanout-mode"]);
+        if (arm.HasAlgorithm && algorithm is JwtAlgorithm.HS256 && (downstream ?? jwksFrom) is not null)
+        {
+            throw new ArgumentException(
+                "fan-out refused for HS256: it has no public key, so every downstream service would hold the signing secret and could mint tokens; use --alg ES256 or RS256");
+        }
+        if (jwksFrom is not null && !arm.HasAlgorithm && fanoutMode is not FanoutMode.EdgeToken)
+        {
+            throw new ArgumentException($"--jwks-from: the {arm.Name} arm verifies no token in {FanoutModes.Name(fanoutMode)} mode (each service authenticates the credential itself); use --fanout-mode {FanoutModes.Name(FanoutMode.EdgeToken)} or drop --jwks-from");
+        }
         return new AuthBenchOptions
         {
             Arm = arm,
-            Algorithm = config["alg"] is { } alg ? JwtKeySet.ParseAlgorithm(alg) : JwtAlgorithm.HS256,
+            Algorithm = algorithm,
             Claims = config["claims"] is { } claims ? ClaimProfiles.Parse(claims) : ClaimProfile.Typical,
             Users = users,
             UserPassword = password,
@@ -110,7 +139,30 @@ public sealed class AuthBenchOptions
             AdminKey = string.IsNullOrEmpty(config["admin-key"]) ? null : config["admin-key"],
             DataProtectionKeys = dpKeys,
             NearCacheTtl = arm.NearCache is null ? null : nearCacheTtl,
+            Downstream = downstream,
+            JwksFrom = jwksFrom,
+            FanoutMode = fanoutMode,
         };
+    }
+
+    /// <summary>An absolute http(s) address, or null when the option is not given.</summary>
+    private static Uri? ParseUrl(string? text, string name) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri
+        : throw new ArgumentException($"--{name} must be an absolute http(s) address such as http://127.0.0.1:5081, got '{text}'");
+
+    private static FanoutMode ParseFanoutMode(ArmDescriptor arm, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return FanoutMode.PerService;
+        }
+        var mode = FanoutModes.Find(text)
+            ?? throw new ArgumentException($"unknown --fanout-mode '{text}': use {FanoutModes.NameChoices}");
+        var allowed = FanoutModes.For(arm);
+        return allowed.Contains(mode)
+            ? mode
+            : throw new ArgumentException($"--fanout-mode {FanoutModes.Name(mode)}: the {arm.Name} arm fans out {string.Join('|', allowed.Select(FanoutModes.Name))} only (a signed token is verified in every service)");
     }
 
     /// <summary>The arm in the transport <c>--transport</c> names (default: the arm's own).</summary>

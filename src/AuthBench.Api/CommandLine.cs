@@ -1,4 +1,5 @@
 using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Fanout;
 
 namespace AuthBench.Api;
 
@@ -30,6 +31,12 @@ public static class CommandLine
           --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
                                    (APIs sharing it accept each other's cookies; default: a new key ring in memory)
           --near-cache-ttl T       how long {ArmsWhere(a => a.NearCache is not null)} keep an entry in memory (default {NearCacheDefaultTtl()})
+          --downstream URL         fan-out: {FanoutModes.ChainPath} calls the next service at URL, passing the credential on
+          --jwks-from URL          fan-out, downstream services: verify tokens only with the keys of the edge's
+                                   {FanoutModes.JwksPath} (fetched at start; RS256/ES256, HS256 refused)
+          --fanout-mode MODE       {FanoutModes.NameChoices} (default per-service): per-service = each service authenticates
+                                   the credential itself; edge-token = the edge looks it up once and passes a
+                                   {FanoutModes.EdgeTokenLifetime.TotalSeconds:0} s ES256 token on (arms without a signed token)
         """;
 
     private static string NearCacheDefaultTtl() =>
@@ -74,7 +81,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode";
             }
         }
         return null;

@@ -1,5 +1,6 @@
 using AuthBench.Api;
 using AuthBench.Api.Arms;
+using AuthBench.Api.Fanout;
 using AuthBench.Api.Hosting;
 
 if (CommandLine.Handle(args) is { } exitCode)
@@ -10,14 +11,20 @@ if (CommandLine.Handle(args) is { } exitCode)
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddAuthBenchHosting();
 builder.Services.AddAuthBenchArms();
+builder.Services.AddAuthBenchFanout();
 
 await using var app = builder.Build();
 if (await app.PrepareAuthBenchAsync() is not { } options)
 {
     return 2;
 }
+if (!await app.PrepareFanoutAsync())
+{
+    return 2;
+}
 app.UseAuthBench();
 app.MapAuthBench(options);
+app.MapFanout(options);
 app.PrintReadinessLine(options);
 
 await app.RunAsync();

@@ -70,6 +70,20 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task Fanout_with_HS256_exits_2_with_one_line()
+    {
+        var run = await RunApiAsync("--scheme", "jwt", "--alg", "HS256", "--urls", "http://127.0.0.1:0", "--downstream", "http://127.0.0.1:9");
+        AssertOneLineExit2(run, "fan-out refused for HS256");
+    }
+
+    [Fact]
+    public async Task Unreachable_jwks_exits_2_with_one_line()
+    {
+        var run = await RunApiAsync("--scheme", "jwt", "--alg", "ES256", "--urls", "http://127.0.0.1:0", "--jwks-from", "http://127.0.0.1:9/.well-known/jwks.json");
+        AssertOneLineExit2(run, "cannot fetch the edge's key set");
+    }
+
+    [Fact]
     public async Task Control_a_good_configuration_starts_and_prints_the_readiness_line()
     {
         using var keys = JwtKeySet.Generate(JwtAlgorithm.HS256);

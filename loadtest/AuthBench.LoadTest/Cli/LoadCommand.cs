@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AuthBench.Common;
 using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Fanout;
 using AuthBench.LoadTest.Plan;
 using AuthBench.Store;
 
@@ -94,12 +95,23 @@ public static class LoadCommand
         Description = "The APIs' token (access) lifetime, e.g. 20s (default: outlives the run; with --window 20s)",
     };
     private static readonly Option<string?> Api = new("--api") { Description = "Path of AuthBench.Api.dll (default: the Release build in src/AuthBench.Api/bin)" };
+    private static readonly Option<string?> Fanout = new("--fanout")
+    {
+        Description = "Fan-out: run every arm as a chain of N API processes (e.g. 1,2,4; 1 = the edge alone); requests go to "
+            + $"{FanoutModes.ChainPath} and server CPU is summed over the chain. Needs RS256/ES256 for the arms that sign tokens",
+    };
+    private static readonly Option<string> FanoutModeOption = new("--fanout-mode")
+    {
+        Description = $"With --fanout: {FanoutModes.NameChoices} (several with commas); per-service = every service authenticates the "
+            + "credential itself, edge-token = the edge looks it up once and passes a short ES256 token on (arms without a signed token)",
+        DefaultValueFactory = _ => string.Join(',', FanoutModes.All.Select(FanoutModes.Name)),
+    };
     private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
 
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption })
         {
             root.Options.Add(option);
         }
@@ -136,6 +148,18 @@ public static class LoadCommand
         var quick = parse.GetValue(Quick);
         var findMax = parse.GetValue(FindMax);
         var arms = LoadOptions.ParseArms(parse.GetValue(Arms)!, parse.GetValue(Alg)!, parse.GetValue(Claims)!);
+        if (parse.GetValue(Fanout) is { } fanout)
+        {
+            if (parse.GetValue(Target) is not null)
+            {
+                throw new UsageException("--fanout starts its own chains of API processes, so it cannot be combined with --target");
+            }
+            arms = FanoutSpec.Expand(arms, FanoutSpec.ParseCounts(fanout), FanoutSpec.ParseModes(parse.GetValue(FanoutModeOption)!));
+        }
+        else if (parse.GetResult(FanoutModeOption) is { Implicit: false })
+        {
+            throw new UsageException("--fanout-mode needs --fanout (e.g. --fanout 1,2,4)");
+        }
         var endpoint = parse.GetValue(Endpoint)!.Trim();
         if (!endpoint.StartsWith('/') || endpoint.Any(c => c <= ' ' || c > '~'))
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Fanout;
 using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Clients;
 using AuthBench.LoadTest.Engine;
@@ -9,8 +10,15 @@ using AuthBench.LoadTest.Plan;
 namespace AuthBench.LoadTest.Orchestration;
 
 /// <summary>One arm of the run: its API (ours, or the --target), its logged-in users and the engine that drives it.</summary>
-public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, CredentialPool pool, LoadEngine engine, RefreshDriver? refreshDriver = null)
+public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, CredentialPool pool, LoadEngine engine, RefreshDriver? refreshDriver = null,
+    IReadOnlyList<ApiProcess>? downstream = null)
 {
+    /// <summary>The services behind the edge of a fan-out chain (<see cref="ArmSpec.Fanout"/>), in chain order; empty otherwise.</summary>
+    public IReadOnlyList<ApiProcess> Downstream { get; } = downstream ?? [];
+
+    /// <summary>Every API process of the arm, the edge first: their CPU is summed per user request.</summary>
+    public IEnumerable<ApiProcess> Processes => Api is null ? Downstream : [Api, .. Downstream];
+
     public ArmSpec Spec { get; } = spec;
 
     public ApiProcess? Api { get; } = api;
@@ -45,14 +53,36 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
         {
             ct.ThrowIfCancellationRequested();
             ApiProcess? api = null;
+            var downstream = new List<ApiProcess>();
             Uri baseUri;
             if (options.Target is null)
             {
                 var log = Path.Combine(options.OutputDirectory, $"api-{arm.Label}.log");
+                var chain = arm.Fanout is { } fanout ? FanoutChain.Plan(fanout) : ([], []);
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, chain.EdgeArgs).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
+                try
+                {
+                    for (var i = 0; i < chain.Ports.Count; i++)
+                    {
+                        var name = $"api-{arm.Label}-s{i + 2}.log";
+                        downstream.Add(await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime,
+                            Path.Combine(options.OutputDirectory, name), options.SpinLimit, pinning, ct, options.AdminKey,
+                            FanoutChain.DownstreamArgs(arm, arm.Fanout!, baseUri, chain.Ports, i), chain.Ports[i]).ConfigureAwait(false));
+                        progress.Line($"{arm.Label}: downstream service {i + 2} pid {downstream[^1].Pid} at {downstream[^1].BaseUri} (log {name})");
+                    }
+                }
+                catch
+                {
+                    foreach (var started in downstream)
+                    {
+                        await started.DisposeAsync().ConfigureAwait(false);
+                    }
+                    await api.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
             else
             {
@@ -62,11 +92,16 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             CredentialPool pool;
             try
             {
-                pool = await CredentialPool.LoginAllAsync(CredentialSources.For(arm.Arm, TimeProvider.System), arm.Label, baseUri, options.Endpoint,
+                pool = await CredentialPool.LoginAllAsync(CredentialSources.For(arm.Arm, TimeProvider.System), arm.Label, baseUri,
+                    arm.Fanout is null ? options.Endpoint : FanoutModes.ChainPath,
                     options.Users, options.Password, options.LoginParallelism, TimeProvider.System, progress.Line, ct).ConfigureAwait(false);
             }
             catch
             {
+                foreach (var started in downstream)
+                {
+                    await started.DisposeAsync().ConfigureAwait(false);
+                }
                 if (api is not null)
                 {
                     await api.DisposeAsync().ConfigureAwait(false);
@@ -89,15 +124,17 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 TimerSlackNanoseconds = options.TimerSlackNs,
                 RealtimePacing = options.RealtimePacing,
             });
-            _arms.Add(new ArmRuntime(arm, api, baseUri, pool, engine, driver));
+            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream);
+            _arms.Add(runtime);
             results.Arms.Add(new ArmInfo(arm.Scheme, arm.Alg, arm.CredentialClaims, arm.Label, baseUri.ToString(), api?.Pid,
-                api?.ReadyLine ?? "(--target)", Math.Round(pool.MeanCredentialHeaderBytes, 1)));
+                api?.ReadyLine ?? "(--target)", Math.Round(pool.MeanCredentialHeaderBytes, 1),
+                arm.Fanout is { } f ? new FanoutInfo(f.Services, f.ModeName, [.. runtime.Processes.Select(p => p.Pid)]) : null));
             written();
         }
     }
 
     /// <summary>Whether <see cref="FocusAsync"/> stops idle APIs: there are at least two of ours.</summary>
-    public bool StopsIdleApis => _arms.Count(a => a.Api is not null) > 1;
+    public bool StopsIdleApis => _arms.Sum(a => a.Processes.Count()) > 1;
 
     /// <summary>
     /// Before a trial of <paramref name="underTest"/>: every other API is stopped (SIGSTOP) and this one continued
@@ -110,10 +147,18 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
         {
             if (arm != underTest)
             {
-                arm.Api?.Freeze();
+                foreach (var process in arm.Processes)
+                {
+                    process.Freeze();
+                }
             }
         }
-        if (underTest.Api?.Thaw() == true)
+        var thawed = false;
+        foreach (var process in underTest.Processes)
+        {
+            thawed |= process.Thaw();
+        }
+        if (thawed)
         {
             await SettleAsync(underTest, ct).ConfigureAwait(false);
         }
@@ -122,9 +167,9 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
     /// <summary>Continues every stopped API (before logins and teardown, and after Ctrl+C), so that nothing stays frozen.</summary>
     public void ResumeAll()
     {
-        foreach (var arm in _arms)
+        foreach (var process in _arms.SelectMany(a => a.Processes))
         {
-            arm.Api?.Thaw();
+            process.Thaw();
         }
     }
 
@@ -199,9 +244,9 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
         foreach (var arm in _arms)
         {
             await arm.Pool.DisposeAsync().ConfigureAwait(false);
-            if (arm.Api is not null)
+            foreach (var process in arm.Processes)
             {
-                await arm.Api.DisposeAsync().ConfigureAwait(false);
+                await process.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

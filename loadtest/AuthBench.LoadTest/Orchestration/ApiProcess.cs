@@ -85,14 +85,14 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <param name="pinning">Starts the process under the API's CPU set and pins it after its readiness line.</param>
     /// <param name="adminKey">Enables the API's admin endpoints with this key (the window scenarios); null: none.</param>
     public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, string? adminKey = null)
+        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, string? adminKey = null, IReadOnlyList<string>? extraArgs = null, int? port = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = LocalPorts.FindFree();
             try
             {
-                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, spinLimit, pinning, adminKey, ct).ConfigureAwait(false);
+                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port ?? LocalPorts.FindFree(), logPath, spinLimit, pinning,
+                    adminKey, extraArgs ?? [], ct).ConfigureAwait(false);
                 try
                 {
                     pinning.PinApi(arm.Label, api.Pid);
@@ -104,7 +104,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 }
                 return api;
             }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            catch (InvalidOperationException e) when (attempt < 3 && port is null && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 // Another process took the port between our probe and the API's bind: try another.
             }
@@ -112,7 +112,7 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     private static async Task<ApiProcess> StartOnceAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        int port, string logPath, int? spinLimit, CpuPinning pinning, string? adminKey, CancellationToken ct)
+        int port, string logPath, int? spinLimit, CpuPinning pinning, string? adminKey, IReadOnlyList<string> extraArgs, CancellationToken ct)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(DotnetHost.Find(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
@@ -147,6 +147,10 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             info.ArgumentList.Add("--transport");
             info.ArgumentList.Add(transport);
+        }
+        foreach (var arg in extraArgs)
+        {
+            info.ArgumentList.Add(arg);
         }
         if (redis is not null)
         {

@@ -46,7 +46,8 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         progress.Line($"[{rateText}] {what}: {plan.Duration.TotalSeconds:0.#} s");
         var started = DateTimeOffset.UtcNow;
         var probe = arm.Api?.Probe;
-        var cpuBefore = probe?.ReadCpu();
+        // A fan-out chain's server CPU is every service's, summed (per user request once divided by the edge's responses).
+        var cpuBefore = ServerCpu(arm);
         var rssReset = probe?.ResetPeakRss() ?? false;
         var loadgenBefore = Environment.CpuUsage.TotalTime;
         var cpusBefore = ProcStat.ReadCpuTimes();
@@ -91,7 +92,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             return null;
         }
         var loadgenCpu = Environment.CpuUsage.TotalTime - loadgenBefore;
-        var cpuAfter = probe?.ReadCpu();
+        var cpuAfter = ServerCpu(arm);
         var cpu = CpuUse(cpusBefore, ProcStat.ReadCpuTimes(), loadgenCpu, cpuBefore is { } a0 && cpuAfter is { } a1 ? a1 - a0 : null,
             TimeProvider.System.GetElapsedTime(wallBefore));
         var peakRss = rssReset ? probe?.ReadPeakRssMb() : null;
@@ -115,6 +116,21 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
             loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result());
+    }
+
+    /// <summary>User + system CPU of every API process of the arm so far; null when one cannot be read (or there is none).</summary>
+    private static TimeSpan? ServerCpu(ArmRuntime arm)
+    {
+        TimeSpan? sum = null;
+        foreach (var process in arm.Processes)
+        {
+            if (process.Probe.ReadCpu() is not { } cpu)
+            {
+                return null;
+            }
+            sum = (sum ?? TimeSpan.Zero) + cpu;
+        }
+        return sum;
     }
 
     /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>

@@ -18,7 +18,10 @@ public sealed record ArmSpec(ArmDescriptor Arm, string? Alg, string Claims)
     /// The descriptor's label (name, name-ALG for an arm that signs tokens, name-cookie-ALG for its cookie variant):
     /// the column name in summaries and the file-name part.
     /// </summary>
-    public string Label => Arm.Label(Alg);
+    public string Label => Fanout is { } fanout ? $"{Arm.Label(Alg)}-{fanout.Tag}" : Arm.Label(Alg);
+
+    /// <summary>The fan-out chain this arm runs as (<c>--fanout</c>); null: one API process, as every other scenario.</summary>
+    public FanoutSpec? Fanout { get; init; }
 
     /// <summary>Whether the arm's API needs a store (its requests or its logins use one).</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;

@@ -168,6 +168,7 @@ public static class Summary
             AppendWindows(sb, group.Where(t => t.Window is not null).ToList());
         }
         AppendSoak(sb, r);
+        AppendFanout(sb, r);
         return sb.ToString();
     }
 
@@ -221,6 +222,50 @@ public static class Summary
 
     private static string Lifetimes(WindowResult w, double? units) =>
         units is { } u ? string.Create(Inv, $"{u:0.000} × {w.LifetimeKind} {w.LifetimeS:0.###} s") : "–";
+
+    /// <summary>
+    /// Fan-out chains (<c>--fanout</c>): per rate, arm and mode one row per chain length, medians over repetitions;
+    /// CPU is summed over every service of the chain and, like store commands, divided by the user requests (the edge's answers).
+    /// </summary>
+    private static void AppendFanout(StringBuilder sb, RunResults r)
+    {
+        var chains = r.Arms.Where(a => a.Fanout is not null).ToDictionary(a => a.Label, a => a.Fanout!);
+        if (chains.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Fan-out: per user request through N services");
+        sb.AppendLine();
+        sb.AppendLine("Each user request enters the edge and goes down a chain of N API processes of the arm (N = 1: the edge alone), "
+            + "all on the API CPU set. Server CPU is summed over the N processes; store commands are every service's. Per service = "
+            + "each service authenticates the user's credential itself; edge-token = the edge authenticates it once and passes a short ES256 token on. "
+            + "× N=1: the row's median over the same arm's chain of one.");
+        sb.AppendLine();
+        sb.AppendLine("| rate (req/s) | arm | mode | N | p50 (µs) | p99 (µs) | server CPU µs / user request | × N=1 | store commands / user request | errors |");
+        sb.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        var rows = r.Trials.Where(t => t.SoakMinute is null && chains.ContainsKey(t.Label))
+            .GroupBy(t => (t.TargetRps, Base: BaseLabel(t.Label, chains[t.Label]), chains[t.Label].Mode, chains[t.Label].Services))
+            .OrderBy(g => g.Key.TargetRps).ThenBy(g => g.Key.Base, StringComparer.Ordinal).ThenBy(g => g.Key.Services).ThenBy(g => g.Key.Mode, StringComparer.Ordinal)
+            .ToList();
+        foreach (var g in rows)
+        {
+            var cpu = Median(g.Select(t => t.ServerCpuUsPerRequest));
+            var single = Median(rows.Where(o => o.Key.TargetRps == g.Key.TargetRps && o.Key.Base == g.Key.Base && o.Key.Services == 1)
+                .SelectMany(o => o).Select(t => t.ServerCpuUsPerRequest));
+            var ratio = cpu is { } c && single is { } s1 && s1 > 0 ? (c / s1).ToString("0.00", Inv) : "–";
+            sb.AppendLine(Inv, $"| {g.Key.TargetRps?.ToString("0", Inv) ?? "closed loop"} | {g.Key.Base} | {g.Key.Mode} | {g.Key.Services} | "
+                + $"{Median(g.Select(t => (double?)t.LatencyUs.P50)):0} | {Median(g.Select(t => (double?)t.LatencyUs.P99)):0} | {cpu?.ToString("0.0", Inv) ?? "–"} | {ratio} | "
+                + $"{Median(g.Select(t => t.Store?.CommandsPerRequest))?.ToString("0.00", Inv) ?? "–"} | {g.Sum(t => t.Errors.Values.Sum())} |");
+        }
+    }
+
+    /// <summary>The arm's label without its fan-out part ("jwt-ES256-fan4-edge-token" → "jwt-ES256").</summary>
+    public static string BaseLabel(string label, FanoutInfo chain)
+    {
+        var at = label.LastIndexOf($"-fan{chain.Services.ToString(Inv)}", StringComparison.Ordinal);
+        return at > 0 ? label[..at] : label;
+    }
 
     private static void AppendSoak(StringBuilder sb, RunResults r)
     {

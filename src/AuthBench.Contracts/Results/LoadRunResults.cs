@@ -204,7 +204,16 @@ public sealed record CpuShare(double Busy, double Steal);
 public sealed record StoreInfo(string Kind, string Version, string Topology, string Endpoint, string Description);
 
 /// <summary>One API process as it announced itself, and its credential size.</summary>
-public sealed record ArmInfo(string Arm, string? Alg, string? Claims, string Label, string Url, int? Pid, string ReadyLine, double CredentialHeaderBytes);
+/// <param name="Fanout">Set when the arm ran as a fan-out chain: its trials' server CPU is summed over every service of the chain.</param>
+public sealed record ArmInfo(string Arm, string? Alg, string? Claims, string Label, string Url, int? Pid, string ReadyLine, double CredentialHeaderBytes,
+    FanoutInfo? Fanout = null);
+
+/// <summary>
+/// A fan-out chain (issue 11, item 7): <paramref name="Services"/> processes of the arm's API (1 = the edge alone), each
+/// calling the next on <c>/api/chain</c>; <paramref name="Mode"/> is per-service or edge-token (AuthBench.Contracts.Fanout);
+/// <paramref name="Pids"/> the edge first.
+/// </summary>
+public sealed record FanoutInfo(int Services, string Mode, IReadOnlyList<int> Pids);
 
 public sealed record Percentiles(long P50, long P90, long P99, long P999, long P9999, long Max, double Mean);
 
