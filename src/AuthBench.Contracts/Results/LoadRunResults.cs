@@ -114,7 +114,8 @@ public sealed record RunSettings(
     double? SloMaxLateFraction = null,
     int? SloSteps = null,
     long? TimerSlackNs = null,
-    string? Pacing = null);
+    string? Pacing = null,
+    IReadOnlyList<double>? StoreRttMs = null);
 
 public sealed class EnvironmentInfo
 {
@@ -255,6 +256,8 @@ public sealed class TrialResult
     /// <summary>The trial's place in the run's order, from 1, warm-ups included (they are not recorded: gaps are theirs).</summary>
     public int? Sequence { get; init; }
     public TrialCpu? Cpu { get; init; }
+    /// <summary>--store-rtt: the round trip the delaying relay added between API and store, and its accuracy; null: direct.</summary>
+    public StoreRelayResult? StoreRelay { get; init; }
 }
 
 /// <summary>Serializer for results.json (source-generated: no reflection in the writer or any reader).</summary>
