@@ -21,13 +21,14 @@ public sealed record TrialOutcome(
     TrialCpu? Cpu,
     StoreCost? Store,
     FaultResult? Fault,
-    string? SkippedProbe);
+    string? SkippedProbe,
+    StoreRelayResult? StoreRelay = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
 /// reads the probes again. A warm-up is run the same way and measured by nothing.
 /// </summary>
-public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pinning, Progress progress)
+public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pinning, Progress progress, Relay.DelayRelay? relay = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -39,9 +40,15 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             : plan.Key == SloSearch.StepKey ? $"{arm.Spec.Label} SLO step {plan.Repetition}"
             : plan.Key == SloSearch.SaturationKey ? $"{arm.Spec.Label} saturation (SLO search bound)"
             : $"{arm.Spec.Label} rep {plan.Repetition}/{options.Repeat}";
-        var rateText = plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}";
+        var rateText = (plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}")
+            + (plan.StoreRtt is { } rtt ? string.Create(Inv, $", store RTT +{rtt.TotalMilliseconds:0.###} ms") : "");
+        if (relay is not null && plan.StoreRtt is { } setRtt)
+        {
+            relay.SetRoundTrip(setRtt);
+        }
         progress.Line($"[{rateText}] {what}: {plan.Duration.TotalSeconds:0.#} s");
         var started = DateTimeOffset.UtcNow;
+        _ = relay?.TakeAccuracy();
         var probe = arm.Api?.Probe;
         var cpuBefore = probe?.ReadCpu();
         var rssReset = probe?.ResetPeakRss() ?? false;
@@ -100,7 +107,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped);
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, plan.StoreRtt is null ? null : relay?.TakeAccuracy());
     }
 
     /// <summary>The trial's CPU use: the API's and the generator's CPU sets from /proc/stat, and the load tool's own share of its set.</summary>

@@ -137,7 +137,8 @@ public sealed class DelayRelay : IAsyncDisposable
 
     private async Task ConnectAsync(Socket client)
     {
-        var upstream = new Socket(_upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // Dual-mode: the store may be named by an IPv4 or IPv6 address or by a host name.
+        var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
             // Nagle would hold a released read back until the previous one is acknowledged: a delay we did not set.

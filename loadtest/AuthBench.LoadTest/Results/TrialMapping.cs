@@ -35,7 +35,8 @@ public static class TrialMapping
         options.SloP99.Count > 0 ? LoadOptions.SloMaxLateFraction : null,
         options.SloP99.Count > 0 ? options.SloSteps : null,
         options.TimerSlackNs,
-        options.PacingName);
+        options.PacingName,
+        options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -79,6 +80,7 @@ public static class TrialMapping
             StartedUtc = outcome.StartedUtc,
             Sequence = outcome.Plan.Sequence,
             Cpu = outcome.Cpu,
+            StoreRelay = outcome.StoreRelay,
         };
     }
 

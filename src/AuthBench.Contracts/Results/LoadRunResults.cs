@@ -137,6 +137,9 @@ public sealed class EnvironmentInfo
 
     /// <summary>How the generator's pacing thread was scheduled, as run (settings.pacing is what was asked).</summary>
     public string? PacingEffective { get; set; }
+
+    /// <summary>--store-rtt: the delaying relay between API and store (where it forwards, how its release thread ran); null: direct.</summary>
+    public string? StoreRelay { get; set; }
 }
 
 /// <summary>
