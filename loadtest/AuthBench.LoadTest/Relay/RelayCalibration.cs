@@ -13,8 +13,8 @@ public sealed record RelayCalibrationOptions(IReadOnlyList<TimeSpan> RoundTrips,
     string CommandLine);
 
 /// <summary>
-/// The relay's accuracy, measured: open-loop round trips of an 8-byte message to a loopback echo server, first
-/// direct, then through the relay at each set RTT, at each rate (pipelined: at a rate above 1/RTT several messages
+/// The relay's accuracy, measured: open-loop round trips of an 8-byte message to a loopback echo server, direct and
+/// through the relay in alternating blocks, at each set RTT and each rate (pipelined: at a rate above 1/RTT several messages
 /// are in flight on the one connection). The added RTT is the relay's median (and p99) minus the direct one; its
 /// interval combines the two distribution-free 95 % intervals of the order statistics (ranks n·q ± 1.96·√(n·q·(1−q))),
 /// a conservative bound. The relay's own release lateness is reported beside it.
@@ -26,8 +26,8 @@ public static class RelayCalibration
 
     public const string Method =
         "open-loop round trips of an 8-byte message on one TCP connection to an in-process loopback echo server (a blocking thread), "
-        + "paced by a SCHED_FIFO thread on absolute clock_nanosleep (round trip from the actual send, Stopwatch), first direct, then through the relay; "
-        + "the first 10 % of each step's samples are dropped as warm-up; added = relay minus direct at the median and p99, 95 % intervals from the "
+        + "paced by a SCHED_FIFO thread on absolute clock_nanosleep (round trip from the actual send, Stopwatch), in alternating 500 ms blocks direct and "
+        + "through the relay (a fresh connection each); the first 10 % of each block's samples are dropped as warm-up; duration_s is each side's total; added = relay minus direct at the median and p99, 95 % intervals from the "
         + "order statistics of each side combined conservatively (low = relay low - direct high)";
 
     public static async Task<int> RunAsync(RelayCalibrationOptions options, Action<string> line, CancellationToken ct)
@@ -55,13 +55,19 @@ public static class RelayCalibration
             {
                 ct.ThrowIfCancellationRequested();
                 relay.SetRoundTrip(rtt);
-                // Each probe on a thread of its own (LongRunning): its pacing thread takes SCHED_FIFO, which must not stay with a pool thread.
-                var direct = await Task.Factory.StartNew(() => Probe(echo.EndPoint, rate, options.Duration, ct), ct, TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default).ConfigureAwait(false);
+                // Direct and relayed blocks alternate (A B A B ...) so that the machine's drift, which on a shared box is larger
+                // than the delays calibrated, falls on both sides alike.
+                var blocks = Math.Max(2, (int)Math.Round(options.Duration / BlockLength));
+                var block = options.Duration / blocks;
+                var direct = new List<double>();
+                var via = new List<double>();
                 _ = relay.TakeAccuracy();
-                var via = await Task.Factory.StartNew(() => Probe(relay.EndPoint, rate, options.Duration, ct), ct, TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default).ConfigureAwait(false);
-                var step = Summarise(rtt, rate, options.Duration, direct, via, relay.TakeAccuracy());
+                for (var b = 0; b < blocks; b++)
+                {
+                    direct.AddRange(await ProbeOnOwnThreadAsync(echo.EndPoint, rate, block, ct).ConfigureAwait(false));
+                    via.AddRange(await ProbeOnOwnThreadAsync(relay.EndPoint, rate, block, ct).ConfigureAwait(false));
+                }
+                var step = Summarise(rtt, rate, options.Duration, [.. direct], [.. via], relay.TakeAccuracy());
                 results.Steps.Add(step);
                 Write(options.OutputPath, results);
                 line(string.Create(Inv, $"  RTT {rtt.TotalMilliseconds:0.###} ms at {rate:0} msg/s: added median {step.AddedMedianUs.Value:0.0} µs "
@@ -73,6 +79,13 @@ public static class RelayCalibration
         Write(options.OutputPath, results);
         return 0;
     }
+
+    /// <summary>Each direct or relayed block of a step.</summary>
+    private static readonly TimeSpan BlockLength = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A probe on a thread of its own (LongRunning): its pacing thread takes SCHED_FIFO, which must not stay with a pool thread.</summary>
+    private static Task<double[]> ProbeOnOwnThreadAsync(IPEndPoint target, double rate, TimeSpan duration, CancellationToken ct) =>
+        Task.Factory.StartNew(() => Probe(target, rate, duration, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static void Write(string path, RelayCalibrationResults results) => AtomicFile.WriteAllText(path, RelayCalibrationJson.Serialize(results));
 
@@ -109,7 +122,7 @@ public static class RelayCalibration
 
     private static double Round(double us) => Math.Round(us, 1);
 
-    /// <summary>Round trips in µs at <paramref name="rate"/> messages/s for <paramref name="duration"/>, the first 10 % dropped.</summary>
+    /// <summary>Round trips in µs at <paramref name="rate"/> messages/s for <paramref name="duration"/> on a new connection, the first 10 % dropped.</summary>
     private static double[] Probe(IPEndPoint target, double rate, TimeSpan duration, CancellationToken ct)
     {
         var count = Math.Max(10, (int)(rate * duration.TotalSeconds));
