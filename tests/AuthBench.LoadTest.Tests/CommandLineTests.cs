@@ -52,6 +52,11 @@ public class CommandLineTests
     [InlineData("--api-cpus", "1023")]
     [InlineData("--api-cpus", "x")]
     [InlineData("--loadgen-cpus", "0-")]
+    [InlineData("--store-rtt", "1")]
+    [InlineData("--store-rtt", "-1ms")]
+    [InlineData("--store-rtt", "1s")]
+    [InlineData("--store-rtt", "fast")]
+    [InlineData("--store-rtt", ",")]
     public async Task Bad_arguments_get_one_line_and_exit_code_2(string option, string value)
     {
         var (code, options, error) = await RunAsync(option, value);
@@ -269,5 +274,34 @@ public class CommandLineTests
         Assert.Equal(2, code);
         Assert.Null(options);
         Assert.Contains("--refresh-only", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--store-rtt", "1ms", "--arms", "none,jwt")]
+    [InlineData("--store-rtt", "1ms", "--target", "http://127.0.0.1:5080")]
+    [InlineData("--store-rtt", "1ms", "--slo", "5ms")]
+    [InlineData("relay-calibrate", "--rtt", "1", "")]
+    [InlineData("relay-calibrate", "--rates", "0", "")]
+    [InlineData("relay-calibrate", "--duration", "10ms", "")]
+    [InlineData("relay-calibrate", "--cpus", "x", "")]
+    public async Task A_relay_that_cannot_be_set_gets_one_line_and_exit_code_2(string a, string b, string c, string d)
+    {
+        string[] args = a == "relay-calibrate" ? [a, b, c, "--out", "/nonexistent/x.json"] : c == "--arms" ? [a, b, c, d] : [a, b, c, d, "--arms", "session"];
+
+        var (code, options, error) = await RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Null(options);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Store_rtt_is_parsed_in_order_with_its_units()
+    {
+        var (code, options, _) = await RunAsync("--store-rtt", "0,0.25ms,250us,1ms", "--arms", "none,session");
+
+        Assert.Equal(0, code);
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMicroseconds(250), TimeSpan.FromMilliseconds(1)], options!.StoreRtt);
     }
 }

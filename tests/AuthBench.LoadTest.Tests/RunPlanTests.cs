@@ -108,4 +108,19 @@ public class RunPlanTests
         Assert.Equal(TimeSpan.FromMinutes(15), RunPlan.TokenLifetime(Options(rates: [100])));
         Assert.Equal(TimeSpan.FromHours(24), RunPlan.TokenLifetime(Options(soak: TimeSpan.FromDays(1), rates: [100])));
     }
+
+    [Fact]
+    public void With_store_rtt_the_whole_plan_runs_once_per_round_trip_under_its_own_keys()
+    {
+        var options = Options(rates: [100]) with { StoreRtt = [TimeSpan.Zero, TimeSpan.FromMilliseconds(0.25)] };
+
+        var trials = RunPlan.Trials(options).ToList();
+
+        Assert.Equal(
+            ["100@rtt0ms 0 w", "100@rtt0ms 1 w", "100@rtt0ms 0 r1", "100@rtt0ms 1 r1", "100@rtt0ms 0 r2", "100@rtt0ms 1 r2",
+             "100@rtt0.25ms 0 w", "100@rtt0.25ms 1 w", "100@rtt0.25ms 0 r1", "100@rtt0.25ms 1 r1", "100@rtt0.25ms 0 r2", "100@rtt0.25ms 1 r2"],
+            trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? $"r{t.Repetition}" : "w")}"));
+        Assert.Equal(Enumerable.Range(1, 12), trials.Select(t => t.Sequence));
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(0.25)], trials.Select(t => t.StoreRtt!.Value).Distinct());
+    }
 }

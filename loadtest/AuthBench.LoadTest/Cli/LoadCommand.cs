@@ -106,15 +106,21 @@ public static class LoadCommand
             + "credential itself, edge-token = the edge looks it up once and passes a short ES256 token on (arms without a signed token)",
         DefaultValueFactory = _ => string.Join(',', FanoutModes.All.Select(FanoutModes.Name)),
     };
+    private static readonly Option<string?> StoreRtt = new("--store-rtt")
+    {
+        Description = "Round trips added between API and store by a delaying TCP relay on the generator's CPUs, e.g. 0,0.25ms,1ms (units ms or us; 0: through the relay, "
+            + "no delay): the whole plan runs once per value, every store-backed arm's API connecting to the store through the relay",
+    };
     private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
 
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt })
         {
             root.Options.Add(option);
         }
+        root.Subcommands.Add(Relay.RelayCalibrateCommand.Create());
         root.SetAction((parse, ct) => run(Bind(parse, Environment.GetCommandLineArgs()), ct));
         return root;
     }
@@ -326,6 +332,22 @@ public static class LoadCommand
             }
             endpoint = Clients.RefreshTokenCredentialSource.RefreshPath;
         }
+        IReadOnlyList<TimeSpan> storeRtt = parse.GetValue(StoreRtt) is { } rttText ? LoadOptions.ParseStoreRtt(rttText) : [];
+        if (storeRtt.Count > 0)
+        {
+            if (target is not null)
+            {
+                throw new UsageException("--store-rtt relays the connection of an API that AuthBench starts: it cannot be combined with --target");
+            }
+            if (slo.Count > 0)
+            {
+                throw new UsageException("--store-rtt cannot be combined with --slo (run one search per round trip)");
+            }
+            if (!arms.Any(a => a.NeedsStore))
+            {
+                throw new UsageException("--store-rtt needs an arm that uses the store: " + string.Join(", ", ArmCatalogue.All.Where(a => a.UsesStore).Select(a => a.Name)));
+            }
+        }
         var outDir = parse.GetValue(Out) ?? Path.Combine("results", "load", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         return new LoadOptions
         {
@@ -359,9 +381,10 @@ public static class LoadCommand
             Soak = soak,
             ApiPath = parse.GetValue(Api),
             LoginParallelism = loginParallelism,
+            StoreRtt = storeRtt,
             CommandLine = string.Join(' ', commandLine.Select(Quote)),
         };
     }
 
-    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+    internal static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

@@ -28,6 +28,28 @@ internal static partial class PreciseSleep
         Thread.Sleep(Math.Max(1, (int)duration.TotalMilliseconds));
     }
 
+    private const int ClockMonotonic = 1;
+    private const int TimerAbsTime = 1;
+    private const int Eintr = 4;
+
+    /// <summary>
+    /// Sleeps until <paramref name="stopwatchTimestamp"/> (a <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>
+    /// value): on Linux one absolute clock_nanosleep(2) on CLOCK_MONOTONIC, the clock Stopwatch reads there, so a
+    /// wake-up is not made later by the time spent computing a relative interval; elsewhere a relative sleep.
+    /// </summary>
+    public static void Until(long stopwatchTimestamp)
+    {
+        if (OperatingSystem.IsLinux() && System.Diagnostics.Stopwatch.Frequency == 1_000_000_000)
+        {
+            var request = new Timespec { Seconds = stopwatchTimestamp / 1_000_000_000, Nanoseconds = stopwatchTimestamp % 1_000_000_000 };
+            while (ClockNanoSleep(ClockMonotonic, TimerAbsTime, in request, IntPtr.Zero) == Eintr)
+            {
+            }
+            return;
+        }
+        For(System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), stopwatchTimestamp));
+    }
+
     private const int PrSetTimerSlack = 29;
 
     /// <summary>
@@ -64,6 +86,10 @@ internal static partial class PreciseSleep
 
     [LibraryImport("libc", EntryPoint = "prctl")]
     private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    /// <summary>Returns 0 or an error number (not -1 and errno).</summary>
+    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
+    private static partial int ClockNanoSleep(int clock, int flags, in Timespec request, IntPtr remaining);
 
     [LibraryImport("libc", EntryPoint = "nanosleep")]
     private static partial int NanoSleep(in Timespec request, IntPtr remaining);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Plan;
+using AuthBench.LoadTest.Relay;
 using AuthBench.LoadTest.Results;
 using AuthBench.LoadTest.Scenarios;
 
@@ -18,6 +19,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
     private RunResults _results = null!;
     private StoreSession? _store;
     private ApiFleet? _fleet;
+    private DelayRelay? _relay;
     private CpuPinning _pinning = null!;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -43,7 +45,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
             Write();
             _pinning.PinSelf();
             await SetUpAsync(apiDll, ct).ConfigureAwait(false);
-            var trial = new Trial(options, _store!, _pinning, progress);
+            var trial = new Trial(options, _store!, _pinning, progress, _relay);
             if (options.SloP99.Count > 0)
             {
                 var search = new SloSearch(options, _pinning.ApiCpus?.Count ?? Environment.ProcessorCount);
@@ -105,9 +107,18 @@ public sealed class Runner(LoadOptions options, Progress progress)
         {
             _results.SkippedProbes.Add("server_cpu_us_per_request and server_peak_rss_mb: --target mode, the API process is not ours to read from /proc");
         }
+        var redis = options.NeedsStore ? _store.ConnectionString : null;
+        if (options.StoreRtt.Count > 0 && _store.Store is { } relayed)
+        {
+            // Started by this (pinned) thread, the relay's release thread inherits the generator's CPU set.
+            _relay = StoreRelay.Start(relayed, options.StoreRtt[0]);
+            redis = StoreRelay.ConnectionString(relayed.ConnectionString, _relay.EndPoint);
+            _results.Environment.StoreRelay = $"{StoreRelay.Describe(_relay, relayed)}; release thread: {await _relay.SchedulerInfo.WaitAsync(ct).ConfigureAwait(false)}";
+            progress.Line($"store relay: {_results.Environment.StoreRelay}");
+        }
         Write();
         _fleet = new ApiFleet(options, _pinning, progress);
-        await _fleet.StartAsync(apiDll, options.NeedsStore ? _store.ConnectionString : null, _results, Write, ct).ConfigureAwait(false);
+        await _fleet.StartAsync(apiDll, redis, _results, Write, ct).ConfigureAwait(false);
         _pinning.Info.IdleApisStopped = _fleet.StopsIdleApis;
         _pinning.Info.IdleApisNote = _fleet.StopsIdleApis
             ? "before each trial (warm-ups too) every other arm's API is stopped with SIGSTOP and the one under test continued with SIGCONT, "
@@ -169,6 +180,10 @@ public sealed class Runner(LoadOptions options, Progress progress)
         {
             _fleet.ResumeAll();
             await _fleet.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_relay is not null)
+        {
+            await _relay.DisposeAsync().ConfigureAwait(false);
         }
         if (_store is not null)
         {

@@ -24,13 +24,14 @@ public sealed record TrialOutcome(
     FaultResult? Fault,
     string? SkippedProbe,
     RefreshSummary? Refreshes = null,
-    WindowResult? Window = null);
+    WindowResult? Window = null,
+    StoreRelayResult? StoreRelay = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
 /// reads the probes again. A warm-up is run the same way and measured by nothing.
 /// </summary>
-public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pinning, Progress progress)
+public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pinning, Progress progress, Relay.DelayRelay? relay = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -42,9 +43,15 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             : plan.Key == SloSearch.StepKey ? $"{arm.Spec.Label} SLO step {plan.Repetition}"
             : plan.Key == SloSearch.SaturationKey ? $"{arm.Spec.Label} saturation (SLO search bound)"
             : $"{arm.Spec.Label} rep {plan.Repetition}/{options.Repeat}";
-        var rateText = plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}";
+        var rateText = (plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}")
+            + (plan.StoreRtt is { } rtt ? string.Create(Inv, $", store RTT +{rtt.TotalMilliseconds:0.###} ms") : "");
+        if (relay is not null && plan.StoreRtt is { } setRtt)
+        {
+            relay.SetRoundTrip(setRtt);
+        }
         progress.Line($"[{rateText}] {what}: {plan.Duration.TotalSeconds:0.#} s");
         var started = DateTimeOffset.UtcNow;
+        _ = relay?.TakeAccuracy();
         var probe = arm.Api?.Probe;
         // A fan-out chain's server CPU is every service's, summed (per user request once divided by the edge's responses).
         var cpuBefore = ServerCpu(arm);
@@ -115,7 +122,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result());
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy());
     }
 
     /// <summary>User + system CPU of every API process of the arm so far; null when one cannot be read (or there is none).</summary>

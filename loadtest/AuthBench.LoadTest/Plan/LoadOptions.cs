@@ -58,6 +58,56 @@ public sealed record LoadOptions
     public int LoginParallelism { get; init; } = 8;
     public string Password { get; init; } = "authbench-demo";
     public required string CommandLine { get; init; }
+    /// <summary>--store-rtt: round trips the store relay adds, the plan run once per value; empty: the API talks to the store directly.</summary>
+    public IReadOnlyList<TimeSpan> StoreRtt { get; init; } = [];
+
+    /// <summary>The largest round trip --store-rtt accepts: a store farther away than this is not a session store.</summary>
+    public static readonly TimeSpan MaxStoreRtt = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Parses --store-rtt: round trips such as 0,0.25ms,1ms or 250us, each from 0 to 100 ms, in the order given. A
+    /// number other than 0 needs its unit: "1" read as one second would silently make every figure meaningless.
+    /// </summary>
+    public static IReadOnlyList<TimeSpan> ParseStoreRtt(string text, string option = "--store-rtt")
+    {
+        var rtts = new List<TimeSpan>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var t = part.ToLowerInvariant();
+            TimeSpan rtt;
+            if (t.EndsWith("us", StringComparison.Ordinal) || t.EndsWith("µs", StringComparison.Ordinal))
+            {
+                rtt = double.TryParse(t[..^2], NumberStyles.Float, CultureInfo.InvariantCulture, out var us) && us >= 0 && us <= MaxStoreRtt.TotalMicroseconds
+                    ? TimeSpan.FromTicks((long)Math.Round(us * 10))
+                    : TimeSpan.MinValue;
+            }
+            else if (t is "0" || t.EndsWith("ms", StringComparison.Ordinal) || t.EndsWith('s'))
+            {
+                rtt = Durations.TryParse(t, out var d) ? d : TimeSpan.MinValue;
+            }
+            else
+            {
+                rtt = TimeSpan.MinValue;
+            }
+            if (rtt < TimeSpan.Zero || rtt > MaxStoreRtt)
+            {
+                throw new UsageException($"{option}: '{part}' is not a round trip from 0 to 100ms with its unit (e.g. {option} 0,0.25ms,1ms or 250us)");
+            }
+            if (!rtts.Contains(rtt))
+            {
+                rtts.Add(rtt);
+            }
+        }
+        if (rtts.Count == 0)
+        {
+            throw new UsageException($"{option} needs at least one round trip, e.g. {option} 0,0.25ms,1ms");
+        }
+        return rtts;
+    }
+
+    /// <summary>The histogram-key suffix of a trial at <paramref name="rtt"/>, e.g. "@rtt0.25ms"; empty without the relay.</summary>
+    public static string StoreRttKey(TimeSpan? rtt) =>
+        rtt is { } r ? string.Create(CultureInfo.InvariantCulture, $"@rtt{r.TotalMilliseconds:0.####}ms") : "";
 
     public const string AsShipped = "as-shipped";
 

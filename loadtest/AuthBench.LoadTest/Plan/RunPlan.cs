@@ -6,7 +6,9 @@ namespace AuthBench.LoadTest.Plan;
 /// <param name="Arm">Index into <see cref="LoadOptions.Arms"/>.</param>
 /// <param name="Key">The histogram key its recorded trials merge under: the rate, "max" or "soak-&lt;rate&gt;".</param>
 /// <param name="Sequence">Its place in the run, from 1, warm-ups included (results.json "sequence").</param>
-public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0);
+/// <param name="StoreRtt">--store-rtt: the round trip the store relay adds in this trial; null: no relay.</param>
+public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0,
+    TimeSpan? StoreRtt = null);
 
 /// <summary>How the arms are ordered within each repetition.</summary>
 public enum ArmOrder
@@ -31,19 +33,22 @@ public static class RunPlan
         // System.Random is not promised to stay the same across major versions); results record the order actually run
         // (trials[].sequence), so a replay never depends on regenerating it.
         var random = new Random(options.Seed);
-        IEnumerable<PlannedTrial> trials;
-        if (options.FindMax)
+        IEnumerable<PlannedTrial> Plan()
         {
-            trials = Rounds(options, null, "max", random);
+            if (options.FindMax)
+            {
+                return Rounds(options, null, "max", random);
+            }
+            if (options.Soak is { } soak)
+            {
+                return Soak(options, soak);
+            }
+            return options.Rates.SelectMany(rate => Rounds(options, rate, string.Create(CultureInfo.InvariantCulture, $"{rate:0.##}"), random));
         }
-        else if (options.Soak is { } soak)
-        {
-            trials = Soak(options, soak);
-        }
-        else
-        {
-            trials = options.Rates.SelectMany(rate => Rounds(options, rate, string.Create(CultureInfo.InvariantCulture, $"{rate:0.##}"), random));
-        }
+        // --store-rtt: the whole plan once per round trip, warm-ups included, each block with its own arm orders, so
+        // that every arm is compared with the baseline at the same round trip and every block starts warm.
+        var trials = options.StoreRtt.Count == 0 ? Plan()
+            : options.StoreRtt.SelectMany(rtt => Plan().Select(t => t with { StoreRtt = rtt, Key = t.Key + LoadOptions.StoreRttKey(rtt) }));
         return trials.Select((t, i) => t with { Sequence = i + 1 });
     }
 
@@ -80,7 +85,7 @@ public static class RunPlan
             var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + Scenarios.SloSearch.ExtensionFractions.Length + (options.SloP99.Count * options.SloSteps);
             perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * steps));
         }
-        var planned = (perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count;
+        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count);
         var lifetime = (planned * 2) + TimeSpan.FromMinutes(10);
         return lifetime < TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15) : lifetime > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : lifetime;
     }

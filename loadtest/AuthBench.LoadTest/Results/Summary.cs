@@ -98,13 +98,16 @@ public static class Summary
             RenderSlo(sb, r);
             return sb.ToString();
         }
-        foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => t.TargetRps))
+        foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => (t.TargetRps, Rtt: t.StoreRelay?.RttMs)))
         {
             sb.AppendLine();
             var reps = group.Select(t => t.Repetition).Distinct().Count();
-            sb.AppendLine(group.Key is { } rate
-                ? string.Create(Inv, $"## {rate:0.##} requests/s (open loop, {reps} repetition(s) of {group.First().DurationS:0.#} s)")
-                : string.Create(Inv, $"## Saturation (closed loop, {r.Settings.Connections} connections, {reps} repetition(s) of {group.First().DurationS:0.#} s)"));
+            var relayed = group.Key.Rtt is { } rtt
+                ? string.Create(Inv, $", store round trip +{rtt:0.###} ms through the relay (its release lateness p99 {group.Max(t => t.StoreRelay!.LatenessP99Us):0.0} µs at worst)")
+                : "";
+            sb.AppendLine(group.Key.TargetRps is { } rate
+                ? string.Create(Inv, $"## {rate:0.##} requests/s (open loop, {reps} repetition(s) of {group.First().DurationS:0.#} s{relayed})")
+                : string.Create(Inv, $"## Saturation (closed loop, {r.Settings.Connections} connections, {reps} repetition(s) of {group.First().DurationS:0.#} s{relayed})"));
             sb.AppendLine();
             var header = new StringBuilder("| metric |");
             var rule = new StringBuilder("|---|");

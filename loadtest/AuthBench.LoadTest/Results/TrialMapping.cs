@@ -38,7 +38,8 @@ public static class TrialMapping
         options.TimerSlackNs,
         options.PacingName,
         options.Window?.ToString(),
-        options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null);
+        options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null,
+        options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -84,6 +85,7 @@ public static class TrialMapping
             Sequence = outcome.Plan.Sequence,
             Cpu = outcome.Cpu,
             Refreshes = outcome.Refreshes is { } refreshes ? Refreshes(refreshes, outcome, rec.Responses) : null,
+            StoreRelay = outcome.StoreRelay,
         };
     }
 

@@ -122,7 +122,8 @@ public sealed record RunSettings(
     long? TimerSlackNs = null,
     string? Pacing = null,
     string? Window = null,
-    double? TokenLifetimeS = null);
+    double? TokenLifetimeS = null,
+    IReadOnlyList<double>? StoreRttMs = null);
 
 public sealed class EnvironmentInfo
 {
@@ -144,6 +145,9 @@ public sealed class EnvironmentInfo
 
     /// <summary>How the generator's pacing thread was scheduled, as run (settings.pacing is what was asked).</summary>
     public string? PacingEffective { get; set; }
+
+    /// <summary>--store-rtt: the delaying relay between API and store (where it forwards, how its release thread ran); null: direct.</summary>
+    public string? StoreRelay { get; set; }
 }
 
 /// <summary>
@@ -379,6 +383,9 @@ public sealed class TrialResult
 
     /// <summary>The revocation or staleness window of this trial (<c>--window</c>); null in other runs and in files written before it existed.</summary>
     public WindowResult? Window { get; init; }
+
+    /// <summary>--store-rtt: the round trip the delaying relay added between API and store, and its accuracy; null: direct.</summary>
+    public StoreRelayResult? StoreRelay { get; init; }
 }
 
 /// <summary>
