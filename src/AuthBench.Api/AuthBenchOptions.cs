@@ -10,7 +10,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "h2c-port"];
 
     /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
@@ -45,6 +45,12 @@ public sealed class AuthBenchOptions
     /// default when not given, null for an arm without a near cache.
     /// </summary>
     public TimeSpan? NearCacheTtl { get; init; }
+
+    /// <summary>
+    /// A second listener on 127.0.0.1 that speaks HTTP/2 only, cleartext with prior knowledge (<c>--h2c-port</c>);
+    /// null (the default): none.
+    /// </summary>
+    public int? H2cPort { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -95,9 +101,11 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException($"--dp-keys must name a folder (it is created when missing), got the file '{dpKeys}'");
         }
+        var h2cPort = ParseH2cPort(config["h2c-port"]);
         return new AuthBenchOptions
         {
             Arm = arm,
+            H2cPort = h2cPort,
             Algorithm = config["alg"] is { } alg ? JwtKeySet.ParseAlgorithm(alg) : JwtAlgorithm.HS256,
             Claims = config["claims"] is { } claims ? ClaimProfiles.Parse(claims) : ClaimProfile.Typical,
             Users = users,
@@ -138,6 +146,12 @@ public sealed class AuthBenchOptions
                 ? TimeSpan.FromDays(days)
                 : throw new ArgumentException($"--{name} must be a duration such as 30d, 12h or 15m, got '{text}'")
             : ParseDuration(text, name, fallback);
+
+    /// <summary>Reads <c>--h2c-port</c>: a port from 1 to 65535, or null when not given.</summary>
+    public static int? ParseH2cPort(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port
+        : throw new ArgumentException($"--h2c-port must be a port from 1 to 65535, got '{text}'");
 
     private static int ParseInt(string? text, string name, int fallback) =>
         text is null ? fallback
