@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AuthBench.LoadTest.Engine;
 using AuthBench.LoadTest.Engine.Http2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -107,6 +108,42 @@ public sealed class Http2ConnectionTests : IAsyncLifetime
         await WaitUntilAsync(() => connection.GoAwayError is not null || !connection.IsConnected);
         Assert.True(connection.GoAwayError is 0 || !connection.IsConnected);
         await Assert.ThrowsAnyAsync<Exception>(() => connection.SendAsync(Get([]), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Engine_bytes_per_request_follow_the_policy_and_the_users_per_connection()
+    {
+        // 200 users with distinct tokens: far more than a 4 KB dynamic table holds, so a gateway connection that walks
+        // them all never finds its credential in the table, while a browser connection (one user) always does.
+        var requests = Enumerable.Range(0, 200)
+            .Select(i => Encoding.ASCII.GetBytes($"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Token}.{i:D4}\r\n\r\n"))
+            .ToArray();
+        async Task<double> BytesPerRequestAsync(HttpWire wire, int? usersPerConnection)
+        {
+            var engine = new LoadEngine(new EngineOptions
+            {
+                EndPoint = _endPoint,
+                RequestFor = i => requests[(int)(i % requests.Length)],
+                Connections = 4,
+                Http = wire,
+                StreamsPerConnection = 1,
+                UsersPerConnection = usersPerConnection,
+            });
+            var m = await engine.RunClosedLoopAsync(TimeSpan.FromSeconds(1));
+            Assert.True(m.Recorder.Responses > 50);
+            Assert.Equal(m.Recorder.Responses, m.Started);
+            return (double)m.BytesSent / m.Started;
+        }
+
+        var browserIndexed = await BytesPerRequestAsync(HttpWire.Http2Indexed, 1);
+        var gatewayIndexed = await BytesPerRequestAsync(HttpWire.Http2Indexed, null);
+        var browserNever = await BytesPerRequestAsync(HttpWire.Http2NeverIndexed, 1);
+        var http11 = await BytesPerRequestAsync(HttpWire.Http11, 1);
+        var huffmanToken = Huffman.EncodedLength(Encoding.ASCII.GetBytes($"Bearer {Token}.0000"));
+        Assert.InRange(browserIndexed, 9 + 5, 9 + 5 + 10); // frame header + five 1-byte indices, plus the amortised preface
+        Assert.True(gatewayIndexed > huffmanToken, $"gateway indexed {gatewayIndexed:F1} B");
+        Assert.True(browserNever > huffmanToken, $"browser never-indexed {browserNever:F1} B");
+        Assert.Equal(requests[0].Length, http11, 1.0);
     }
 
     private static Http2Request Get(Http2Field[] fields) => new("GET", "/echo", "127.0.0.1", fields);

@@ -34,6 +34,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public string ReadyLine { get; }
 
+    /// <summary>The API's HTTP/2-only listener (<c>--h2c-port</c>) when it was started with one.</summary>
+    public System.Net.IPEndPoint? H2cEndPoint { get; private init; }
+
     public ProcessProbe Probe { get; }
 
     public int Pid => _process.Id;
@@ -84,14 +87,15 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <param name="spinLimit">The thread pool's spin limit for this process; null: as shipped (the variable is removed, even if ours has it).</param>
     /// <param name="pinning">Starts the process under the API's CPU set and pins it after its readiness line.</param>
     public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
+        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, bool h2c = false)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = LocalPorts.FindFree();
+            int? h2cPort = h2c ? LocalPorts.FindFree() : null;
             try
             {
-                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, spinLimit, pinning, ct).ConfigureAwait(false);
+                var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port, logPath, spinLimit, pinning, ct, h2cPort).ConfigureAwait(false);
                 try
                 {
                     pinning.PinApi(arm.Label, api.Pid);
@@ -111,12 +115,13 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     private static async Task<ApiProcess> StartOnceAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        int port, string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct)
+        int port, string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, int? h2cPort)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(DotnetHost.Find(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
             "--users", users.ToString(CultureInfo.InvariantCulture), "--user-password", password,
-            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m"])
+            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m",
+            .. (h2cPort is { } h2 ? (string[])["--h2c-port", h2.ToString(CultureInfo.InvariantCulture)] : [])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -189,7 +194,10 @@ public sealed class ApiProcess : IAsyncDisposable
         try
         {
             var line = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-            return new ApiProcess(process, log, arm, new Uri(url), line);
+            return new ApiProcess(process, log, arm, new Uri(url), line)
+            {
+                H2cEndPoint = h2cPort is { } h2cListener ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, h2cListener) : null,
+            };
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {

@@ -35,7 +35,10 @@ public static class TrialMapping
         options.SloP99.Count > 0 ? LoadOptions.SloMaxLateFraction : null,
         options.SloP99.Count > 0 ? options.SloSteps : null,
         options.TimerSlackNs,
-        options.PacingName);
+        options.PacingName,
+        Engine.Http2.HttpWires.Name(options.Http),
+        options.UsersPerConnection,
+        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {

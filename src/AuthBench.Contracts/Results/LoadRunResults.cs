@@ -114,7 +114,10 @@ public sealed record RunSettings(
     double? SloMaxLateFraction = null,
     int? SloSteps = null,
     long? TimerSlackNs = null,
-    string? Pacing = null);
+    string? Pacing = null,
+    string? Http = null,
+    int? UsersPerConnection = null,
+    int? StreamsPerConnection = null);
 
 public sealed class EnvironmentInfo
 {
