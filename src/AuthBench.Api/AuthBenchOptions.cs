@@ -11,7 +11,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port"];
 
     /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
@@ -61,6 +61,12 @@ public sealed class AuthBenchOptions
 
     /// <summary>Whether this process verifies tokens minted by another process (a downstream service).</summary>
     public bool IsDownstream => JwksFrom is not null;
+
+    /// <summary>
+    /// A second listener on 127.0.0.1 that speaks HTTP/2 only, cleartext with prior knowledge (<c>--h2c-port</c>);
+    /// null (the default): none.
+    /// </summary>
+    public int? H2cPort { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -124,9 +130,11 @@ public sealed class AuthBenchOptions
         {
             throw new ArgumentException($"--jwks-from: the {arm.Name} arm verifies no token in {FanoutModes.Name(fanoutMode)} mode (each service authenticates the credential itself); use --fanout-mode {FanoutModes.Name(FanoutMode.EdgeToken)} or drop --jwks-from");
         }
+        var h2cPort = ParseH2cPort(config["h2c-port"]);
         return new AuthBenchOptions
         {
             Arm = arm,
+            H2cPort = h2cPort,
             Algorithm = algorithm,
             Claims = config["claims"] is { } claims ? ClaimProfiles.Parse(claims) : ClaimProfile.Typical,
             Users = users,
@@ -190,6 +198,12 @@ public sealed class AuthBenchOptions
                 ? TimeSpan.FromDays(days)
                 : throw new ArgumentException($"--{name} must be a duration such as 30d, 12h or 15m, got '{text}'")
             : ParseDuration(text, name, fallback);
+
+    /// <summary>Reads <c>--h2c-port</c>: a port from 1 to 65535, or null when not given.</summary>
+    public static int? ParseH2cPort(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port
+        : throw new ArgumentException($"--h2c-port must be a port from 1 to 65535, got '{text}'");
 
     private static int ParseInt(string? text, string name, int fallback) =>
         text is null ? fallback

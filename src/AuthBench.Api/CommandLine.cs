@@ -30,6 +30,7 @@ public static class CommandLine
           --admin-key KEY          enables /admin/* with header X-Admin-Key
           --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
                                    (APIs sharing it accept each other's cookies; default: a new key ring in memory)
+          --h2c-port N             also listen on 127.0.0.1:N for HTTP/2 only (cleartext, prior knowledge); default: off
           --near-cache-ttl T       how long {ArmsWhere(a => a.NearCache is not null)} keep an entry in memory (default {NearCacheDefaultTtl()})
           --downstream URL         fan-out: {FanoutModes.ChainPath} calls the next service at URL, passing the credential on
           --jwks-from URL          fan-out, downstream services: verify tokens only with the keys of the edge's
@@ -81,7 +82,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode, --h2c-port";
             }
         }
         return null;

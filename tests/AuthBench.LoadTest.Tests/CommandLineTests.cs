@@ -57,6 +57,10 @@ public class CommandLineTests
     [InlineData("--store-rtt", "1s")]
     [InlineData("--store-rtt", "fast")]
     [InlineData("--store-rtt", ",")]
+    [InlineData("--http", "3")]
+    [InlineData("--http", "1.1,2-indexed")]
+    [InlineData("--users-per-connection", "0")]
+    [InlineData("--users-per-connection", "some")]
     public async Task Bad_arguments_get_one_line_and_exit_code_2(string option, string value)
     {
         var (code, options, error) = await RunAsync(option, value);
@@ -71,6 +75,7 @@ public class CommandLineTests
     [InlineData("--api-cpus", "0", "--loadgen-cpus", "0")]
     [InlineData("--api-cpus", "0", "--target", "http://127.0.0.1:5080")]
     [InlineData("--spin-limit", "0", "--target", "http://127.0.0.1:5080")]
+    [InlineData("--http", "2-indexed", "--target", "http://127.0.0.1:5080")]
     public async Task Contradictory_isolation_gets_one_line_and_exit_code_2(string option, string value, string other, string otherValue)
     {
         var (code, options, error) = await RunAsync(option, value, other, otherValue, "--arms", "none");

@@ -32,6 +32,17 @@ public static class LoadCommand
     private static readonly Option<string> Rates = new("--rates") { Description = "Open-loop rates in requests/s, comma-separated", DefaultValueFactory = _ => "500,1000,2000" };
     private static readonly Option<bool> FindMax = new("--find-max") { Description = "Closed loop instead of rates: each arm's saturation throughput with --connections" };
     private static readonly Option<int?> Connections = new("--connections") { Description = "Keep-alive connections per arm (default 64)" };
+    private static readonly Option<string> Http = new("--http")
+    {
+        Description = "What the engine speaks: 1.1, 2-never-indexed (HTTP/2 h2c, credential as a never-indexed literal, as HttpClient and nghttp2) "
+            + "or 2-indexed (credential in the HPACK dynamic table, as browsers and Go); one per run",
+        DefaultValueFactory = _ => "1.1",
+    };
+    private static readonly Option<string> UsersPerConnection = new("--users-per-connection")
+    {
+        Description = "Users each TCP connection carries: all (a gateway, the default) or N (1: a browser, one user per connection)",
+        DefaultValueFactory = _ => "all",
+    };
     private static readonly Option<int> MaxInFlight = new("--max-in-flight") { Description = "Open loop: outstanding requests beyond which new ones are dropped (counted)", DefaultValueFactory = _ => 1024 };
     private static readonly Option<string?> Duration = new("--duration") { Description = "Measured time per trial, e.g. 30s (default 30s)" };
     private static readonly Option<string?> Warmup = new("--warmup") { Description = "Warm-up per arm and rate, not recorded, e.g. 10s (default 10s)" };
@@ -116,7 +127,7 @@ public static class LoadCommand
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt })
         {
             root.Options.Add(option);
         }
@@ -221,6 +232,8 @@ public static class LoadCommand
         {
             throw new UsageException($"--connections must be between 1 and 10000, got {connections}");
         }
+        var http = LoadOptions.ParseHttp(parse.GetValue(Http)!);
+        var usersPerConnection = LoadOptions.ParseUsersPerConnection(parse.GetValue(UsersPerConnection)!);
         var maxInFlight = parse.GetValue(MaxInFlight);
         if (maxInFlight < connections)
         {
@@ -242,6 +255,10 @@ public static class LoadCommand
             {
                 throw new UsageException("--target drives one running API: name its arm with --arms (e.g. --arms jwt --alg ES256)");
             }
+        }
+        if (target is not null && http != Engine.Http2.HttpWire.Http11)
+        {
+            throw new UsageException("--http 2-*: HTTP/2 needs the API's h2c listener, which AuthBench starts; it cannot be combined with --target yet");
         }
         if (target is not null && spinLimit is not null)
         {
@@ -348,6 +365,11 @@ public static class LoadCommand
                 throw new UsageException("--store-rtt needs an arm that uses the store: " + string.Join(", ", ArmCatalogue.All.Where(a => a.UsesStore).Select(a => a.Name)));
             }
         }
+        if (usersPerConnection is not null && (window is not null || refreshOnly))
+        {
+            // Both follow one user's requests by their number; --users-per-connection renumbers them per connection.
+            throw new UsageException($"--users-per-connection cannot be combined with {(window is not null ? "--window" : "--refresh-only")}");
+        }
         var outDir = parse.GetValue(Out) ?? Path.Combine("results", "load", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         return new LoadOptions
         {
@@ -356,6 +378,8 @@ public static class LoadCommand
             Rates = rates,
             FindMax = findMax,
             Connections = connections,
+            Http = http,
+            UsersPerConnection = usersPerConnection,
             MaxInFlight = maxInFlight,
             Duration = duration,
             Warmup = warmup,

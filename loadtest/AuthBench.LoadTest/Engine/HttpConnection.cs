@@ -11,7 +11,7 @@ namespace AuthBench.LoadTest.Engine;
 /// headers, and a body framed by Content-Length, chunked transfer encoding, or the end of the connection.
 /// Every byte written to and read from the socket is counted.
 /// </summary>
-internal sealed class HttpConnection : IDisposable
+internal sealed class HttpConnection : IEngineConnection
 {
     private const int MaxHeaderBytes = 64 * 1024;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using AuthBench.LoadTest.Engine.Http2;
 
 namespace AuthBench.LoadTest.Engine;
 
@@ -10,8 +11,23 @@ public sealed class EngineOptions
     /// <summary>The preformatted request for request number <c>i</c> (the credential pool is walked round-robin).</summary>
     public required Func<long, ReadOnlyMemory<byte>> RequestFor { get; init; }
 
-    /// <summary>Keep-alive connections (HTTP/1.1, one request at a time on each).</summary>
+    /// <summary>Request slots, one request at a time on each: keep-alive connections under HTTP/1.1, concurrent streams under HTTP/2.</summary>
     public int Connections { get; init; } = 64;
+
+    /// <summary>HTTP/1.1, or HTTP/2 (h2c, prior knowledge; <see cref="EndPoint"/> must be an HTTP/2 listener) with a credential indexing policy.</summary>
+    public HttpWire Http { get; init; } = HttpWire.Http11;
+
+    /// <summary>HTTP/2: slots (streams) per TCP connection; <see cref="Connections"/> slots make ceil(Connections / this) connections.</summary>
+    public int StreamsPerConnection { get; init; } = DefaultStreamsPerConnection;
+
+    /// <summary>Kestrel's default SETTINGS_MAX_CONCURRENT_STREAMS is 100; 64 stays below it.</summary>
+    public const int DefaultStreamsPerConnection = 64;
+
+    /// <summary>
+    /// Users each TCP connection carries: null (a gateway) walks the whole pool round-robin on every connection;
+    /// N gives connection k the users k*N .. k*N+N-1 (mod the pool) in turn, so 1 is a browser (one user per connection).
+    /// </summary>
+    public int? UsersPerConnection { get; init; }
 
     /// <summary>Open loop: requests outstanding (sent or waiting for a connection) beyond which new ones are dropped.</summary>
     public int MaxInFlight { get; init; } = 1024;
@@ -135,7 +151,7 @@ public sealed class LoadEngine
                 string? error = null;
                 try
                 {
-                    status = await connection.SendAsync(_options.RequestFor(request.Index), request.Index, _options.Tracker, close.Token).ConfigureAwait(false);
+                    status = await SendOnAsync(connection, c, request.Index, close.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -275,7 +291,7 @@ public sealed class LoadEngine
         long next = -1;
         long started = 0;
 
-        async Task WorkerAsync(HttpConnection connection)
+        async Task WorkerAsync(IEngineConnection connection, int c)
         {
             await Task.Yield();
             while (!linked.IsCancellationRequested)
@@ -291,7 +307,7 @@ public sealed class LoadEngine
                 string? error = null;
                 try
                 {
-                    status = await connection.SendAsync(_options.RequestFor(index), index, _options.Tracker, linked.Token).ConfigureAwait(false);
+                    status = await SendOnAsync(connection, c, index, linked.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -312,7 +328,7 @@ public sealed class LoadEngine
             }
         }
 
-        await Task.WhenAll(connections.Select(WorkerAsync)).ConfigureAwait(false);
+        await Task.WhenAll(connections.Select((connection, c) => WorkerAsync(connection, c))).ConfigureAwait(false);
         foreach (var connection in connections)
         {
             connection.Close();
@@ -330,10 +346,49 @@ public sealed class LoadEngine
         };
     }
 
-    private HttpConnection[] CreateConnections(int count) =>
-        [.. Enumerable.Range(0, Math.Max(1, count)).Select(_ => new HttpConnection(_options.EndPoint))];
+    /// <summary>The TCP connection a slot's requests travel on.</summary>
+    private int TcpConnectionOf(int slot) => HttpWires.IsHttp2(_options.Http) ? slot / Math.Max(1, _options.StreamsPerConnection) : slot;
 
-    private static async Task ConnectAllAsync(HttpConnection[] connections, CancellationToken ct)
+    /// <summary>The request slot <paramref name="slot"/> sends as request number <paramref name="index"/>, by <see cref="EngineOptions.UsersPerConnection"/>.</summary>
+    private ReadOnlyMemory<byte> RequestOn(int slot, long index)
+    {
+        if (_options.UsersPerConnection is not { } users)
+        {
+            return _options.RequestFor(index);
+        }
+        var tcp = TcpConnectionOf(slot);
+        var turn = Interlocked.Increment(ref _turns![tcp]);
+        return _options.RequestFor(((long)tcp * users) + (turn % users));
+    }
+
+    /// <summary>
+    /// Sends request <paramref name="index"/> on a slot's connection. An HTTP/1.1 connection shows its answer's head to
+    /// the tracker (a refresh-only run); the tracker and the users-per-connection mapping are never combined (the
+    /// command line refuses it), so the index the tracker sees is the one the request was built for.
+    /// </summary>
+    private ValueTask<int> SendOnAsync(IEngineConnection connection, int slot, long index, CancellationToken ct) =>
+        _options.Tracker is { } tracker && connection is HttpConnection h1
+            ? h1.SendAsync(_options.RequestFor(index), index, tracker, ct)
+            : connection.SendAsync(RequestOn(slot, index), ct);
+
+    private long[]? _turns;
+
+    private IEngineConnection[] CreateConnections(int count)
+    {
+        count = Math.Max(1, count);
+        if (!HttpWires.IsHttp2(_options.Http))
+        {
+            _turns = new long[count];
+            return [.. Enumerable.Range(0, count).Select(_ => new HttpConnection(_options.EndPoint))];
+        }
+        var perConnection = Math.Max(1, _options.StreamsPerConnection);
+        var shared = Enumerable.Range(0, (count + perConnection - 1) / perConnection).Select(_ => new Http2Connection(_options.EndPoint)).ToArray();
+        _turns = new long[shared.Length];
+        var credential = HttpWires.CredentialIndexing(_options.Http);
+        return [.. Enumerable.Range(0, count).Select(slot => new Http2Channel(shared[slot / perConnection], credential, countsBytes: slot % perConnection == 0))];
+    }
+
+    private static async Task ConnectAllAsync(IEngineConnection[] connections, CancellationToken ct)
     {
         // A failed connect here is retried by the first request on that connection (and counted there).
         await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (c, token) =>

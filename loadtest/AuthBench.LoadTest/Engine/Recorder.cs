@@ -140,7 +140,7 @@ public sealed class Recorder
             SocketError.Shutdown or SocketError.ConnectionAborted => "connection_aborted",
             _ => "socket_" + s.SocketErrorCode.ToString().ToLowerInvariant(),
         },
-        HttpFramingException => "protocol",
+        HttpFramingException or Http2.Http2ProtocolException => "protocol",
         OperationCanceledException => "cancelled",
         IOException { InnerException: SocketException inner } => Classify(inner),
         _ => "other_" + e.GetType().Name,

@@ -60,7 +60,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 var log = Path.Combine(options.OutputDirectory, $"api-{arm.Label}.log");
                 var chain = arm.Fanout is { } fanout ? FanoutChain.Plan(fanout) : ([], []);
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, chain.EdgeArgs).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, chain.EdgeArgs, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
@@ -116,10 +116,13 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             }
             var engine = new LoadEngine(new EngineOptions
             {
-                EndPoint = await ResolveAsync(baseUri, ct).ConfigureAwait(false),
+                // Logins go over HTTP/1.1 (baseUri); the measured requests over the wire --http names.
+                EndPoint = api?.H2cEndPoint ?? await ResolveAsync(baseUri, ct).ConfigureAwait(false),
                 RequestFor = driver is null ? pool.RequestFor : driver.RequestFor,
                 Tracker = driver,
                 Connections = options.Connections,
+                Http = options.Http,
+                UsersPerConnection = options.UsersPerConnection,
                 MaxInFlight = options.MaxInFlight,
                 TimerSlackNanoseconds = options.TimerSlackNs,
                 RealtimePacing = options.RealtimePacing,

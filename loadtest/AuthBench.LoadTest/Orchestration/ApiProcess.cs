@@ -34,6 +34,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public string ReadyLine { get; }
 
+    /// <summary>The API's HTTP/2-only listener (<c>--h2c-port</c>) when it was started with one.</summary>
+    public System.Net.IPEndPoint? H2cEndPoint { get; private init; }
+
     public ProcessProbe Probe { get; }
 
     public int Pid => _process.Id;
@@ -85,14 +88,16 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <param name="pinning">Starts the process under the API's CPU set and pins it after its readiness line.</param>
     /// <param name="adminKey">Enables the API's admin endpoints with this key (the window scenarios); null: none.</param>
     public static async Task<ApiProcess> StartAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, string? adminKey = null, IReadOnlyList<string>? extraArgs = null, int? port = null)
+        string logPath, int? spinLimit, CpuPinning pinning, CancellationToken ct, string? adminKey = null, IReadOnlyList<string>? extraArgs = null, int? port = null,
+        bool h2c = false)
     {
         for (var attempt = 1; ; attempt++)
         {
+            int? h2cPort = h2c ? LocalPorts.FindFree() : null;
             try
             {
                 var api = await StartOnceAsync(apiDll, arm, redis, users, password, tokenLifetime, port ?? LocalPorts.FindFree(), logPath, spinLimit, pinning,
-                    adminKey, extraArgs ?? [], ct).ConfigureAwait(false);
+                    adminKey, extraArgs ?? [], ct, h2cPort).ConfigureAwait(false);
                 try
                 {
                     pinning.PinApi(arm.Label, api.Pid);
@@ -112,13 +117,14 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     private static async Task<ApiProcess> StartOnceAsync(string apiDll, ArmSpec arm, string? redis, int users, string password, TimeSpan tokenLifetime,
-        int port, string logPath, int? spinLimit, CpuPinning pinning, string? adminKey, IReadOnlyList<string> extraArgs, CancellationToken ct)
+        int port, string logPath, int? spinLimit, CpuPinning pinning, string? adminKey, IReadOnlyList<string> extraArgs, CancellationToken ct, int? h2cPort)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(DotnetHost.Find(), [apiDll, "--scheme", arm.Arm.Name, "--urls", url, "--claims", arm.Claims,
             "--users", users.ToString(CultureInfo.InvariantCulture), "--user-password", password,
             // Whole seconds: a window scenario asks for lifetimes shorter than a minute.
-            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s"])
+            "--token-lifetime", $"{Math.Ceiling(tokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s",
+            .. (h2cPort is { } h2 ? (string[])["--h2c-port", h2.ToString(CultureInfo.InvariantCulture)] : [])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -201,7 +207,10 @@ public sealed class ApiProcess : IAsyncDisposable
         try
         {
             var line = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-            return new ApiProcess(process, log, arm, new Uri(url), line);
+            return new ApiProcess(process, log, arm, new Uri(url), line)
+            {
+                H2cEndPoint = h2cPort is { } h2cListener ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, h2cListener) : null,
+            };
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {

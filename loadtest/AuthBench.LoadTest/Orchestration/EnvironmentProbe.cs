@@ -18,7 +18,7 @@ public static class EnvironmentProbe
         "StackExchange.Redis",
     ];
 
-    public static EnvironmentInfo Collect(string? apiDll, string commandLine)
+    public static EnvironmentInfo Collect(string? apiDll, string commandLine, Engine.Http2.HttpWire http = Engine.Http2.HttpWire.Http11)
     {
         var packages = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -48,6 +48,12 @@ public static class EnvironmentProbe
             GitCommit = GitProvenance.Read()?.ToString(),
             CommandLine = commandLine,
             Machine = Environment.MachineName,
+            Transport = http switch
+            {
+                Engine.Http2.HttpWire.Http11 => new EnvironmentInfo().Transport,
+                Engine.Http2.HttpWire.Http2NeverIndexed => "HTTP/2 cleartext (h2c, prior knowledge) over loopback TCP, no TLS; credential header never indexed (HPACK); logins over HTTP/1.1",
+                Engine.Http2.HttpWire.Http2Indexed => "HTTP/2 cleartext (h2c, prior knowledge) over loopback TCP, no TLS; credential header indexed (HPACK dynamic table); logins over HTTP/1.1",
+            },
         };
     }
 

@@ -33,7 +33,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
             Mode = options.Mode,
             StartedUtc = DateTimeOffset.UtcNow,
             Settings = TrialMapping.Settings(options),
-            Environment = EnvironmentProbe.Collect(apiDll, options.CommandLine),
+            Environment = EnvironmentProbe.Collect(apiDll, options.CommandLine, options.Http),
         };
         _results.Environment.Isolation = _pinning.Info;
         progress.Line($"AuthBench load test ({options.Mode}) → {options.OutputDirectory}");

@@ -14,6 +14,10 @@ public sealed record LoadOptions
     public IReadOnlyList<double> Rates { get; init; } = [];
     public bool FindMax { get; init; }
     public int Connections { get; init; } = 64;
+    /// <summary>What the engine speaks (<c>--http</c>): HTTP/1.1, or HTTP/2 with the credential never indexed or indexed.</summary>
+    public Engine.Http2.HttpWire Http { get; init; } = Engine.Http2.HttpWire.Http11;
+    /// <summary>Users per TCP connection (<c>--users-per-connection</c>); null: every connection walks the whole pool (a gateway).</summary>
+    public int? UsersPerConnection { get; init; }
     public int MaxInFlight { get; init; } = 1024;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
@@ -110,6 +114,29 @@ public sealed record LoadOptions
         rtt is { } r ? string.Create(CultureInfo.InvariantCulture, $"@rtt{r.TotalMilliseconds:0.####}ms") : "";
 
     public const string AsShipped = "as-shipped";
+
+    /// <summary>
+    /// Parses --http: 1.1, 2-never-indexed or 2-indexed. A run speaks one of them: the trial dimension over several
+    /// (one API, trials alternating between wires) is not built yet, so a list of more than one is refused.
+    /// </summary>
+    public static Engine.Http2.HttpWire ParseHttp(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var wires = parts.Select(p => Engine.Http2.HttpWires.Find(p)
+            ?? throw new UsageException($"--http '{p}': use {Engine.Http2.HttpWires.Choices}")).Distinct().ToList();
+        return wires.Count switch
+        {
+            0 => throw new UsageException($"--http needs a wire: {Engine.Http2.HttpWires.Choices}"),
+            1 => wires[0],
+            _ => throw new UsageException($"--http '{text}': one wire per run for now (run once per wire: {Engine.Http2.HttpWires.Choices})"),
+        };
+    }
+
+    /// <summary>Parses --users-per-connection: all (a gateway: every connection walks the whole pool) or a number from 1 (a browser).</summary>
+    public static int? ParseUsersPerConnection(string text) =>
+        string.Equals(text.Trim(), "all", StringComparison.OrdinalIgnoreCase) ? null
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1_000_000 ? n
+        : throw new UsageException($"--users-per-connection '{text}': use all (a gateway) or a number of users from 1 (1: a browser)");
 
     public string SpinLimitName => SpinLimit is { } limit ? limit.ToString(CultureInfo.InvariantCulture) : AsShipped;
 

@@ -39,7 +39,10 @@ public static class TrialMapping
         options.PacingName,
         options.Window?.ToString(),
         options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null,
-        options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null);
+        options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null,
+        Engine.Http2.HttpWires.Name(options.Http),
+        options.UsersPerConnection,
+        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {

@@ -123,7 +123,10 @@ public sealed record RunSettings(
     string? Pacing = null,
     string? Window = null,
     double? TokenLifetimeS = null,
-    IReadOnlyList<double>? StoreRttMs = null);
+    IReadOnlyList<double>? StoreRttMs = null,
+    string? Http = null,
+    int? UsersPerConnection = null,
+    int? StreamsPerConnection = null);
 
 public sealed class EnvironmentInfo
 {
