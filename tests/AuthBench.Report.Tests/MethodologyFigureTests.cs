@@ -34,6 +34,8 @@ public sealed partial class MethodologyFigureTests
         ["1ms"] = "the --slo example's syntax",
         ["5ms"] = "the --slo example's syntax",
         ["10ms"] = "the --slo example's syntax",
+        ["0,0.25ms"] = "the --store-rtt example's syntax",
+        ["500 ms"] = "RelayCalibration: the length of each alternating direct/relayed block",
     };
 
     [Fact]

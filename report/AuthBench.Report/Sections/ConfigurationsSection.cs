@@ -49,7 +49,7 @@ public sealed class ConfigurationsSection : IReportSection
                     string Latency(Func<Trial, double> f) => overloaded ? sub.OverloadMark(label, rate) : S(f).Show(0);
                     var delta = label == ReportContext.BaselineLabel ? "–"
                         : sub.DeltaCi(label, rate, t => t.ServerCpuUsPerRequest).Show() + (overloaded || sub.IsOverloaded(ReportContext.BaselineLabel, rate) ? " (overloaded)" : "");
-                    report.Line($"| `{label}` | {(double.IsNaN(credential) ? "" : credential.ToString("0", CultureInfo.InvariantCulture))} | {S(t => t.BytesSent).Show(0)} | {S(t => t.BytesReceived).Show(0)} "
+                    report.Line($"| `{label}` | {(double.IsNaN(credential) ? "" : LoadRun.Format(credential, 0))} | {S(t => t.BytesSent).Show(0)} | {S(t => t.BytesReceived).Show(0)} "
                         + $"| {share} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {Latency(t => t.Latency.P50)} | {Latency(t => t.Latency.P99)} | {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} |");
                 }
                 report.Line();
