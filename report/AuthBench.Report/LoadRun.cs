@@ -112,8 +112,11 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     /// <summary>An SLO capacity search (mode "slo"): its trials are bisection steps, not fixed rates to compare.</summary>
     public bool IsSlo => Results.Mode == "slo";
 
-    /// <summary>An ordinary open-loop run at fixed rates, without a fault, soak or SLO search: what the report's tables compare.</summary>
-    public bool IsRatesRun => !IsFindMax && !IsSlo && Results.Mode != "soak" && Results.Settings.Fault is null;
+    /// <summary>An ordinary open-loop run at fixed rates, without a fault, window, soak or SLO search: what the report's tables compare.</summary>
+    public bool IsRatesRun => !IsFindMax && !IsSlo && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null;
+
+    /// <summary>A run with a window scenario of <paramref name="kind"/> ("revocation", "staleness") in its trials (<c>--window</c>).</summary>
+    public bool HasWindow(string kind) => Results.Trials.Any(t => t.Window?.Kind == kind);
 
     /// <summary>The spin limit the APIs ran with as results.json records it: "as-shipped" for runs written before it was recorded.</summary>
     public string SpinLimit => Results.Settings.SpinLimit ?? AsShippedSpinLimit;

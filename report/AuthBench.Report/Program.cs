@@ -144,7 +144,8 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
 
     var charts = chartsDir?.FullName ?? Path.Combine(results, "charts");
     var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation,
-        Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck")));
+        Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"),
+        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()]));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 

@@ -13,7 +13,7 @@ namespace AuthBench.Report;
 /// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks.
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
-    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null);
+    LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, IReadOnlyList<LoadRun>? Windows = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -27,6 +27,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new LoadTestsSection(),
         new CpuReconciliationSection(),
         new SloCapacitySection(),
+        new WindowsSection(),
         new GeneratorSection(),
         new CapacityModelSection(),
         new ChartsSection(),

@@ -11,6 +11,12 @@ namespace AuthBench.Report;
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null)
 {
+    /// <summary>The window scenarios' kinds as results.json names them (trials[].window.kind).</summary>
+    public static readonly IReadOnlyList<string> WindowKinds = ["revocation", "staleness"];
+
+    /// <summary>The newest complete run of each window kind (one path when one run has both).</summary>
+    public IReadOnlyList<string> Windows { get; init; } = [];
+
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
 
@@ -31,6 +37,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         {
             SpinFree = loadRun is { IsSpinFree: true } ? null : spinFree,
             AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(IsAsShippedRates),
+            Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
         };
     }
 
