@@ -121,6 +121,9 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     /// <summary>A run made with <c>--fanout</c>: its arms are chains of services, shown in the fan-out section only.</summary>
     public bool IsFanout => Results.Arms.Any(a => a.Fanout is not null);
 
+    /// <summary>A run with a window scenario of <paramref name="kind"/> ("revocation", "staleness") in its trials (<c>--window</c>).</summary>
+    public bool HasWindow(string kind) => Results.Trials.Any(t => t.Window?.Kind == kind);
+
     /// <summary>The spin limit the APIs ran with as results.json records it: "as-shipped" for runs written before it was recorded.</summary>
     public string SpinLimit => Results.Settings.SpinLimit ?? AsShippedSpinLimit;
 

@@ -10,8 +10,7 @@ namespace AuthBench.Report;
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null,
-    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null,
-    string? Revocation = null, string? Staleness = null)
+    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null)
 {
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
@@ -25,6 +24,12 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// (<see cref="ConfigurationsSection"/>), never in the standard tables.
     /// </summary>
     public IReadOnlyList<string> Configurations { get; init; } = [];
+
+    /// <summary>The window scenarios' kinds as results.json names them (trials[].window.kind).</summary>
+    public static readonly IReadOnlyList<string> WindowKinds = ["revocation", "staleness"];
+
+    /// <summary>The newest complete run of each window kind (one path when one run has both).</summary>
+    public IReadOnlyList<string> Windows { get; init; } = [];
 
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
@@ -50,8 +55,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             Configurations = [.. runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load)
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
-            Revocation = NewestPath(r => IsWindowRun(r, "revocation")),
-            Staleness = NewestPath(r => IsWindowRun(r, "staleness")),
+            Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
         };
     }
 
@@ -85,10 +89,6 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
 
     /// <summary>"large claims, /api/items": a run's configuration as the report names it.</summary>
     public static string Configuration(LoadRun run) => $"{run.Results.Settings.Claims} claims, {run.Results.Settings.Endpoint}";
-
-    /// <summary>A window run of one kind (<c>--window revocation@…</c>, <c>--window staleness@…</c>) with window records.</summary>
-    public static bool IsWindowRun(LoadRun run, string kind) =>
-        run.Results.Settings.Window is { } window && window.StartsWith(kind, StringComparison.Ordinal) && run.Results.Trials.Any(t => t.Window?.Kind == kind);
 
     /// <summary>A store-outage run (<c>--fault store-outage@…</c>) with fault records.</summary>
     public static bool IsOutageRun(LoadRun run) =>

@@ -4,78 +4,74 @@ using AuthBench.Report.Sections;
 
 namespace AuthBench.Report.Tests;
 
-/// <summary>The revocation and staleness windows section, and how the report finds its runs, on synthetic results.json files.</summary>
+/// <summary>The revocation and staleness windows section, and how the report finds window runs, on synthetic results.json files.</summary>
 public sealed class WindowsSectionTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("authbench-windows-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static RevocationMethodResult Method(string method, long accepted, double? longest, double? lifetimes, double? firstRejection) =>
-        new(method, 4, 4, 3, 40, accepted, 40 - accepted, 0, longest, firstRejection, 0, lifetimes, null);
+    private static RevocationMethodResult Method(string method, long accepted, double? longest, double? rejection, double? units) =>
+        new(method, 4, 4, 2.5, 120, accepted, 120 - accepted, 0, longest, rejection, 0, units, null);
 
-    private static TrialResult Trial(ArmDescriptor arm, int rep, WindowResult window) => new()
+    private static TrialResult Revocation(ArmDescriptor arm, string? alg, int rep, WindowResult window) =>
+        Fixtures.Trial(arm, alg, 1000, rep, 20, 900, 300, null) is var t ? new TrialResult
+        {
+            Arm = t.Arm, Alg = t.Alg, Claims = t.Claims, Label = t.Label, Endpoint = t.Endpoint, TargetRps = t.TargetRps, Repetition = rep,
+            LatencyUs = t.LatencyUs, ServiceTimeUs = t.ServiceTimeUs, BytesPerRequest = t.BytesPerRequest, Window = window,
+        } : null!;
+
+    private string WriteRun(string folder, string window, IEnumerable<TrialResult> trials) =>
+        Fixtures.Write(Path.Combine(_root, "load", folder), Fixtures.Run(trials, mode: "open-loop", settings: Fixtures.Settings with { Window = window, TokenLifetimeS = 20 }));
+
+    private string Markdown(ReportInputs inputs)
     {
-        Arm = arm.Name,
-        Alg = arm.HasAlgorithm ? "ES256" : null,
-        Label = arm.Label(arm.HasAlgorithm ? "ES256" : null),
-        Endpoint = "/api/me",
-        TargetRps = 500,
-        Repetition = rep,
-        LatencyUs = new Contracts.Results.Percentiles(1, 1, 1, 1, 1, 1, 1),
-        ServiceTimeUs = new Contracts.Results.Percentiles(1, 1, 1, 1, 1, 1, 1),
-        BytesPerRequest = new BytesPerRequest(100, 300),
-        Window = window,
-    };
-
-    private static TrialResult Revoked(ArmDescriptor arm, int rep, string? lifetimeKind, params RevocationMethodResult[] methods) =>
-        Trial(arm, rep, new WindowResult("revocation", 2, 50, 100, lifetimeKind, lifetimeKind is null ? null : 10, methods, null));
-
-    private static TrialResult Stale(ArmDescriptor arm, int rep, double? visible, double observed) =>
-        Trial(arm, rep, new WindowResult("staleness", 2, 50, 100, arm.HasAlgorithm ? "token" : null, arm.HasAlgorithm ? 10 : null, null,
-            new StalenessResult(4, 4, 3, 10, 500, 0, visible is null ? 0 : 4, visible, null, visible is { } v && arm.HasAlgorithm ? v / 10_000 : null, observed)));
-
-    private string Write(string folder, string window, params TrialResult[] trials) =>
-        Fixtures.Write(Path.Combine(_root, "load", folder), Fixtures.Run(trials, settings: Fixtures.Settings with { Arms = ["session", "jwt"], Window = window }));
-
-    private string Markdown(LoadRun? revocation, LoadRun? staleness)
-    {
-        var context = new ReportContext(new ReportInputs(null, null, default, _root, null, Revocation: revocation, Staleness: staleness), Path.Combine(_root, "charts"));
+        var context = new ReportContext(inputs, Path.Combine(_root, "charts"));
         new WindowsSection().Write(context);
         return context.Markdown.ToString();
     }
 
     [Fact]
-    public void Revocation_rows_per_arm_and_method_with_lifetimes_and_staleness_rows_per_arm()
+    public void Revocation_and_staleness_show_per_arm_what_was_accepted_and_when_the_plan_showed_beside_the_catalogue()
     {
-        var revocation = LoadRun.Read(Write("20260102T000000Z", "revocation@2s:8",
-            Revoked(ArmCatalogue.Session, 1, null, Method("logout", 0, null, null, 5), Method("admin", 0, null, null, 7)),
-            Revoked(ArmCatalogue.Jwt, 1, "token", Method("logout", 30, 9800, 0.98, 10100), Method("admin", 31, 9900, 0.99, 10200)),
-            Revoked(ArmCatalogue.Jwt, 2, "token", Method("logout", 32, 9600, 0.96, 10050), Method("admin", 29, 9700, 0.97, 10150))));
-        var staleness = LoadRun.Read(Write("20260103T000000Z", "staleness@2s:4",
-            Stale(ArmCatalogue.Session, 1, 12, 12), Stale(ArmCatalogue.Jwt, 1, null, 12000)));
+        WindowResult Jwt(double longest) => new("revocation", 3, 100, 100, "token", 20,
+            [Method("logout", 118, longest, null, longest / 20_000), Method("admin", 118, longest + 10, null, (longest + 10) / 20_000)], null);
+        var session = new WindowResult("revocation", 3, 100, 100, null, null, [Method("logout", 0, null, 40, null), Method("admin", 0, null, 60, null)], null);
+        WriteRun("20260101T000000Z", "revocation@3s:8", [
+            Revocation(ArmCatalogue.Jwt, "HS256", 1, Jwt(15_000)), Revocation(ArmCatalogue.Jwt, "HS256", 2, Jwt(17_000)),
+            Revocation(ArmCatalogue.Session, null, 1, session)]);
+        var stale = new WindowResult("staleness", 3, 100, 100, "token", 20, null, new StalenessResult(1, 1, 3, 10, 1500, 0, 1, 15_000, 14_990, 0.75, 15_000));
+        var unseen = new WindowResult("staleness", 3, 100, 100, null, null, null, new StalenessResult(1, 1, 3, 10, 2600, 0, 0, null, 26_000, null, 26_000));
+        WriteRun("20260101T000001Z", "staleness@3s", [Revocation(ArmCatalogue.Jwt, "HS256", 1, stale), Revocation(ArmCatalogue.AspNetCookie, null, 1, unseen)]);
+        // A later ordinary run is not a window run, and a window run is not the load tables' run.
+        var ordinary = LoadRun.Read(Fixtures.Write(Path.Combine(_root, "load", "20260101T000002Z"),
+            Fixtures.Run([Fixtures.Trial(ArmCatalogue.Jwt, "HS256", 1000, 1, 20, 900, 300, null)], mode: "open-loop")));
 
-        var md = Markdown(revocation, staleness);
+        var selection = RunSelection.Find(_root);
+        var windows = selection.Windows.Select(selection.Run).OfType<LoadRun>().ToList();
+        var md = Markdown(new ReportInputs(null, null, default, _root, null, Windows: windows));
 
-        Assert.Contains("| `session` | logout | 1 | 4 [4, 4] | 0 [0, 0] | none accepted | - | 5 [5, 5] | 0 [0, 0] | 100 [100, 100] |", md, StringComparison.Ordinal);
-        Assert.Contains("| `jwt-ES256` | admin | 2 | 4 [4, 4] | 30 [29, 31] | 9800 [9700, 9900] | 0.98 [0.97, 0.99] × token 10 s | 10175 [10150, 10200] |", md, StringComparison.Ordinal);
-        Assert.Contains("| `session` | 1 | 4 [4, 4] | 4 [4, 4] | 12 [12, 12] |", md, StringComparison.Ordinal);
-        Assert.Contains("| `jwt-ES256` | 1 | 4 [4, 4] | 0 [0, 0] | never | - | 12000 [12000, 12000] |", md, StringComparison.Ordinal);
+        Assert.Equal(2, windows.Count);
+        Assert.All(windows, w => Assert.False(w.IsRatesRun));
+        Assert.True(ordinary.IsRatesRun);
+        Assert.Equal(Path.Combine(_root, "load", "20260101T000002Z", "results.json"), selection.Load);
+        Assert.Contains("### Revocation", md, StringComparison.Ordinal);
+        Assert.Contains("### Staleness", md, StringComparison.Ordinal);
+        // jwt: two trials, longest accepted median 16,000 ms of [15,000–17,000], 0.80 token lifetimes, never rejected.
+        Assert.Contains("| `jwt-HS256` | logout |", md, StringComparison.Ordinal);
+        Assert.Contains("| 2 | 236 / 240 | 16,000.0 [15,000.0–17,000.0] | 0.80 × token (20 s) | never |", md, StringComparison.Ordinal);
+        Assert.Contains("| `session` | admin | the user's server-side credentials deleted: rejected from the next request | 1 | 0 / 120 | – | – | 60.0 |", md, StringComparison.Ordinal);
+        Assert.Contains("| `jwt-HS256` | the old plan until the credential is renewed or expires | 1 | 15,000.0 | 0.75 × token (20 s) | 14,990.0 | 0 | 1,500 (0) |", md, StringComparison.Ordinal);
+        Assert.Contains("| `aspnet-cookie` | the old plan until the credential is renewed or expires | 1 | not seen | – | 26,000.0 | 1 |", md, StringComparison.Ordinal);
+        Assert.Contains("`revocation@3s:8`", md, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_report_finds_each_kind_apart_and_says_when_there_is_none()
+    public void Without_a_window_run_the_section_is_one_line()
     {
-        var md = Markdown(null, null);
-        Assert.Contains("No revocation run found", md, StringComparison.Ordinal);
-        Assert.Contains("No staleness run found", md, StringComparison.Ordinal);
+        var md = Markdown(new ReportInputs(null, null, default, _root, null));
 
-        var revocation = Write("20260102T000000Z", "revocation@2s:8", Revoked(ArmCatalogue.Session, 1, null, Method("logout", 0, null, null, 5)));
-        var staleness = Write("20260103T000000Z", "staleness@2s:4", Stale(ArmCatalogue.Session, 1, 12, 12));
-        var selection = RunSelection.Find(_root);
-
-        Assert.Equal(revocation, selection.Revocation);
-        Assert.Equal(staleness, selection.Staleness);
-        Assert.Null(selection.Load);
+        Assert.StartsWith("_No window run found", md, StringComparison.Ordinal);
+        Assert.Empty(RunSelection.Find(_root).Windows);
     }
 }

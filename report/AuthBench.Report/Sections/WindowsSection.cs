@@ -1,4 +1,3 @@
-using System.Globalization;
 using AuthBench.Common;
 using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
@@ -6,106 +5,162 @@ using AuthBench.Contracts.Results;
 namespace AuthBench.Report.Sections;
 
 /// <summary>
-/// The revocation and staleness windows (<c>--window</c>): per arm of the newest revocation run, what the revoked users'
-/// credentials still got after the API answered the revocation, per method (logout, admin revoke); per arm of the newest
-/// staleness run, how long <c>GET /api/me</c> went on showing the old plan. Medians and ranges over repetitions, in ms
-/// and in units of the credential lifetime that bounds the window; every figure is read from trials[].window.
+/// The revocation and staleness windows (issue 11): from the newest run of each window kind (<c>--window</c>), per arm
+/// what a revoked credential still got and how long a changed plan stayed stale, beside what the arm's catalogue
+/// entry says to expect (measured, never asserted).
 /// </summary>
 public sealed class WindowsSection : IReportSection
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public string Heading => "## Revocation and staleness windows";
 
     public void Write(ReportContext report)
     {
-        WriteRevocation(report, report.Inputs.Revocation);
-        WriteStaleness(report, report.Inputs.Staleness);
-    }
-
-    private static void WriteRevocation(ReportContext report, LoadRun? run)
-    {
-        report.Line("### Revocation");
-        report.Line();
-        if (run is null)
+        var runs = report.Inputs.Windows ?? [];
+        if (runs.Count == 0)
         {
-            report.Line("_No revocation run found (a complete run with `--window revocation@…`, under load/)._");
+            report.Line("_No window run found (a complete run with `--window revocation@…` or `--window staleness@…`, under load/)._");
             report.Line();
             return;
         }
-        var trials = run.Results.Trials.Where(t => t.Window?.Revocation is not null).ToList();
-        report.Line($"From {report.RunLink(run)} (command: `{run.Results.Environment.CommandLine ?? ""}`). Under steady open-loop load, some users are revoked "
-            + "during each trial, half by their own logout and half by the admin revoke; they keep sending the credential they held (neither renewed nor "
-            + "replaced by a new login), as a stolen one would be. Counted are their requests sent after the API answered the revocation. "
-            + "\"Accepted for\" is the send time of the last accepted request after that answer; the resolution is the interval between two requests of one "
-            + "user. Cells are the median over repetitions with the range [min, max]; lifetimes are the window's bound (the token or access-token lifetime, or "
-            + "the near cache's TTL) as the run set it.");
+        foreach (var run in runs.Where(r => r.HasWindow(RunSelection.WindowKinds[0])))
+        {
+            WriteRevocation(report, run);
+        }
+        foreach (var run in runs.Where(r => r.HasWindow(RunSelection.WindowKinds[1])))
+        {
+            WriteStaleness(report, run);
+        }
+        report.Line("Caveats: a delay runs from the answer to the revocation or plan change, so a request sent while that call was in flight is not counted; "
+            + "the revocation window's resolution is one user's request interval (users in the pool over the rate), so a window shorter than it reads as one interval at most. "
+            + "A JWT's lifetime as the API validates it includes the validator's clock skew (JwtTokens.ClockSkew), so a self-contained token is accepted past its "
+            + "nominal lifetime by that skew: the lifetime units are of the nominal lifetime. A near cache's window is its invalidation over pub/sub, not its TTL, "
+            + "unless a message is lost. The staleness probe is a separate client beside the load, not one of the engine's requests.");
         report.Line();
-        report.Line("| arm | method | repetitions | users revoked (per repetition) | accepted after the revocation (requests) | accepted for (ms) | in lifetimes | first rejection, slowest user (ms) | still accepted at the end (users) | resolution (ms) |");
-        report.Line("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    }
+
+    private static void WriteRevocation(ReportContext report, LoadRun run)
+    {
+        var trials = run.Results.Trials.Where(t => t.Window?.Revocation is not null).ToList();
+        report.Line($"### Revocation (from {report.RunLink(run)}, command: `{run.Results.Environment.CommandLine ?? ""}`)");
+        report.Line();
+        report.Line($"At the window's start ({Describe(run)}), the run revoked users of each trial: half by their own `POST /auth/logout`, half by "
+            + "`POST /admin/users/{sub}/revoke`. From then on the load tool neither renewed their credentials nor logged them in again: their requests carried "
+            + "the credential they held, as a stolen one would. Counted are their requests sent after the revocation was answered; \"accepted\" is a success status. "
+            + "Longest accepted: the latest accepted request's send time after the revocation (median over trials, [min–max]); first rejection: per trial the "
+            + "slowest user's first rejection, unauthorized or forbidden (\"never\" where some user was never rejected in the trial). Lifetime units are the arm's bounding lifetime where "
+            + "the load tool set it (the token's, the access token's, the near cache's TTL).");
+        report.Line();
+        report.Line("| arm | method | expected (catalogue) | trials | accepted / sent after | longest accepted (ms) | in lifetimes | first rejection (ms) | users still accepted at the end | request interval per user (ms) |");
+        report.Line("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var label in ArmCatalogue.OrderLabels(trials.Select(t => t.Label).Distinct()))
         {
-            var windows = trials.Where(t => t.Label == label).Select(t => t.Window!).ToList();
-            foreach (var method in windows.SelectMany(w => w.Revocation!).Select(m => m.Method).Distinct())
+            var ofArm = trials.Where(t => t.Label == label).ToList();
+            var arm = ArmCatalogue.Find(ofArm[0].Arm);
+            var methods = ofArm.SelectMany(t => t.Window!.Revocation!.Select(m => (Trial: t, Method: m))).GroupBy(x => x.Method.Method);
+            foreach (var method in methods)
             {
-                var of = windows.SelectMany(w => w.Revocation!.Where(m => m.Method == method).Select(m => (Window: w, Method: m))).ToList();
-                report.Line($"| `{label}` | {method} | {of.Count.ToString(Inv)} | {Cell(of.Select(x => (double?)x.Method.Users))} | {Cell(of.Select(x => (double?)x.Method.Accepted))} "
-                    + $"| {Cell(of.Select(x => x.Method.LongestAcceptedMs), noneIs: "none accepted")} | {Lifetimes(of.Select(x => x.Method.LongestAcceptedLifetimes), of.Select(x => x.Window))} "
-                    + $"| {Cell(of.Select(x => x.Method.FirstRejectionMs))} | {Cell(of.Select(x => (double?)x.Method.UsersAcceptedAtEnd))} | {Cell(of.Select(x => x.Window.UserRequestIntervalMs))} |");
+                var rows = method.ToList();
+                var accepted = rows.Sum(r => r.Method.Accepted);
+                var sent = rows.Sum(r => r.Method.SentAfter);
+                var never = rows.Count(r => r.Method.FirstRejectionMs is null);
+                var rejection = Spread(rows.Select(r => r.Method.FirstRejectionMs));
+                report.Line($"| `{label}` | {method.Key} | {ReportContext.Cell(Expected(arm, method.Key))} | {Count(rows.Count)} | {Count(accepted)} / {Count(sent)} "
+                    + $"| {Spread(rows.Select(r => r.Method.LongestAcceptedMs))} | {Units(rows.Select(r => r.Method.LongestAcceptedLifetimes), rows[0].Trial.Window!)} "
+                    + $"| {(never == rows.Count ? "never" : never > 0 ? $"{rejection}; never in {Count(never)} of {Count(rows.Count)} trials" : rejection)} "
+                    + $"| {Count(rows.Sum(r => r.Method.UsersAcceptedAtEnd))} | {Spread(rows.Select(r => r.Trial.Window!.UserRequestIntervalMs))} |");
             }
         }
         report.Line();
     }
 
-    private static void WriteStaleness(ReportContext report, LoadRun? run)
+    private static void WriteStaleness(ReportContext report, LoadRun run)
     {
-        report.Line("### Staleness");
-        report.Line();
-        if (run is null)
-        {
-            report.Line("_No staleness run found (a complete run with `--window staleness@…`, under load/)._");
-            report.Line();
-            return;
-        }
         var trials = run.Results.Trials.Where(t => t.Window?.Staleness is not null).ToList();
-        report.Line($"From {report.RunLink(run)} (command: `{run.Results.Environment.CommandLine ?? ""}`). Under steady open-loop load, the plan of some users is "
-            + "changed through the admin endpoint during each trial; a probe sends `GET /api/me` for each of them at a fixed interval, with the credential the "
-            + "user holds at that moment (renewed as a real client's would be). \"Visible after\" is the slowest user's first answer showing the new plan, after "
-            + "the change was answered; where some user never saw it, the cell gives how long the probes watched (a lower bound of the window). "
-            + "Cells are the median over repetitions with the range [min, max].");
+        report.Line($"### Staleness (from {report.RunLink(run)}, command: `{run.Results.Environment.CommandLine ?? ""}`)");
         report.Line();
-        report.Line("| arm | repetitions | users changed (per repetition) | users who saw the new plan | visible after (ms) | in lifetimes | not seen within (ms) | probe interval (ms) |");
-        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.Line($"At the window's start ({Describe(run)}), the run changed users' plan with `POST /admin/users/{{sub}}/plan`; a probe then sent `GET /api/me` "
+            + $"for each of them every probe interval ({Ms(trials.Select(t => t.Window!.Staleness!.ProbeIntervalMs).DefaultIfEmpty(double.NaN).First())} ms), with the credential the user held at that moment "
+            + "(renewed as a real client's would be), until the body showed the new plan or the trial ended. Visible after: per trial the slowest user's first success "
+            + "showing the new plan, after the change was answered (median over trials, [min–max]); \"not seen\" where some user still saw the old plan at the end.");
+        report.Line();
+        report.Line("| arm | expected (catalogue) | trials | visible after (ms) | in lifetimes | last stale answer (ms) | not seen in (trials) | probes (errors) |");
+        report.Line("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var label in ArmCatalogue.OrderLabels(trials.Select(t => t.Label).Distinct()))
         {
-            var windows = trials.Where(t => t.Label == label).Select(t => t.Window!).ToList();
-            var s = windows.Select(w => w.Staleness!).ToList();
-            report.Line($"| `{label}` | {windows.Count.ToString(Inv)} | {Cell(s.Select(x => (double?)x.Users))} | {Cell(s.Select(x => (double?)x.UsersSeen))} "
-                + $"| {Cell(s.Select(x => x.VisibleAfterMs))} | {Lifetimes(s.Select(x => x.VisibleAfterLifetimes), windows)} "
-                + $"| {Cell(s.Where(x => x.VisibleAfterMs is null).Select(x => x.ObservedForMs), noneIs: "-")} | {Cell(s.Select(x => (double?)x.ProbeIntervalMs))} |");
+            var ofArm = trials.Where(t => t.Label == label).ToList();
+            var arm = ArmCatalogue.Find(ofArm[0].Arm);
+            var s = ofArm.Select(t => t.Window!.Staleness!).ToList();
+            var unseen = s.Count(x => x.VisibleAfterMs is null);
+            report.Line($"| `{label}` | {ReportContext.Cell(Expected(arm))} | {Count(ofArm.Count)} | {(unseen == s.Count ? "not seen" : Spread(s.Select(x => x.VisibleAfterMs)))} "
+                + $"| {Units(s.Select(x => x.VisibleAfterLifetimes), ofArm[0].Window!)} | {Spread(s.Select(x => x.LastStaleMs))} | {Count(unseen)} "
+                + $"| {Count(s.Sum(x => x.Probes))} ({Count(s.Sum(x => x.ProbeErrors))}) |");
         }
         report.Line();
     }
 
-    /// <summary>"0.98 [0.95, 1] × token 10 s": lifetimes with the lifetime they count; empty where none applies.</summary>
-    private static string Lifetimes(IEnumerable<double?> units, IEnumerable<WindowResult> windows)
+    /// <summary>"3 s into each trial at 1,000 req/s, 100 users, token lifetime 20 s": read from the run's settings.</summary>
+    private static string Describe(LoadRun run)
     {
-        var w = windows.FirstOrDefault(x => x.LifetimeKind is not null);
-        var cell = Cell(units, noneIs: "-");
-        return w is null || cell is "" or "-" ? cell : $"{cell} × {w.LifetimeKind} {w.LifetimeS?.ToString("0.###", Inv)} s";
+        var settings = run.Results.Settings;
+        var start = run.Results.Trials.Select(t => t.Window?.StartS).FirstOrDefault(s => s is not null) ?? double.NaN;
+        var rates = string.Join(", ", settings.Rates.Select(r => LoadRun.Format(r, 0)));
+        var lifetime = settings.TokenLifetimeS is { } l ? $", API token lifetime {LoadRun.Format(l, 0)} s" : "";
+        return $"`{settings.Window}`: {LoadRun.Format(start, 1)} s into each trial of {LoadRun.Format(settings.DurationS, 0)} s at {rates} req/s, "
+            + $"{LoadRun.Format(settings.Users, 0)} users in the pool{lifetime}";
     }
 
-    private static string Cell(IEnumerable<double?> values, string noneIs = "never")
+    /// <summary>What the catalogue says a method does (the arm's <see cref="LogoutEffect"/> or <see cref="RevokeEffect"/>).</summary>
+    private static string Expected(ArmDescriptor? arm, string method)
     {
-        var all = values.ToList();
-        var seen = all.OfType<double>().Order().ToList();
-        if (seen.Count == 0)
+        if (arm is null)
         {
-            return all.Count == 0 ? "" : noneIs;
+            return "not in the catalogue";
         }
-        var missing = all.Count - seen.Count;
-        return $"{Num(Statistics.Median(seen))} [{Num(seen[0])}, {Num(seen[^1])}]" + (missing > 0 ? $" ({missing.ToString(Inv)} {noneIs})" : "");
+        var effect = method == "logout"
+            ? arm.Logout switch
+            {
+                LogoutEffect.Nothing => "nothing server-side: accepted until the credential expires",
+                LogoutEffect.EndsThisCredential => "this credential rejected from the next request",
+                LogoutEffect.RevokesUserCredentials => "every credential of the user rejected from the next request",
+                LogoutEffect.EndsRefreshFamily => "the refresh family ends; the access token is accepted until it expires",
+            }
+            : arm.Revoke switch
+            {
+                RevokeEffect.NothingToRevoke => "no credential",
+                RevokeEffect.NotRevocableBeforeExpiry => "not revocable: accepted until the credential expires",
+                RevokeEffect.DeletesUserCredentials => "the user's server-side credentials deleted: rejected from the next request",
+                RevokeEffect.RevokesUserCredentials => "the user's credentials rejected from the next request",
+                RevokeEffect.EndsRefreshFamilies => "the refresh families end; access tokens are accepted until they expire",
+            };
+        return arm.NearCache is not null ? effect + " (each instance's near cache learns it over pub/sub)" : effect;
     }
 
-    private static string Num(double value) => value.ToString(Math.Abs(value) >= 100 ? "0" : Math.Abs(value) >= 1 ? "0.#" : "0.###", Inv);
+    private static string Expected(ArmDescriptor? arm) => arm is null ? "not in the catalogue" : arm.PlanChange switch
+    {
+        PlanChangeEffect.KeptUntilExpiry => "the old plan until the credential is renewed or expires",
+        PlanChangeEffect.SeenOnNextRequest => arm.NearCache is not null ? "the new plan on the next request (the near cache learns it over pub/sub)" : "the new plan on the next request",
+    };
+
+    private static string Spread(IEnumerable<double?> values)
+    {
+        var list = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (list.Count == 0)
+        {
+            return "–";
+        }
+        var median = Ms(Statistics.Median(list));
+        return list.Count == 1 ? median : $"{median} [{Ms(list.Min())}–{Ms(list.Max())}]";
+    }
+
+    private static string Units(IEnumerable<double?> values, WindowResult window)
+    {
+        var list = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        return list.Count == 0 || window.LifetimeS is not { } lifetime
+            ? "–"
+            : $"{LoadRun.Format(Statistics.Median(list), 2)} × {window.LifetimeKind} ({LoadRun.Format(lifetime, 0)} s)";
+    }
+
+    private static string Ms(double ms) => LoadRun.Format(ms, 1);
+
+    private static string Count(long n) => LoadRun.Format(n, 0);
 }
