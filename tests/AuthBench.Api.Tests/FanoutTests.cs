@@ -151,6 +151,18 @@ public sealed class FanoutTests(StoreFixture redis) : IClassFixture<StoreFixture
     }
 
     [Fact]
+    public async Task Baseline_chain_carries_no_credential_and_answers_every_request()
+    {
+        await using var chain = Start(ApiFactory.None, trustsEdgeKey: false);
+        using var edge = chain.EdgeClient();
+        for (var i = 0; i < 5; i++)
+        {
+            // Each service answers for its own next demo user: there is no user to agree on, and that is no 502.
+            Assert.Equal((HttpStatusCode.OK, 2), await ChainAsync(edge));
+        }
+    }
+
+    [Fact]
     public async Task Session_chain_per_service_looks_the_session_up_in_each_service()
     {
         await using var chain = Start(() => ApiFactory.Session(redis.ConnectionString), trustsEdgeKey: false);
