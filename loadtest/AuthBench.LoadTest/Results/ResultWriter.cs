@@ -44,7 +44,7 @@ public sealed class ResultWriter(string directory)
             + "latency_p50_us,latency_p90_us,latency_p99_us,latency_p999_us,latency_p9999_us,latency_max_us,latency_mean_us,"
             + "service_p50_us,service_p90_us,service_p99_us,service_p999_us,service_p9999_us,service_max_us,service_mean_us,"
             + "bytes_sent_per_request,bytes_received_per_request,server_cpu_us_per_request,server_peak_rss_mb,loadgen_cpu_us_per_request,"
-            + "store_commands_per_request,store_usec_per_request,store_cpu_us_per_request,store_bytes_per_request,soak_minute");
+            + "store_commands_per_request,store_usec_per_request,store_cpu_us_per_request,store_bytes_per_request,soak_minute,store_rtt_ms,store_relay_lateness_p99_us");
         foreach (var t in results.Trials)
         {
             var cells = new object?[]
@@ -55,6 +55,7 @@ public sealed class ResultWriter(string directory)
                 t.ServiceTimeUs.P50, t.ServiceTimeUs.P90, t.ServiceTimeUs.P99, t.ServiceTimeUs.P999, t.ServiceTimeUs.P9999, t.ServiceTimeUs.Max, t.ServiceTimeUs.Mean,
                 t.BytesPerRequest.Sent, t.BytesPerRequest.Received, t.ServerCpuUsPerRequest, t.ServerPeakRssMb, t.LoadgenCpuUsPerRequest,
                 t.Store?.CommandsPerRequest, t.Store?.UsecPerRequest, t.Store?.CpuUsPerRequest, t.Store?.BytesPerRequest, t.SoakMinute,
+                t.StoreRelay?.RttMs, t.StoreRelay?.LatenessP99Us,
             };
             sb.AppendLine(string.Join(',', cells.Select(Cell)));
         }
