@@ -29,8 +29,13 @@ public sealed class InputTests : IDisposable
     {
         var run = LoadRun.Read(Path.Combine(RepoPaths.FindRoot()!, relativePath));
         Assert.NotEmpty(run.Trials);
-        // A transport variant (jwt-cookie-ES256) is its arm's (jwt) with another label stem.
-        Assert.All(run.Results.Trials, t => Assert.Equal((t.Arm, t.Alg), ArmCatalogue.ParseLabel(t.Label) is { } parsed ? (parsed.Arm.Name, parsed.Alg) : default));
+        // A transport variant (jwt-cookie-ES256) is its arm's (jwt) with another label stem; a fan-out chain's label
+        // (jwt-ES256-fan2, session-fan4-edge-token) is its arm's label followed by the chain's length and mode.
+        string ArmLabel(TrialResult t) =>
+            run.Results.Arms.FirstOrDefault(a => a.Label == t.Label)?.Fanout is { } chain && t.Label.LastIndexOf($"-fan{chain.Services}", StringComparison.Ordinal) is > 0 and var at
+                ? t.Label[..at]
+                : t.Label;
+        Assert.All(run.Results.Trials, t => Assert.Equal((t.Arm, t.Alg), ArmCatalogue.ParseLabel(ArmLabel(t)) is { } parsed ? (parsed.Arm.Name, parsed.Alg) : default));
         // Published runs predate results.json's histogram list: their files are found by the names the load tool gave them.
         Assert.All(run.HistogramFiles(), f => Assert.True(File.Exists(Path.Combine(run.Directory, f)), f));
     }
