@@ -15,7 +15,8 @@ var rateOption = new Option<double?>("--headline-rate") { Description = "offered
 var checkOption = new Option<string[]>("--check")
 {
     Description = "check instead of building: 'report' (the report has every section), 'fault RUN' (a store-outage run: "
-        + "fail-closed arms accepted nothing and recovered, the others kept answering), 'quick RUN' (a smoke run: complete, no errors); "
+        + "fail-closed arms accepted nothing and recovered, the others kept answering), 'quick RUN' (a smoke run: complete, no errors), "
+        + "'relay FILE' (a relay calibration: no step early, every median error within the bound the report quotes); "
         + "RUN is a run folder or its results.json; exit 1 when a check fails",
     Arity = new ArgumentArity(1, 2),
     AllowMultipleArgumentsPerToken = true,
@@ -91,11 +92,12 @@ static int Check(string[] check, string report)
     var result = kind switch
     {
         "report" when run is null => ReportSections(report),
-        "fault" or "quick" when run is null => throw new ArgumentException($"--check {kind} needs a run folder or results.json"),
+        "fault" or "quick" or "relay" when run is null => throw new ArgumentException($"--check {kind} needs a run folder or results.json"),
         "fault" => RunChecks.Fault(ResultsJson.Read(RunFile(run))),
         "quick" => RunChecks.Quick(ResultsJson.Read(RunFile(run))),
+        "relay" => RunChecks.Relay(RelayCalibrationJson.Deserialize(File.ReadAllText(RelayFile(run)))),
         "report" => throw new ArgumentException("--check report takes no run: it checks --out (default <results>/README.md)"),
-        _ => throw new ArgumentException($"--check '{kind}' is not a check: use report, fault RUN or quick RUN"),
+        _ => throw new ArgumentException($"--check '{kind}' is not a check: use report, fault RUN, quick RUN or relay FILE"),
     };
     foreach (var line in result.Output)
     {
@@ -119,6 +121,12 @@ static CheckResult ReportSections(string output)
     return missing.Count > 0
         ? new CheckResult([], [$"{output} lacks: {string.Join(", ", missing)}"])
         : new CheckResult([$"report: {output} has all {ReportBuilder.Sections.Length} sections"], []);
+}
+
+static string RelayFile(string path)
+{
+    var file = Directory.Exists(path) ? Path.Combine(path, "relay-calibration.json") : path;
+    return File.Exists(file) ? file : throw new ArgumentException($"no relay-calibration.json at {file}");
 }
 
 static string RunFile(string path)

@@ -124,6 +124,52 @@ public static class RunChecks
         return new CheckResult(output, failures);
     }
 
+    /// <summary>
+    /// The median error the delaying relay may have (added round trip minus the set one, at the median): what the report
+    /// quotes as the relay's accuracy, and what <c>--check relay</c> holds a calibration to.
+    /// </summary>
+    public const double RelayMedianErrorBoundUs = 500;
+
+    /// <summary>
+    /// A relay calibration (<c>relay-calibrate</c>): every step has samples on both sides; no step is early (the added
+    /// round trip's interval lies wholly below the set value); no step's median error is beyond
+    /// <see cref="RelayMedianErrorBoundUs"/> (its interval lies wholly above the bound). Prints one line per step.
+    /// </summary>
+    public static CheckResult Relay(RelayCalibrationResults calibration)
+    {
+        var output = new List<string>();
+        var failures = new List<string>();
+        if (calibration.Steps.Count == 0)
+        {
+            failures.Add("relay: the calibration has no step");
+        }
+        foreach (var step in calibration.Steps)
+        {
+            var set = step.SetRttMs * 1000;
+            var what = string.Create(Inv, $"RTT {step.SetRttMs:0.###} ms at {step.RateRps:0} msg/s");
+            output.Add(string.Create(Inv,
+                $"  {what}: added median {step.AddedMedianUs.Value:0.0} µs [{step.AddedMedianUs.Low:0.0}, {step.AddedMedianUs.High:0.0}], error {step.ErrorMedianUs:+0.0;-0.0;0} µs"));
+            if (step.DirectSamples < 100 || step.RelaySamples < 100)
+            {
+                failures.Add(string.Create(Inv, $"relay: {what} has {step.DirectSamples} direct and {step.RelaySamples} relayed samples (fewer than 100)"));
+                continue;
+            }
+            if (step.AddedMedianUs.High < set)
+            {
+                failures.Add(string.Create(Inv, $"relay: {what} is early: it added {step.AddedMedianUs.High:0.0} µs at most (interval) to a set {set:0.0} µs"));
+            }
+            if (step.AddedMedianUs.Low - set > RelayMedianErrorBoundUs)
+            {
+                failures.Add(string.Create(Inv, $"relay: {what} is late by {step.AddedMedianUs.Low - set:0.0} µs at least at the median, beyond the {RelayMedianErrorBoundUs:0} µs the report quotes"));
+            }
+        }
+        if (failures.Count == 0)
+        {
+            output.Insert(0, string.Create(Inv, $"relay: {calibration.Steps.Count} step(s), none early, every median error within {RelayMedianErrorBoundUs:0} µs"));
+        }
+        return new CheckResult(output, failures);
+    }
+
     /// <summary>One line per trial for scripts: label, achieved req/s, p50 and p99 latency (µs), load-generator CPU µs per request.</summary>
     public static IEnumerable<string> Figures(RunResults run) => run.Trials.Select(t => string.Create(Inv,
         $"{t.Label} {t.AchievedRps:0.###} {t.LatencyUs.P50} {t.LatencyUs.P99} {(t.LoadgenCpuUsPerRequest is { } c ? c.ToString("0.###", Inv) : "nan")}"));

@@ -1,3 +1,4 @@
+using AuthBench.Common;
 using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
 
@@ -132,5 +133,48 @@ public sealed class FaultCheckInputTests
     {
         var result = RunChecks.Fault(Fixtures.Run([Fixtures.Trial(ArmCatalogue.Jwt, "HS256", 100, 1, 1, 1, 1, null)]));
         Assert.StartsWith("the run has no fault scenario", Assert.Single(result.Failures), StringComparison.Ordinal);
+    }
+
+    private static RelayCalibrationStep RelayStep(double setMs, double addedUs, double halfWidthUs = 5, long samples = 500) =>
+        new(setMs, 200, 3, samples, samples, new(120, 118, 122), new(200, 190, 300), new(120 + addedUs, 118 + addedUs, 122 + addedUs), new(300, 250, 400),
+            new(addedUs, addedUs - halfWidthUs, addedUs + halfWidthUs), new(300, 100, 500), addedUs - (setMs * 1000), 0, new(setMs, 1000, 20, 80, 900));
+
+    private static RelayCalibrationResults Calibration(params RelayCalibrationStep[] steps) =>
+        new() { StartedUtc = DateTimeOffset.UnixEpoch, Method = "test", CommandLine = "relay-calibrate", Steps = [.. steps] };
+
+    [Fact]
+    public void Relay_check_passes_a_calibration_that_is_never_early_and_within_the_bound()
+    {
+        var result = RunChecks.Relay(Calibration(RelayStep(0, 200), RelayStep(1, 1175)));
+
+        Assert.True(result.Passed, string.Join("; ", result.Failures));
+        Assert.StartsWith("relay: 2 step(s), none early", result.Output[0]);
+        Assert.Equal(3, result.Output.Count);
+    }
+
+    [Fact]
+    public void Relay_check_fails_an_early_step_a_late_step_a_thin_step_and_an_empty_calibration()
+    {
+        var result = RunChecks.Relay(Calibration(
+            RelayStep(1, 900), RelayStep(0.25, 250 + RunChecks.RelayMedianErrorBoundUs + 50), RelayStep(0, 100, samples: 20), RelayStep(1, 990, halfWidthUs: 20)));
+
+        Assert.Equal(3, result.Failures.Count);
+        Assert.Contains("early", result.Failures[0]);
+        Assert.Contains("late by", result.Failures[1]);
+        Assert.Contains("fewer than 100", result.Failures[2]);
+        Assert.False(RunChecks.Relay(Calibration()).Passed);
+    }
+
+    [Fact]
+    public void Relay_check_passes_the_published_calibration()
+    {
+        var folder = Path.Combine(RepoPaths.FindRoot() ?? throw new InvalidOperationException("tests run inside the repository"), "results", "relay");
+        var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "relay-calibration.json", SearchOption.AllDirectories) : [];
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var result = RunChecks.Relay(RelayCalibrationJson.Deserialize(File.ReadAllText(file)));
+            Assert.True(result.Passed, file + ": " + string.Join("; ", result.Failures));
+        }
     }
 }
