@@ -403,7 +403,7 @@ public sealed class CapacityModelSection : IReportSection
         {
             parts.Add($"the store limits much later than claimed, so the claim's threshold is too low, with {string.Join("; with ", later.Select(p => $"{Assumption(p)} (at {Fill(p)})"))}");
         }
-        string With(IEnumerable<Projection> ps) => string.Join(", ", ps.Select(p => $"{Ms(p.AppCpuMs)} ms ({p.CoresOverReference.Show()})"));
+        string With(IEnumerable<Projection> ps) => string.Join(", ", ps.Select(p => $"{Ms(p.AppCpuMs)} ms ({p.CoresOverReference.Show(SentenceDecimals)})"));
         var fewer = rows.Where(p => p.CoresOverReference.HasInterval && p.CoresOverReference.High < 1).ToList();
         var more = rows.Where(p => p.CoresOverReference.HasInterval && p.CoresOverReference.Low > 1).ToList();
         var same = rows.Except(fewer).Except(more).ToList();
@@ -432,4 +432,7 @@ public sealed class CapacityModelSection : IReportSection
     }
 
     private static string Ms(double ms) => ms.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>The claim sentence shows ratios one decimal finer than the table, so that a ratio just below one does not read as one.</summary>
+    private const int SentenceDecimals = 3;
 }
