@@ -13,7 +13,7 @@ public sealed class StoreRttSectionTests : IDisposable
 
     private static TrialResult At(ArmDescriptor arm, double rtt, int rep, double cpu, long p50, long p99) =>
         Fixtures.Trial(arm, null, 200, rep, cpu, p99, 100, arm.UsesStore ? 300 : null, p50: p50,
-            relay: new StoreRelayResult(rtt, 1000, 20 + rep, 80 + rep, 500));
+            relay: new StoreRelayResult(rtt, arm.UsesStore ? 1000 : 0, arm.UsesStore ? 20 + rep : 0, arm.UsesStore ? 80 + rep : 0, arm.UsesStore ? 500 : 0));
 
     /// <summary>none and session at RTT 0 and 1 ms, three repetitions each; session's median moves by the RTT, its CPU does not.</summary>
     private string WriteRttRun(string folder = "20260103T000000Z")
@@ -81,6 +81,7 @@ public sealed class StoreRttSectionTests : IDisposable
             + "| no measurable difference [", md, StringComparison.Ordinal);
         Assert.Contains("n = 3/3 | 5.0 | 22 (21–23) / 82 (81–83) |", md, StringComparison.Ordinal);
         Assert.Contains("| `none` | none (control) | 1 |", md, StringComparison.Ordinal);
+        Assert.Matches(@"\| `none` \| none \(control\) \| 1 \|.* \| – \|\n", md);
         Assert.Contains("| `session` | yes | 0 | 1.00 | 200 | – |", md, StringComparison.Ordinal);
         Assert.Contains("_No relay calibration under results/relay", md, StringComparison.Ordinal);
     }

@@ -85,7 +85,8 @@ public sealed class StoreRttSection : IReportSection
                     });
                     var cpu = Spread.Of(trials.Select(t => t.ServerCpuUsPerRequest));
                     var cpuShift = rtt == reference ? "–" : Bootstrap.OfMedians(trials.Select(t => t.ServerCpuUsPerRequest), baseTrials.Select(t => t.ServerCpuUsPerRequest)).Show();
-                    var lateness = trials.Where(t => t.StoreRelay is not null).ToList();
+                    // An arm without a store sends the relay nothing: no lateness to show.
+                    var lateness = trials.Where(t => t.StoreRelay is { Chunks: > 0 }).ToList();
                     var late = lateness.Count == 0 ? "–"
                         : $"{Spread.Of(lateness.Select(t => t.StoreRelay!.LatenessP50Us)).Show(0)} / {Spread.Of(lateness.Select(t => t.StoreRelay!.LatenessP99Us)).Show(0)}";
                     report.Line($"| `{arm}` | {(usesStore ? "yes" : "none (control)")} | {Ms(rtt)} | {Spread.Of(trials.Select(t => t.Store?.CommandsPerRequest ?? 0)).Show(2)} "
