@@ -62,7 +62,8 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
             StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun),
             RelayCalibration = NewestRelayCalibration(results),
-            StoreConnections = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreClientConnections > 1)),
+            // Several multiplexers in one API (--store-connections), not several instances: a fleet run has a section of its own.
+            StoreConnections = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreConnections > 1)),
             Replication = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreNodes?.Any(n => n.Role == ReplicaRole) == true)),
         };
     }
