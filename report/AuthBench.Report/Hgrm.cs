@@ -26,4 +26,17 @@ public static class Hgrm
         }
         return ([.. percentiles], [.. values]);
     }
+
+    /// <summary>The value at quantile q: the first recorded value at or above q (the last one past the file's end); NaN for an empty file.</summary>
+    public static double Quantile((double[] Percentile, double[] Value) h, double q)
+    {
+        for (var i = 0; i < h.Percentile.Length; i++)
+        {
+            if (h.Percentile[i] >= q)
+            {
+                return h.Value[i];
+            }
+        }
+        return h.Value.Length == 0 ? double.NaN : h.Value[^1];
+    }
 }

@@ -37,7 +37,12 @@ public sealed record Trial(
     StoreFigures? Store,
     double ApiCpuBusy = double.NaN,
     double LoadgenCpusBusy = double.NaN,
-    Percentiles? DispatchDelay = null)
+    Percentiles? DispatchDelay = null,
+    StoreRelayResult? StoreRelay = null,
+    int StoreConnections = 1,
+    string? StoreTopology = null,
+    IReadOnlyList<StoreNodeCost>? StoreNodes = null,
+    int Instances = 1)
 {
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
@@ -89,7 +94,28 @@ public sealed record Trial(
         t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null,
         Nan(t.Cpu?.ApiCpuBusy),
         Nan(t.Cpu?.LoadgenCpusBusy),
-        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs));
+        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs),
+        t.StoreRelay,
+        t.StoreConnections ?? 1,
+        t.StoreTopology,
+        t.StoreNodes,
+        t.Instances ?? 1);
+
+    /// <summary>The set store RTT of a trial behind the delaying relay (ms); null: the API talked to the store directly.</summary>
+    public double? StoreRttMs => StoreRelay?.RttMs;
+
+    /// <summary>Store client connections in the trial: each API instance's multiplexers, over every instance.</summary>
+    public int StoreClientConnections => Math.Max(1, StoreConnections) * Math.Max(1, Instances);
+
+    /// <summary>The store's request rate on each client connection: what one API server with one multiplexer would send.</summary>
+    public double RatePerStoreConnection => AchievedRps / StoreClientConnections;
+
+    /// <summary>The store topology name of a trial, "standalone" where none is recorded.</summary>
+    public string Topology => StoreTopology ?? LoadRun.StandaloneTopology;
+
+    /// <summary>Store CPU per request summed over the nodes of a role; NaN where the trial has no per-node figures.</summary>
+    public double NodeCpu(string role) =>
+        StoreNodes is { Count: > 0 } nodes ? nodes.Where(n => n.Role == role).Sum(n => n.CpuUsPerRequest) : double.NaN;
 }
 
 /// <summary>A load run's results.json, read through the results contract (<see cref="ResultsJson"/>).</summary>
@@ -115,8 +141,40 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     /// <summary>A refresh-only run (mode "refresh"): its requests are <c>POST /auth/refresh</c>, priced apart, never compared with API requests.</summary>
     public bool IsRefresh => Results.Mode == RunResults.RefreshMode;
 
-    /// <summary>An ordinary open-loop run at fixed rates, without a fault, soak or SLO search: what the report's tables compare.</summary>
-    public bool IsRatesRun => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout;
+    /// <summary>
+    /// An ordinary open-loop run at fixed rates, without a fault, soak or SLO search, over the default topology: what the
+    /// report's tables compare.
+    /// </summary>
+    public bool IsRatesRun => IsRatesRunAnyTopology && IsDefaultTopology;
+
+    /// <summary>A fixed-rate run (<see cref="IsRatesRun"/>) over whatever topology it ran: store RTT, connections, replicas, instances.</summary>
+    public bool IsRatesRunAnyTopology => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout;
+
+    /// <summary>The store topology name of a standalone store (the default, and what a null topology means).</summary>
+    public const string StandaloneTopology = "standalone";
+
+    /// <summary>
+    /// The topology of before issue 12: the API talks to one standalone store directly over one multiplexer, one API
+    /// instance, no balancer. Runs over another topology (--store-rtt, --store-connections, a replica or cluster,
+    /// --instances) have sections of their own and never mix into the standard tables.
+    /// </summary>
+    public bool IsDefaultTopology
+    {
+        get
+        {
+            var s = Results.Settings;
+            return s.StoreRttMs is not { Count: > 0 }
+                && (s.StoreConnections is null or [] or [1])
+                && (s.StoreTopology is null || s.StoreTopology == StandaloneTopology)
+                && (s.Instances is null or [] or [1])
+                && s.Balancer is null
+                && Results.Trials.All(t => t.StoreRelay is null && (t.StoreConnections ?? 1) == 1 && (t.Instances ?? 1) == 1
+                    && (t.StoreTopology is null || t.StoreTopology == StandaloneTopology));
+        }
+    }
+
+    /// <summary>A run with the delaying store relay (--store-rtt): its trials carry the set RTT.</summary>
+    public bool IsStoreRttRun => Results.Settings.StoreRttMs is { Count: > 0 } && Trials.Any(t => t.StoreRttMs is not null);
 
     /// <summary>A run made with <c>--fanout</c>: its arms are chains of services, shown in the fan-out section only.</summary>
     public bool IsFanout => Results.Arms.Any(a => a.Fanout is not null);

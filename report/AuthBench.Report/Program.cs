@@ -162,8 +162,10 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     var builder = new ReportBuilder(new ReportInputs(loadRun, micro, runInfo, Path.GetDirectoryName(output)!, rate, saturation,
         Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"), Outage: outage,
         Configurations: configurations, Refresh: runs.Run(runs.Refresh), RefreshSaturation: runs.Run(runs.RefreshSaturation), RequestsPerUser: requestsPerUser,
-        Fanout: runs.Run(runs.Fanout), 
-        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()]));
+        Fanout: runs.Run(runs.Fanout),
+        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()],
+        StoreRtt: runs.Run(runs.StoreRtt), RelayCalibration: runs.RelayCalibration is { } relay ? RelayCalibrationRun.Read(relay) : null,
+        StoreConnections: runs.Run(runs.StoreConnections), Replication: runs.Run(runs.Replication)));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
@@ -171,6 +173,6 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
         + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "
-        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; fan-out: {runs.Fanout ?? "no run"}; windows: {runs.Windows.Count.ToString(CultureInfo.InvariantCulture)}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; fan-out: {runs.Fanout ?? "no run"}; windows: {runs.Windows.Count.ToString(CultureInfo.InvariantCulture)}; store RTT: {runs.StoreRtt ?? "no run"}; relay calibration: {runs.RelayCalibration ?? "none"}; store connections: {runs.StoreConnections ?? "no run"}; replication: {runs.Replication ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }

@@ -18,7 +18,15 @@ namespace AuthBench.Report;
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
     IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null,
-    LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null);
+    LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null, LoadRun? StoreRtt = null, RelayCalibrationRun? RelayCalibration = null,
+    LoadRun? StoreConnections = null, LoadRun? Replication = null);
+
+/// <summary>A relay-calibration.json (<c>relay-calibrate</c>) with the path it was read from.</summary>
+public sealed record RelayCalibrationRun(string Path, Contracts.Results.RelayCalibrationResults Results)
+{
+    public static RelayCalibrationRun Read(string path) =>
+        new(System.IO.Path.GetFullPath(path), Contracts.Results.RelayCalibrationJson.Deserialize(File.ReadAllText(path)));
+}
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -30,6 +38,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new HeadlineSection(),
         new MicrobenchmarksSection(),
         new LoadTestsSection(),
+        new StoreRttSection(),
         new ConfigurationsSection(),
         new CpuReconciliationSection(),
         new SloCapacitySection(),

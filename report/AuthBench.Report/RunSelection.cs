@@ -10,7 +10,8 @@ namespace AuthBench.Report;
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null,
-    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null)
+    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null, string? StoreRtt = null, string? RelayCalibration = null,
+    string? StoreConnections = null, string? Replication = null)
 {
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
@@ -40,13 +41,16 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// </summary>
     public static RunSelection Find(string results, string? explicitLoad = null)
     {
-        var runs = Complete(Path.Combine(results, "load"));
+        var all = Complete(Path.Combine(results, "load"));
+        // The standard sections read runs over the default topology only; the topology sections pick theirs from all.
+        var runs = all.Where(r => r.Run.IsDefaultTopology).ToList();
         string? NewestPath(Func<LoadRun, bool> kind) => Newest(runs, kind)?.Path;
+        string? NewestAny(Func<LoadRun, bool> kind) => Newest(all, kind)?.Path;
         var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
         var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
-            NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = runs };
+            NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = all };
         var loadRun = selection.Run(load);
         return selection with
         {
@@ -56,8 +60,40 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
             Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
+            StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun),
+            RelayCalibration = NewestRelayCalibration(results),
+            // Several multiplexers in one API (--store-connections), not several instances: a fleet run has a section of its own.
+            StoreConnections = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreConnections > 1)),
+            Replication = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreNodes?.Any(n => n.Role == ReplicaRole) == true)),
         };
     }
+
+    /// <summary>The folder under results/ where <c>relay-calibrate</c> writes (results/relay/&lt;UTC timestamp&gt;/relay-calibration.json).</summary>
+    public const string RelayFolder = "relay";
+
+    /// <summary>The file name <c>relay-calibrate</c> writes.</summary>
+    public const string RelayCalibrationFile = "relay-calibration.json";
+
+    /// <summary>The role names of results.json's trials[].store_nodes.</summary>
+    public const string PrimaryRole = "primary";
+
+    /// <inheritdoc cref="PrimaryRole"/>
+    public const string ReplicaRole = "replica";
+
+    /// <summary>The newest relay-calibration.json under results/relay (folders named by UTC timestamp sort by time), or null.</summary>
+    public static string? NewestRelayCalibration(string results)
+    {
+        var root = Path.Combine(results, RelayFolder);
+        return !Directory.Exists(root) ? null
+            : Directory.GetDirectories(root).Order(StringComparer.Ordinal).Select(d => Path.Combine(d, RelayCalibrationFile)).LastOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// A run whose trials price the store per request at steady load: fixed rates or closed loop, at the standard claims
+    /// and endpoint, directly connected (no relay, whose hand-over changes the store's batching).
+    /// </summary>
+    public static bool IsStoreCostRun(LoadRun run) =>
+        (run.IsRatesRunAnyTopology || run.IsFindMax) && IsStandard(run) && !run.IsStoreRttRun;
 
     /// <summary>The run at a selected path (one read while selecting, or a --load run read now); null for no path.</summary>
     public LoadRun? Run(string? path) =>

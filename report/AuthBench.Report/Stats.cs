@@ -51,6 +51,24 @@ public readonly record struct Difference(double Estimate, double Low, double Hig
 }
 
 /// <summary>
+/// An arm's figure over a reference's (ratio of medians over repetitions) with a 95 % interval from
+/// <see cref="Bootstrap.OfRatioOfMedians"/>; NArm and NBaseline are the repetitions behind each side.
+/// </summary>
+public readonly record struct Ratio(double Estimate, double Low, double High, int NArm, int NBaseline)
+{
+    public bool HasInterval => NArm >= 2 && NBaseline >= 2 && !double.IsNaN(Low) && !double.IsNaN(High);
+
+    /// <summary>The interval contains 1: the repetitions cannot tell the two apart.</summary>
+    public bool ContainsOne => HasInterval && Low <= 1 && High >= 1;
+
+    /// <summary>"1.23 [1.10, 1.40] n = 10/10", or "no measurable difference [0.98, 1.03] n = 10/10" where the interval contains 1.</summary>
+    public string Show(int decimals = 2) =>
+        double.IsNaN(Estimate) ? "–"
+        : !HasInterval ? $"{LoadRun.Format(Estimate, decimals)} (no interval: n = {NArm}/{NBaseline})"
+        : $"{(ContainsOne ? "no measurable difference " : LoadRun.Format(Estimate, decimals) + " ")}[{LoadRun.Format(Low, decimals)}, {LoadRun.Format(High, decimals)}] n = {NArm}/{NBaseline}";
+}
+
+/// <summary>
 /// A seeded percentile bootstrap of the difference of medians: each side's repetitions are resampled with replacement
 /// (independently, same size), the medians subtracted, and the 2.5th and 97.5th percentiles of those differences are the
 /// interval. Hand-written (a few lines) rather than taken from Perfolizer: the report needs exactly this interval, seeded,
@@ -96,6 +114,36 @@ public static class Bootstrap
     /// only the figure's own repetitions are resampled (NBaseline 0: no baseline was measured).
     /// </summary>
     public static Difference OfMedian(IEnumerable<double> values) => OfMedians(values, [0.0, 0.0]) with { NBaseline = 0 };
+
+    /// <summary>
+    /// The ratio of medians, arm over baseline, with the same bootstrap: each side resampled independently, the ratio of the
+    /// resampled medians taken, and its 2.5th and 97.5th percentiles are the interval.
+    /// </summary>
+    public static Ratio OfRatioOfMedians(IEnumerable<double> arm, IEnumerable<double> baseline)
+    {
+        var a = Statistics.Sorted(arm);
+        var b = Statistics.Sorted(baseline);
+        if (a.Length == 0 || b.Length == 0)
+        {
+            return new Ratio(double.NaN, double.NaN, double.NaN, a.Length, b.Length);
+        }
+        var estimate = Statistics.MedianOfSorted(a) / Statistics.MedianOfSorted(b);
+        if (a.Length < 2 || b.Length < 2)
+        {
+            return new Ratio(estimate, double.NaN, double.NaN, a.Length, b.Length);
+        }
+        var random = new Random(Seed);
+        var ratios = new double[Resamples];
+        var ra = new double[a.Length];
+        var rb = new double[b.Length];
+        for (var i = 0; i < Resamples; i++)
+        {
+            ratios[i] = ResampledMedian(a, ra, random) / ResampledMedian(b, rb, random);
+        }
+        Array.Sort(ratios);
+        var tail = (1 - Level) / 2;
+        return new Ratio(estimate, Quantile(ratios, tail), Quantile(ratios, 1 - tail), a.Length, b.Length);
+    }
 
     private static double ResampledMedian(double[] source, double[] buffer, Random random)
     {

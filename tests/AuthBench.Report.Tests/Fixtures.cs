@@ -10,7 +10,9 @@ internal static class Fixtures
         [.. ArmCatalogue.All.Select(a => a.Name)], ["HS256"], "typical", "/api/me", [100, 200, 400], false, 8, 64, 10, 1, 3, 100, "auto", null, false, null, null, 10);
 
     public static TrialResult Trial(ArmDescriptor arm, string? alg, double? rate, int rep, double cpu, long p99, double sent, double? storeBytes,
-        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN, long late = 0, long dropped = 0) => new()
+        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN, long late = 0, long dropped = 0,
+        StoreRelayResult? relay = null, double storeCpu = 5, int? storeConnections = null, string? topology = null, IReadOnlyList<StoreNodeCost>? nodes = null,
+        int? instances = null, long? p50 = null) => new()
     {
         Arm = arm.Name,
         Alg = alg,
@@ -24,14 +26,19 @@ internal static class Fixtures
         Late = late,
         Dropped = dropped,
         Errors = errors ?? new Dictionary<string, long>(),
-        LatencyUs = new Contracts.Results.Percentiles(p99 / 3, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4, p99 / 3.0),
+        LatencyUs = new Contracts.Results.Percentiles(p50 ?? p99 / 3, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4, p99 / 3.0),
         ServiceTimeUs = new Contracts.Results.Percentiles(1, 1, 1, 1, 1, 1, 1),
         BytesPerRequest = new BytesPerRequest(sent, 300),
         ServerCpuUsPerRequest = cpu,
         ServerPeakRssMb = 100,
         LoadgenCpuUsPerRequest = 15,
-        Store = storeBytes is null ? null : new StoreCostResult(1, 2, 5, storeBytes.Value, new Dictionary<string, double>()),
+        Store = storeBytes is null ? null : new StoreCostResult(1, 2, storeCpu, storeBytes.Value, new Dictionary<string, double>()),
         Fault = fault,
+        StoreRelay = relay,
+        StoreConnections = storeConnections,
+        StoreTopology = topology,
+        StoreNodes = nodes,
+        Instances = instances,
     };
 
     public static RunResults Run(IEnumerable<TrialResult> trials, string mode = "rates", string status = "complete", RunSettings? settings = null,

@@ -26,7 +26,8 @@ public sealed partial class MethodologyFigureTests
         ["10 s"] = "the --fault example",
         ["95 %"] = "Bootstrap.Level",
         ["1 %"] = "Trial.OverloadShare",
-        ["1,000,000 requests/s"] = "CapacityModelSection.FleetRates",
+        ["10 ms"] = "CapacityModelSection.AppCpuMs (the largest application CPU per request)",
+        ["50 %"] = "CapacityModelSection.ServerUtilisation",
         ["50 µs"] = "Linux's default timer slack (PreciseSleep.TightenTimerSlack says why the pacing thread sets its own)",
         ["100 ms"] = "CalibrationTests.Stall",
         ["5 %"] = "CalibrationTests: the tolerance on each analytic percentile",
@@ -54,7 +55,11 @@ public sealed partial class MethodologyFigureTests
     {
         Assert.Equal(0.95, Bootstrap.Level);
         Assert.Equal(0.01, Trial.OverloadShare);
-        Assert.Equal([10_000, 100_000, 1_000_000], CapacityModelSection.FleetRates);
+        Assert.Equal([0.1, 1, 10], CapacityModelSection.AppCpuMs);
+        Assert.Equal([10, 100, 1000], CapacityModelSection.FleetSizes);
+        Assert.Equal(0.5, CapacityModelSection.ServerUtilisation);
+        Assert.Equal(100, CapacityModelSection.ClaimServers);
+        Assert.Equal(10, CapacityModelSection.ClaimSpan);
         // "Refreshes (the hybrid arm)": the renewal share, the access lifetimes and the default request rates per user.
         Assert.Equal(0.8, AuthBench.Contracts.Arms.CredentialRenewal.AfterFraction);
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)], RefreshCostSection.AccessLifetimes);

@@ -126,7 +126,12 @@ public sealed record RunSettings(
     IReadOnlyList<double>? StoreRttMs = null,
     string? Http = null,
     int? UsersPerConnection = null,
-    int? StreamsPerConnection = null);
+    int? StreamsPerConnection = null,
+    IReadOnlyList<int>? StoreConnections = null,
+    string? StoreTopology = null,
+    IReadOnlyList<int>? Instances = null,
+    string? Balancer = null,
+    string? MetricsUrl = null);
 
 public sealed class EnvironmentInfo
 {
@@ -389,7 +394,29 @@ public sealed class TrialResult
 
     /// <summary>--store-rtt: the round trip the delaying relay added between API and store, and its accuracy; null: direct.</summary>
     public StoreRelayResult? StoreRelay { get; init; }
+
+    /// <summary>--store-connections: the API's store multiplexers in this trial; null: one (files written before it existed).</summary>
+    public int? StoreConnections { get; init; }
+
+    /// <summary>The store's topology ("standalone", "replica-aof", "cluster-3"); null: standalone.</summary>
+    public string? StoreTopology { get; init; }
+
+    /// <summary>Per store node (role "primary" or "replica"); <see cref="Store"/> stays the sum over primaries. Null: one standalone node.</summary>
+    public IReadOnlyList<StoreNodeCost>? StoreNodes { get; init; }
+
+    /// <summary>--instances: API servers behind the balancer (ServerCpuUsPerRequest is then their sum); null: one, no balancer.</summary>
+    public int? Instances { get; init; }
+
+    /// <summary>The balancer's CPU per request; null: no balancer.</summary>
+    public double? BalancerCpuUsPerRequest { get; init; }
+
+    /// <summary>Where ServerCpuUsPerRequest came from: "proc" (a process the run started) or "metrics" (the API's metrics endpoint); null: proc.</summary>
+    public string? ServerCpuSource { get; init; }
 }
+
+/// <summary>One store node's load per request in a trial (INFO deltas of that node over the trial's requests).</summary>
+/// <param name="Role">"primary" or "replica".</param>
+public sealed record StoreNodeCost(string Role, double CpuUsPerRequest, double CommandsPerRequest, double BytesPerRequest);
 
 /// <summary>
 /// The <c>POST /auth/refresh</c> requests of one trial: how many, how they ended, their service time (send to answer, µs;
