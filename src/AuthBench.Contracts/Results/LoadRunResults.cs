@@ -126,7 +126,14 @@ public sealed record RunSettings(
     IReadOnlyList<double>? StoreRttMs = null,
     string? Http = null,
     int? UsersPerConnection = null,
-    int? StreamsPerConnection = null);
+    int? StreamsPerConnection = null)
+{
+    /// <summary>--instances: the API server counts behind the balancer, each a trial dimension; null: one API, no balancer.</summary>
+    public IReadOnlyList<int>? Instances { get; init; }
+
+    /// <summary>The load balancer in front of the instances ("haproxy"); null without --instances.</summary>
+    public string? Balancer { get; init; }
+}
 
 public sealed class EnvironmentInfo
 {
@@ -389,6 +396,18 @@ public sealed class TrialResult
 
     /// <summary>--store-rtt: the round trip the delaying relay added between API and store, and its accuracy; null: direct.</summary>
     public StoreRelayResult? StoreRelay { get; init; }
+
+    /// <summary>
+    /// --instances: the API servers behind the balancer in this trial; <see cref="ServerCpuUsPerRequest"/> is then the
+    /// sum over them (per request through the balancer). Null: one API, driven directly.
+    /// </summary>
+    public int? Instances { get; init; }
+
+    /// <summary>The balancer's own process CPU over the trial's responses (not in <see cref="ServerCpuUsPerRequest"/>); null without one.</summary>
+    public double? BalancerCpuUsPerRequest { get; init; }
+
+    /// <summary>--instances: the responses the balancer counted from each server in this trial, in server order (its statistics page); null without one.</summary>
+    public IReadOnlyList<long>? InstanceResponses { get; init; }
 }
 
 /// <summary>
