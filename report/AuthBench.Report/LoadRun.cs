@@ -37,7 +37,9 @@ public sealed record Trial(
     StoreFigures? Store,
     double ApiCpuBusy = double.NaN,
     double LoadgenCpusBusy = double.NaN,
-    Percentiles? DispatchDelay = null)
+    Percentiles? DispatchDelay = null,
+    int? Instances = null,
+    double BalancerCpuUsPerRequest = double.NaN)
 {
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
@@ -89,7 +91,9 @@ public sealed record Trial(
         t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null,
         Nan(t.Cpu?.ApiCpuBusy),
         Nan(t.Cpu?.LoadgenCpusBusy),
-        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs));
+        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs),
+        t.Instances,
+        Nan(t.BalancerCpuUsPerRequest));
 }
 
 /// <summary>A load run's results.json, read through the results contract (<see cref="ResultsJson"/>).</summary>
@@ -116,10 +120,13 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     public bool IsRefresh => Results.Mode == RunResults.RefreshMode;
 
     /// <summary>An ordinary open-loop run at fixed rates, without a fault, soak or SLO search: what the report's tables compare.</summary>
-    public bool IsRatesRun => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout;
+    public bool IsRatesRun => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout && !IsInstances;
 
     /// <summary>A run made with <c>--fanout</c>: its arms are chains of services, shown in the fan-out section only.</summary>
     public bool IsFanout => Results.Arms.Any(a => a.Fanout is not null);
+
+    /// <summary>A run made with <c>--instances</c>: its arms ran behind a load balancer, shown in the "Several API servers" section only.</summary>
+    public bool IsInstances => Results.Settings.Instances is { Count: > 0 };
 
     /// <summary>A run with a window scenario of <paramref name="kind"/> ("revocation", "staleness") in its trials (<c>--window</c>).</summary>
     public bool HasWindow(string kind) => Results.Trials.Any(t => t.Window?.Kind == kind);

@@ -31,6 +31,9 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// <summary>The newest complete run of each window kind (one path when one run has both).</summary>
     public IReadOnlyList<string> Windows { get; init; } = [];
 
+    /// <summary>The newest complete run made with <c>--instances</c> (API servers behind a load balancer); null: none.</summary>
+    public string? Instances { get; init; }
+
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
 
@@ -45,7 +48,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
-        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax && !r.IsInstances), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
             NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = runs };
         var loadRun = selection.Run(load);
         return selection with
@@ -56,6 +59,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
             Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
+            Instances = NewestPath(r => r.IsInstances),
         };
     }
 
