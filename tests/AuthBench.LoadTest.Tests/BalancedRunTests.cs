@@ -9,8 +9,10 @@ namespace AuthBench.LoadTest.Tests;
 /// <summary>
 /// <c>--instances</c> end to end: two API servers per arm behind Debian's haproxy, driven for a couple of seconds.
 /// Needs haproxy on PATH (skipped with the reason otherwise, a failure with AUTHBENCH_REQUIRE_HAPROXY=1, which .ci/run
-/// sets) and the API's Release build, which building this test project builds.
+/// sets) and the API's Release build, which building this test project builds. In the timing collection: its four API
+/// processes and haproxy must not run beside the scripted-stall calibration.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class BalancedRunTests : IDisposable
 {
     public const string RequireHaproxyVariable = "AUTHBENCH_REQUIRE_HAPROXY";
