@@ -1,8 +1,10 @@
 using System.Net;
 using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
 using AuthBench.LoadTest.Cli;
 using AuthBench.LoadTest.Orchestration;
 using AuthBench.LoadTest.Plan;
+using AuthBench.LoadTest.Results;
 
 namespace AuthBench.LoadTest.Tests;
 
@@ -151,5 +153,52 @@ public class InstancesTests
         Assert.Equal([151L, 149L], HaproxyBalancer.ResponsesPerServer(csv, "be_session-n2", 2)!);
         Assert.Null(HaproxyBalancer.ResponsesPerServer(csv, "be_jwt-n2", 2));
         Assert.Null(HaproxyBalancer.ResponsesPerServer("no header", "be_session-n2", 2));
+    }
+
+    [Fact]
+    public void Summary_has_a_table_per_server_count_with_the_balancer_cpu()
+    {
+        var results = new RunResults
+        {
+            Mode = "open-loop",
+            StartedUtc = DateTimeOffset.UnixEpoch,
+            Settings = new RunSettings(["jwt"], ["ES256"], "typical", "/api/me", [500], false, 64, 1024, 30, 10, 1, 100, "auto", null, false, null, null, 1)
+            {
+                Instances = [1, 2],
+                Balancer = "haproxy",
+            },
+            Environment = new EnvironmentInfo { CpuModel = "cpu", Cores = 2, Os = "os", Kernel = "k", DotnetRuntime = ".NET", ApiGcMode = "server", GitCommit = "abc", CommandLine = "x" },
+        };
+        foreach (var (n, cpu) in new[] { (1, 40.0), (2, 70.0) })
+        {
+            results.Trials.Add(new TrialResult
+            {
+                Arm = "jwt",
+                Alg = "ES256",
+                Claims = "typical",
+                Label = "jwt-ES256",
+                Endpoint = "/api/me",
+                TargetRps = 500,
+                Repetition = 1,
+                AchievedRps = 500,
+                Requests = 100,
+                Responses = 100,
+                LatencyUs = new Contracts.Results.Percentiles(100, 200, 300, 400, 500, 600, 150),
+                ServiceTimeUs = new Contracts.Results.Percentiles(90, 190, 290, 390, 490, 590, 140),
+                BytesPerRequest = new BytesPerRequest(300, 100),
+                ServerCpuUsPerRequest = cpu,
+                LoadgenCpuUsPerRequest = 10,
+                Instances = n,
+                BalancerCpuUsPerRequest = 12.5,
+            });
+        }
+
+        var md = Summary.Render(results);
+
+        Assert.Contains("1 API server(s) per arm behind haproxy", md, StringComparison.Ordinal);
+        Assert.Contains("2 API server(s) per arm behind haproxy", md, StringComparison.Ordinal);
+        Assert.Contains("| server CPU µs / request | 40.0 |", md, StringComparison.Ordinal);
+        Assert.Contains("| server CPU µs / request | 70.0 |", md, StringComparison.Ordinal);
+        Assert.Contains("| balancer CPU µs / request | 12.5 |", md, StringComparison.Ordinal);
     }
 }
