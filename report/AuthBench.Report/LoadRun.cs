@@ -42,7 +42,8 @@ public sealed record Trial(
     int StoreConnections = 1,
     string? StoreTopology = null,
     IReadOnlyList<StoreNodeCost>? StoreNodes = null,
-    int Instances = 1)
+    int Instances = 1,
+    double BalancerCpuUsPerRequest = double.NaN)
 {
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
@@ -99,7 +100,8 @@ public sealed record Trial(
         t.StoreConnections ?? 1,
         t.StoreTopology,
         t.StoreNodes,
-        t.Instances ?? 1);
+        t.Instances ?? 1,
+        Nan(t.BalancerCpuUsPerRequest));
 
     /// <summary>The set store RTT of a trial behind the delaying relay (ms); null: the API talked to the store directly.</summary>
     public double? StoreRttMs => StoreRelay?.RttMs;
@@ -178,6 +180,9 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
 
     /// <summary>A run made with <c>--fanout</c>: its arms are chains of services, shown in the fan-out section only.</summary>
     public bool IsFanout => Results.Arms.Any(a => a.Fanout is not null);
+
+    /// <summary>A run made with <c>--instances</c>: its arms ran behind a load balancer, shown in the "Several API servers" section only.</summary>
+    public bool IsInstances => Results.Settings.Instances is { Count: > 0 };
 
     /// <summary>A run with a window scenario of <paramref name="kind"/> ("revocation", "staleness") in its trials (<c>--window</c>).</summary>
     public bool HasWindow(string kind) => Results.Trials.Any(t => t.Window?.Kind == kind);

@@ -165,7 +165,8 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
         Fanout: runs.Run(runs.Fanout),
         Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()],
         StoreRtt: runs.Run(runs.StoreRtt), RelayCalibration: runs.RelayCalibration is { } relay ? RelayCalibrationRun.Read(relay) : null,
-        StoreConnections: runs.Run(runs.StoreConnections), Replication: runs.Run(runs.Replication)));
+        StoreConnections: runs.Run(runs.StoreConnections), Replication: runs.Run(runs.Replication),
+        Instances: runs.Run(runs.Instances)));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 

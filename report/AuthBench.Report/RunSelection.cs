@@ -32,6 +32,9 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// <summary>The newest complete run of each window kind (one path when one run has both).</summary>
     public IReadOnlyList<string> Windows { get; init; } = [];
 
+    /// <summary>The newest complete run made with <c>--instances</c> (API servers behind a load balancer); null: none.</summary>
+    public string? Instances { get; init; }
+
     /// <summary>The complete runs read while selecting, so that a selected one is not read again.</summary>
     private IReadOnlyList<(string Path, LoadRun Run)> ReadRuns { get; init; } = [];
 
@@ -49,7 +52,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
-        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax && !r.IsInstances), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
             NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = all };
         var loadRun = selection.Run(load);
         return selection with
@@ -63,8 +66,9 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun),
             RelayCalibration = NewestRelayCalibration(results),
             // Several multiplexers in one API (--store-connections), not several instances: a fleet run has a section of its own.
-            StoreConnections = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreConnections > 1)),
+            StoreConnections = NewestAny(r => IsStoreCostRun(r) && !r.IsInstances && r.Trials.Any(t => t.StoreConnections > 1)),
             Replication = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreNodes?.Any(n => n.Role == ReplicaRole) == true)),
+            Instances = NewestAny(r => r.IsInstances),
         };
     }
 

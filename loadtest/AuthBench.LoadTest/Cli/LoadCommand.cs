@@ -122,12 +122,22 @@ public static class LoadCommand
         Description = "Round trips added between API and store by a delaying TCP relay on the generator's CPUs, e.g. 0,0.25ms,1ms (units ms or us; 0: through the relay, "
             + "no delay): the whole plan runs once per value, every store-backed arm's API connecting to the store through the relay",
     };
+    private static readonly Option<string?> Instances = new("--instances")
+    {
+        Description = "API servers per arm behind a load balancer (round robin, no stickiness), e.g. 1,2,4: the whole plan runs once per count; server CPU "
+            + "is summed over the instances, the balancer's recorded apart (default: one API, no balancer)",
+    };
+    private static readonly Option<string> BalancerOption = new("--balancer")
+    {
+        Description = "With --instances: the load balancer in front of the API servers: haproxy (Debian's, on the generator's CPUs)",
+        DefaultValueFactory = _ => BalancerKind.Haproxy.ToName(),
+    };
     private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
 
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt, Instances, BalancerOption })
         {
             root.Options.Add(option);
         }
@@ -370,6 +380,28 @@ public static class LoadCommand
             // Both follow one user's requests by their number; --users-per-connection renumbers them per connection.
             throw new UsageException($"--users-per-connection cannot be combined with {(window is not null ? "--window" : "--refresh-only")}");
         }
+        IReadOnlyList<int> instances = parse.GetValue(Instances) is { } instancesText ? LoadOptions.ParseInstances(instancesText) : [];
+        var balancer = BalancerKinds.Parse(parse.GetValue(BalancerOption)!);
+        if (instances.Count > 0)
+        {
+            // Each of these drives or restarts one API (or chain) of its own; none is built for a fleet behind a balancer.
+            var clash = target is not null ? "--target" : fault is not null ? "--fault" : window is not null ? "--window" : parse.GetValue(Fanout) is not null ? "--fanout"
+                : refreshOnly ? "--refresh-only" : slo.Count > 0 ? "--slo" : http != Engine.Http2.HttpWire.Http11 ? "--http 2-*" : null;
+            if (clash is not null)
+            {
+                throw new UsageException($"--instances cannot be combined with {clash}: run the API servers behind the balancer without it");
+            }
+            switch (balancer)
+            {
+                case BalancerKind.Haproxy:
+                    _ = BalancerKinds.LocateHaproxy(Environment.GetEnvironmentVariable("PATH"));
+                    break;
+            }
+        }
+        else if (parse.GetResult(BalancerOption) is { Implicit: false })
+        {
+            throw new UsageException("--balancer needs --instances (e.g. --instances 1,2,4)");
+        }
         var outDir = parse.GetValue(Out) ?? Path.Combine("results", "load", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         return new LoadOptions
         {
@@ -406,6 +438,8 @@ public static class LoadCommand
             ApiPath = parse.GetValue(Api),
             LoginParallelism = loginParallelism,
             StoreRtt = storeRtt,
+            Instances = instances,
+            Balancer = balancer,
             CommandLine = string.Join(' ', commandLine.Select(Quote)),
         };
     }

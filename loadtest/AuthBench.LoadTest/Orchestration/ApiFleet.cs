@@ -11,13 +11,28 @@ namespace AuthBench.LoadTest.Orchestration;
 
 /// <summary>One arm of the run: its API (ours, or the --target), its logged-in users and the engine that drives it.</summary>
 public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, CredentialPool pool, LoadEngine engine, RefreshDriver? refreshDriver = null,
-    IReadOnlyList<ApiProcess>? downstream = null)
+    IReadOnlyList<ApiProcess>? downstream = null, IReadOnlyList<ApiProcess>? peers = null, int? instances = null, HaproxyBalancer? balancer = null, BalancerFrontend? frontend = null)
 {
+    /// <summary>The balancer's frontend this runtime's engine drives; null without a balancer.</summary>
+    public BalancerFrontend? Frontend { get; } = frontend;
+
+    /// <summary>
+    /// --instances: the other API servers of the arm beside <see cref="Api"/> (same arm, key file, key ring and store);
+    /// in a runtime behind the balancer the ones it routes to, in the arm's own runtime all that were started.
+    /// </summary>
+    public IReadOnlyList<ApiProcess> Peers { get; } = peers ?? [];
+
+    /// <summary>The API servers behind the balancer that this runtime's engine drives; null: one API, driven directly.</summary>
+    public int? Instances { get; } = instances;
+
+    /// <summary>The balancer in front of <see cref="Instances"/> servers; null without one.</summary>
+    public HaproxyBalancer? Balancer { get; } = balancer;
+
     /// <summary>The services behind the edge of a fan-out chain (<see cref="ArmSpec.Fanout"/>), in chain order; empty otherwise.</summary>
     public IReadOnlyList<ApiProcess> Downstream { get; } = downstream ?? [];
 
-    /// <summary>Every API process of the arm, the edge first: their CPU is summed per user request.</summary>
-    public IEnumerable<ApiProcess> Processes => Api is null ? Downstream : [Api, .. Downstream];
+    /// <summary>Every API process of the arm, the edge (or first instance) first: their CPU is summed per user request.</summary>
+    public IEnumerable<ApiProcess> Processes => Api is null ? Downstream : [Api, .. Peers, .. Downstream];
 
     public ArmSpec Spec { get; } = spec;
 
@@ -41,30 +56,55 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
 {
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(5);
     private readonly List<ArmRuntime> _arms = [];
+    private readonly Dictionary<(int Arm, int Instances), ArmRuntime> _balanced = [];
+    private SharedSecrets? _secrets;
+    private HaproxyBalancer? _balancer;
     private readonly HttpClient _settle = new() { Timeout = SettleTimeout };
 
     public IReadOnlyList<ArmRuntime> Arms => _arms;
+
+    /// <summary>The runtime a planned trial drives: its arm's own, or (--instances) the one behind the balancer with that many servers.</summary>
+    public ArmRuntime Runtime(PlannedTrial trial) =>
+        trial.Instances is { } n ? _balanced[(trial.Arm, n)] : _arms[trial.Arm];
+
+    /// <summary>The balancer of an --instances run (null otherwise), e.g. for its version in the results.</summary>
+    public HaproxyBalancer? Balancer => _balancer;
 
     /// <summary>Starts (or checks) the API of every arm in order, logs its users in, and reports each in <paramref name="results"/>.</summary>
     public async Task StartAsync(string? apiDll, string? redis, RunResults results, Action written, CancellationToken ct)
     {
         var lifetime = RunPlan.TokenLifetime(options);
+        var servers = options.Instances.Count == 0 ? 1 : options.Instances.Max();
+        if (options.Instances.Count > 0)
+        {
+            _secrets = new SharedSecrets();
+        }
         foreach (var arm in options.Arms)
         {
             ct.ThrowIfCancellationRequested();
             ApiProcess? api = null;
             var downstream = new List<ApiProcess>();
+            var peers = new List<ApiProcess>();
             Uri baseUri;
             if (options.Target is null)
             {
                 var log = Path.Combine(options.OutputDirectory, $"api-{arm.Label}.log");
                 var chain = arm.Fanout is { } fanout ? FanoutChain.Plan(fanout) : ([], []);
+                IReadOnlyList<string> shared = _secrets is null ? chain.EdgeArgs
+                    : ["--dp-keys", _secrets.DataProtectionKeys, .. arm.Alg is { } alg && arm.Arm.HasAlgorithm ? (string[])["--key-file", _secrets.NewKeyFile(alg)] : []];
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, chain.EdgeArgs, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, shared, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
                 {
+                    for (var i = 2; i <= servers; i++)
+                    {
+                        var name = $"api-{arm.Label}-i{i}.log";
+                        peers.Add(await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime,
+                            Path.Combine(options.OutputDirectory, name), options.SpinLimit, pinning, ct, options.AdminKey, shared).ConfigureAwait(false));
+                        progress.Line($"{arm.Label}: instance {i} pid {peers[^1].Pid} at {peers[^1].BaseUri} (log {name})");
+                    }
                     for (var i = 0; i < chain.Ports.Count; i++)
                     {
                         var name = $"api-{arm.Label}-s{i + 2}.log";
@@ -76,7 +116,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 }
                 catch
                 {
-                    foreach (var started in downstream)
+                    foreach (var started in downstream.Concat(peers))
                     {
                         await started.DisposeAsync().ConfigureAwait(false);
                     }
@@ -98,7 +138,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             }
             catch
             {
-                foreach (var started in downstream)
+                foreach (var started in downstream.Concat(peers))
                 {
                     await started.DisposeAsync().ConfigureAwait(false);
                 }
@@ -114,25 +154,61 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             {
                 progress.Line($"{arm.Label}: refresh-only: {driver.UsersWithToken} users' refresh tokens handed to the driver");
             }
-            var engine = new LoadEngine(new EngineOptions
-            {
-                // Logins go over HTTP/1.1 (baseUri); the measured requests over the wire --http names.
-                EndPoint = api?.H2cEndPoint ?? await ResolveAsync(baseUri, ct).ConfigureAwait(false),
-                RequestFor = driver is null ? pool.RequestFor : driver.RequestFor,
-                Tracker = driver,
-                Connections = options.Connections,
-                Http = options.Http,
-                UsersPerConnection = options.UsersPerConnection,
-                MaxInFlight = options.MaxInFlight,
-                TimerSlackNanoseconds = options.TimerSlackNs,
-                RealtimePacing = options.RealtimePacing,
-            });
-            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream);
+            // Logins go over HTTP/1.1 (baseUri); the measured requests over the wire --http names.
+            var engine = NewEngine(api?.H2cEndPoint ?? await ResolveAsync(baseUri, ct).ConfigureAwait(false), pool, driver);
+            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream, peers);
             _arms.Add(runtime);
             results.Arms.Add(new ArmInfo(arm.Scheme, arm.Alg, arm.CredentialClaims, arm.Label, baseUri.ToString(), api?.Pid,
                 api?.ReadyLine ?? "(--target)", Math.Round(pool.MeanCredentialHeaderBytes, 1),
                 arm.Fanout is { } f ? new FanoutInfo(f.Services, f.ModeName, [.. runtime.Processes.Select(p => p.Pid)]) : null));
             written();
+        }
+        if (options.Instances.Count > 0 && options.Target is null)
+        {
+            await StartBalancerAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private LoadEngine NewEngine(EndPoint endPoint, CredentialPool pool, RefreshDriver? driver) => new(new EngineOptions
+    {
+        EndPoint = endPoint,
+        RequestFor = driver is null ? pool.RequestFor : driver.RequestFor,
+        Tracker = driver,
+        Connections = options.Connections,
+        Http = options.Http,
+        UsersPerConnection = options.UsersPerConnection,
+        MaxInFlight = options.MaxInFlight,
+        TimerSlackNanoseconds = options.TimerSlackNs,
+        RealtimePacing = options.RealtimePacing,
+    });
+
+    /// <summary>
+    /// --instances: one haproxy for the run, with a frontend per arm and server count routing to that arm's first N
+    /// instances, on the generator's CPU set. The users logged in through the arm's first instance, so every request
+    /// that lands on another one carries a credential that instance did not issue.
+    /// </summary>
+    private async Task StartBalancerAsync(CancellationToken ct)
+    {
+        var frontends = new List<(int Arm, int Instances, BalancerFrontend Frontend)>();
+        for (var a = 0; a < _arms.Count; a++)
+        {
+            var servers = _arms[a].Processes.Select(p => new IPEndPoint(IPAddress.Loopback, p.BaseUri.Port)).ToList();
+            foreach (var n in options.Instances)
+            {
+                var name = $"{_arms[a].Spec.Label}-n{n}".Replace('.', '_');
+                frontends.Add((a, n, new BalancerFrontend(name, Common.LocalPorts.FindFree(), servers[..n])));
+            }
+        }
+        var haproxy = BalancerKinds.LocateHaproxy(Environment.GetEnvironmentVariable("PATH"));
+        _balancer = await HaproxyBalancer.StartAsync(haproxy, [.. frontends.Select(f => f.Frontend)], Path.Combine(options.OutputDirectory, "balancer.log"), ct)
+            .ConfigureAwait(false);
+        pinning.PinBalancer(_balancer.Pid);
+        progress.Line($"balancer: {_balancer.Version}, pid {_balancer.Pid}, {frontends.Count} frontend(s), round robin, no stickiness (log balancer.log)");
+        foreach (var (a, n, frontend) in frontends)
+        {
+            var own = _arms[a];
+            var uri = new Uri($"http://{frontend.EndPoint}");
+            _balanced[(a, n)] = new ArmRuntime(own.Spec, own.Api, uri, own.Pool, NewEngine(frontend.EndPoint, own.Pool, null), null, [], own.Peers.Take(n - 1).ToList(), n, _balancer, frontend);
         }
     }
 
@@ -146,24 +222,26 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
     /// </summary>
     public async Task FocusAsync(ArmRuntime underTest, CancellationToken ct)
     {
-        foreach (var arm in _arms)
+        // With --instances the runtimes share processes: an arm's servers beyond the trial's count are stopped too.
+        var measured = underTest.Processes.ToHashSet();
+        foreach (var process in _arms.SelectMany(a => a.Processes))
         {
-            if (arm != underTest)
+            if (!measured.Contains(process))
             {
-                foreach (var process in arm.Processes)
-                {
-                    process.Freeze();
-                }
+                process.Freeze();
             }
         }
-        var thawed = false;
+        var thawed = new List<ApiProcess>();
         foreach (var process in underTest.Processes)
         {
-            thawed |= process.Thaw();
+            if (process.Thaw())
+            {
+                thawed.Add(process);
+            }
         }
-        if (thawed)
+        if (thawed.Count > 0)
         {
-            await SettleAsync(underTest, ct).ConfigureAwait(false);
+            await SettleAsync(underTest, thawed, ct).ConfigureAwait(false);
         }
     }
 
@@ -176,11 +254,25 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
         }
     }
 
-    private async Task SettleAsync(ArmRuntime arm, CancellationToken ct)
+    private async Task SettleAsync(ArmRuntime arm, IReadOnlyList<ApiProcess> thawed, CancellationToken ct)
+    {
+        // Behind a balancer each continued server answers its own GET /health (the balancer would reach only one).
+        if (arm.Instances is not null)
+        {
+            foreach (var process in thawed)
+            {
+                await SettleAsync(arm, process.BaseUri, ct).ConfigureAwait(false);
+            }
+            return;
+        }
+        await SettleAsync(arm, arm.BaseUri, ct).ConfigureAwait(false);
+    }
+
+    private async Task SettleAsync(ArmRuntime arm, Uri baseUri, CancellationToken ct)
     {
         try
         {
-            using var response = await _settle.GetAsync(new Uri(arm.BaseUri, "/health"), ct).ConfigureAwait(false);
+            using var response = await _settle.GetAsync(new Uri(baseUri, "/health"), ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 progress.Line($"  warning: {arm.Spec.Label} answered GET /health with {(int)response.StatusCode} after being continued");
@@ -244,6 +336,10 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
     {
         ResumeAll();
         _settle.Dispose();
+        if (_balancer is not null)
+        {
+            await _balancer.DisposeAsync().ConfigureAwait(false);
+        }
         foreach (var arm in _arms)
         {
             await arm.Pool.DisposeAsync().ConfigureAwait(false);
@@ -252,5 +348,6 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 await process.DisposeAsync().ConfigureAwait(false);
             }
         }
+        _secrets?.Dispose();
     }
 }

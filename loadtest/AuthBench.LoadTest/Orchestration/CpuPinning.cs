@@ -15,6 +15,7 @@ public sealed class CpuPinning
     public const string RoleApi = "api";
     public const string RoleLoadgen = "loadgen";
     public const string RoleStore = "store";
+    public const string RoleBalancer = "balancer";
 
     private readonly Isolation _isolation;
     private readonly Progress _progress;
@@ -87,6 +88,9 @@ public sealed class CpuPinning
         }
         Pin(RoleStore, name, pid, _isolation.Loadgen);
     }
+
+    /// <summary>The load balancer of --instances: on the generator's (and store's) CPU set, never on the API's.</summary>
+    public void PinBalancer(int pid) => Pin(RoleBalancer, "haproxy", pid, _isolation.Loadgen);
 
     /// <summary>
     /// Runs <paramref name="start"/> (which starts a child process) on a thread pinned to the API set, so that the

@@ -128,7 +128,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
 
     private async Task<TrialResult?> RunOneAsync(Trial trial, PlannedTrial planned, CancellationToken ct)
     {
-        var arm = _fleet!.Arms[planned.Arm];
+        var arm = _fleet!.Runtime(planned);
         await _fleet.FocusAsync(arm, ct).ConfigureAwait(false);
         var outcome = await trial.RunAsync(arm, planned, ct).ConfigureAwait(false);
         if (arm.Engine.PacingRealtime is { } realtime && _results.Environment.PacingEffective is null)
@@ -159,6 +159,11 @@ public sealed class Runner(LoadOptions options, Progress progress)
         progress.Line(string.Create(Inv,
             $"  → {trial.AchievedRps:0} req/s, p50 {trial.LatencyUs.P50} µs, p99 {trial.LatencyUs.P99} µs, errors {trial.Errors.Values.Sum()}, late {trial.Late}, dropped {trial.Dropped}, "
             + $"bytes {trial.BytesPerRequest.Sent:0}/{trial.BytesPerRequest.Received:0}, server CPU {trial.ServerCpuUsPerRequest:0.0} µs/req, store cmds {trial.Store?.CommandsPerRequest:0.00}/req"));
+        if (trial.Instances is { } instances)
+        {
+            progress.Line(string.Create(Inv,
+                $"  → {instances} instance(s) behind the balancer: responses per instance {(trial.InstanceResponses is { } each ? string.Join('/', each) : "unknown")}, balancer CPU {trial.BalancerCpuUsPerRequest:0.0} µs/req"));
+        }
         if (outcome.Refreshes is { Requests: > 0 } refreshes)
         {
             progress.Line($"  → {refreshes}");

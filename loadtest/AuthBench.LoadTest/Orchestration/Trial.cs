@@ -25,7 +25,9 @@ public sealed record TrialOutcome(
     string? SkippedProbe,
     RefreshSummary? Refreshes = null,
     WindowResult? Window = null,
-    StoreRelayResult? StoreRelay = null);
+    StoreRelayResult? StoreRelay = null,
+    TimeSpan? BalancerCpu = null,
+    IReadOnlyList<long>? InstanceResponses = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -54,7 +56,10 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         _ = relay?.TakeAccuracy();
         var probe = arm.Api?.Probe;
         // A fan-out chain's server CPU is every service's, summed (per user request once divided by the edge's responses).
+        // Read before the CPU samples (and after them below): the statistics request is the balancer's work, not the trial's.
+        var perInstanceBefore = plan.Record && arm.Balancer is { } b && arm.Frontend is { } fe ? await b.ReadResponsesAsync(fe, ct).ConfigureAwait(false) : null;
         var cpuBefore = ServerCpu(arm);
+        var balancerBefore = arm.Balancer?.Probe.ReadCpu();
         var rssReset = probe?.ResetPeakRss() ?? false;
         var loadgenBefore = Environment.CpuUsage.TotalTime;
         var cpusBefore = ProcStat.ReadCpuTimes();
@@ -100,6 +105,8 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         }
         var loadgenCpu = Environment.CpuUsage.TotalTime - loadgenBefore;
         var cpuAfter = ServerCpu(arm);
+        var balancerAfter = arm.Balancer?.Probe.ReadCpu();
+        var perInstanceAfter = perInstanceBefore is not null ? await arm.Balancer!.ReadResponsesAsync(arm.Frontend!, ct).ConfigureAwait(false) : null;
         var cpu = CpuUse(cpusBefore, ProcStat.ReadCpuTimes(), loadgenCpu, cpuBefore is { } a0 && cpuAfter is { } a1 ? a1 - a0 : null,
             TimeProvider.System.GetElapsedTime(wallBefore));
         var peakRss = rssReset ? probe?.ReadPeakRssMb() : null;
@@ -122,7 +129,9 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy());
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy(),
+            balancerBefore is { } b0 && balancerAfter is { } b1 ? b1 - b0 : null,
+            perInstanceBefore is { } i0 && perInstanceAfter is { } i1 ? [.. i1.Zip(i0, (after, before) => after - before)] : null);
     }
 
     /// <summary>User + system CPU of every API process of the arm so far; null when one cannot be read (or there is none).</summary>

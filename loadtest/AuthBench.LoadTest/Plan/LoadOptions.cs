@@ -65,6 +65,39 @@ public sealed record LoadOptions
     /// <summary>--store-rtt: round trips the store relay adds, the plan run once per value; empty: the API talks to the store directly.</summary>
     public IReadOnlyList<TimeSpan> StoreRtt { get; init; } = [];
 
+    /// <summary>
+    /// --instances: API servers per arm behind the load balancer, the plan run once per value; empty: one API, driven
+    /// directly (no balancer).
+    /// </summary>
+    public IReadOnlyList<int> Instances { get; init; } = [];
+    /// <summary>--balancer: what stands in front of the instances (with --instances only).</summary>
+    public BalancerKind Balancer { get; init; } = BalancerKind.Haproxy;
+
+    /// <summary>The most --instances accepts: every instance is a whole API process on the API's CPU set.</summary>
+    public const int MaxInstances = 16;
+
+    /// <summary>Parses --instances: counts such as 1,2,4, each from 1 to <see cref="MaxInstances"/>, in the order given, duplicates dropped.</summary>
+    public static IReadOnlyList<int> ParseInstances(string text)
+    {
+        var counts = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > MaxInstances)
+            {
+                throw new UsageException($"--instances: '{part}' is not a number of API servers from 1 to {MaxInstances} (e.g. --instances 1,2,4)");
+            }
+            if (!counts.Contains(n))
+            {
+                counts.Add(n);
+            }
+        }
+        return counts.Count > 0 ? counts : throw new UsageException("--instances needs at least one count, e.g. --instances 1,2,4");
+    }
+
+    /// <summary>The histogram-key suffix of a trial behind the balancer, e.g. "@n2"; empty without one.</summary>
+    public static string InstancesKey(int? instances) =>
+        instances is { } n ? string.Create(CultureInfo.InvariantCulture, $"@n{n}") : "";
+
     /// <summary>The largest round trip --store-rtt accepts: a store farther away than this is not a session store.</summary>
     public static readonly TimeSpan MaxStoreRtt = TimeSpan.FromMilliseconds(100);
 

@@ -7,8 +7,9 @@ namespace AuthBench.LoadTest.Plan;
 /// <param name="Key">The histogram key its recorded trials merge under: the rate, "max" or "soak-&lt;rate&gt;".</param>
 /// <param name="Sequence">Its place in the run, from 1, warm-ups included (results.json "sequence").</param>
 /// <param name="StoreRtt">--store-rtt: the round trip the store relay adds in this trial; null: no relay.</param>
+/// <param name="Instances">--instances: the API servers behind the balancer in this trial; null: one API, no balancer.</param>
 public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0,
-    TimeSpan? StoreRtt = null);
+    TimeSpan? StoreRtt = null, int? Instances = null);
 
 /// <summary>How the arms are ordered within each repetition.</summary>
 public enum ArmOrder
@@ -47,8 +48,12 @@ public static class RunPlan
         }
         // --store-rtt: the whole plan once per round trip, warm-ups included, each block with its own arm orders, so
         // that every arm is compared with the baseline at the same round trip and every block starts warm.
-        var trials = options.StoreRtt.Count == 0 ? Plan()
-            : options.StoreRtt.SelectMany(rtt => Plan().Select(t => t with { StoreRtt = rtt, Key = t.Key + LoadOptions.StoreRttKey(rtt) }));
+        // --instances: likewise the whole plan once per server count (inside each round trip), so that every count
+        // has its own warm-up and arm orders and the ratio to one server compares trials run close together.
+        IEnumerable<PlannedTrial> PerCount() => options.Instances.Count == 0 ? Plan()
+            : options.Instances.SelectMany(n => Plan().Select(t => t with { Instances = n, Key = t.Key + LoadOptions.InstancesKey(n) }));
+        var trials = options.StoreRtt.Count == 0 ? PerCount()
+            : options.StoreRtt.SelectMany(rtt => PerCount().Select(t => t with { StoreRtt = rtt, Key = t.Key + LoadOptions.StoreRttKey(rtt) }));
         return trials.Select((t, i) => t with { Sequence = i + 1 });
     }
 
@@ -85,7 +90,7 @@ public static class RunPlan
             var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + Scenarios.SloSearch.ExtensionFractions.Length + (options.SloP99.Count * options.SloSteps);
             perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * steps));
         }
-        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count);
+        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count) * Math.Max(1, options.Instances.Count);
         var lifetime = (planned * 2) + TimeSpan.FromMinutes(10);
         return lifetime < TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15) : lifetime > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : lifetime;
     }

@@ -11,7 +11,8 @@ public static class Summary
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private sealed record Metric(string Name, Func<TrialResult, double?> Value, string Format);
+    /// <param name="Optional">Shown only where some trial of the table has it (the balancer's CPU exists only with --instances).</param>
+    private sealed record Metric(string Name, Func<TrialResult, double?> Value, string Format, bool Optional = false);
 
     private static readonly Metric[] Metrics =
     [
@@ -27,6 +28,7 @@ public static class Summary
         new("bytes sent / request", t => t.BytesPerRequest.Sent, "0.0"),
         new("bytes received / request", t => t.BytesPerRequest.Received, "0.0"),
         new("server CPU µs / request", t => t.ServerCpuUsPerRequest, "0.0"),
+        new("balancer CPU µs / request", t => t.BalancerCpuUsPerRequest, "0.0", Optional: true),
         new("server peak RSS (MiB)", t => t.ServerPeakRssMb, "0.0"),
         new("load-gen CPU µs / request", t => t.LoadgenCpuUsPerRequest, "0.0"),
         new("store commands / request", t => t.Store?.CommandsPerRequest, "0.00"),
@@ -98,13 +100,17 @@ public static class Summary
             RenderSlo(sb, r);
             return sb.ToString();
         }
-        foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => (t.TargetRps, Rtt: t.StoreRelay?.RttMs)))
+        foreach (var group in r.Trials.Where(t => t.SoakMinute is null).GroupBy(t => (t.TargetRps, Rtt: t.StoreRelay?.RttMs, t.Instances)))
         {
             sb.AppendLine();
             var reps = group.Select(t => t.Repetition).Distinct().Count();
             var relayed = group.Key.Rtt is { } rtt
                 ? string.Create(Inv, $", store round trip +{rtt:0.###} ms through the relay (its release lateness p99 {group.Max(t => t.StoreRelay!.LatenessP99Us):0.0} µs at worst)")
                 : "";
+            if (group.Key.Instances is { } servers)
+            {
+                relayed += string.Create(Inv, $", {servers} API server(s) per arm behind {r.Settings.Balancer ?? "the balancer"}; server CPU summed over them");
+            }
             sb.AppendLine(group.Key.TargetRps is { } rate
                 ? string.Create(Inv, $"## {rate:0.##} requests/s (open loop, {reps} repetition(s) of {group.First().DurationS:0.#} s{relayed})")
                 : string.Create(Inv, $"## Saturation (closed loop, {r.Settings.Connections} connections, {reps} repetition(s) of {group.First().DurationS:0.#} s{relayed})"));
@@ -123,7 +129,7 @@ public static class Summary
             }
             sb.AppendLine(header.ToString());
             sb.AppendLine(rule.ToString());
-            foreach (var metric in Metrics)
+            foreach (var metric in Metrics.Where(m => !m.Optional || group.Any(t => m.Value(t) is not null)))
             {
                 var row = new StringBuilder().Append(Inv, $"| {metric.Name} |");
                 double? noneMedian = hasNone ? Median(group.Where(t => t.Label == baseline).Select(metric.Value)) : null;

@@ -42,7 +42,11 @@ public static class TrialMapping
         options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null,
         Engine.Http2.HttpWires.Name(options.Http),
         options.UsersPerConnection,
-        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null);
+        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null)
+    {
+        Instances = options.Instances.Count > 0 ? options.Instances : null,
+        Balancer = options.Instances.Count > 0 ? options.Balancer.ToName() : null,
+    };
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -89,6 +93,9 @@ public static class TrialMapping
             Cpu = outcome.Cpu,
             Refreshes = outcome.Refreshes is { } refreshes ? Refreshes(refreshes, outcome, rec.Responses) : null,
             StoreRelay = outcome.StoreRelay,
+            Instances = outcome.Plan.Instances,
+            BalancerCpuUsPerRequest = outcome.BalancerCpu is { } balancer ? Math.Round(balancer.TotalMicroseconds / responses, 1) : null,
+            InstanceResponses = outcome.InstanceResponses,
         };
     }
 

@@ -412,6 +412,9 @@ public sealed class TrialResult
 
     /// <summary>Where ServerCpuUsPerRequest came from: "proc" (a process the run started) or "metrics" (the API's metrics endpoint); null: proc.</summary>
     public string? ServerCpuSource { get; init; }
+
+    /// <summary>--instances: the responses the balancer counted from each server in this trial, in server order (its statistics page); null without one.</summary>
+    public IReadOnlyList<long>? InstanceResponses { get; init; }
 }
 
 /// <summary>One store node's load per request in a trial (INFO deltas of that node over the trial's requests).</summary>
