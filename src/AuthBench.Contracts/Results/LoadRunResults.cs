@@ -126,7 +126,9 @@ public sealed record RunSettings(
     IReadOnlyList<double>? StoreRttMs = null,
     string? Http = null,
     int? UsersPerConnection = null,
-    int? StreamsPerConnection = null);
+    int? StreamsPerConnection = null,
+    string? MetricsUrl = null,
+    string? ApiMetrics = null);
 
 public sealed class EnvironmentInfo
 {
@@ -389,6 +391,19 @@ public sealed class TrialResult
 
     /// <summary>--store-rtt: the round trip the delaying relay added between API and store, and its accuracy; null: direct.</summary>
     public StoreRelayResult? StoreRelay { get; init; }
+
+    /// <summary>
+    /// Where <see cref="ServerCpuUsPerRequest"/> came from: "proc" (an API process this tool started, /proc/&lt;pid&gt;/stat)
+    /// or "metrics" (the API's metrics endpoint, --target: its process_cpu_seconds_total over its own request count);
+    /// null: proc, or no figure (files written before it existed).
+    /// </summary>
+    public string? ServerCpuSource { get; init; }
+
+    /// <summary>
+    /// The trial's requests of the measured endpoint as the API itself counted them (its metrics endpoint); null when
+    /// it has none. Beside <see cref="Responses"/> it cross-checks the two counts (more than 1 % apart is flagged).
+    /// </summary>
+    public long? ServerRequests { get; init; }
 }
 
 /// <summary>
