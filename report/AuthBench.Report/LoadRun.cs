@@ -37,8 +37,12 @@ public sealed record Trial(
     StoreFigures? Store,
     double ApiCpuBusy = double.NaN,
     double LoadgenCpusBusy = double.NaN,
-    Percentiles? DispatchDelay = null)
+    Percentiles? DispatchDelay = null,
+    string? ServerCpuSource = null)
 {
+    /// <summary>Server CPU read from the API's metrics endpoint (a --target run), not from /proc of a process the load tool started.</summary>
+    public bool CpuFromMetrics => ServerCpuSource == ServerCpuSources.Metrics;
+
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
 
@@ -89,7 +93,8 @@ public sealed record Trial(
         t.Store is { } s ? new StoreFigures(s.CommandsPerRequest, s.UsecPerRequest, s.CpuUsPerRequest, s.BytesPerRequest) : null,
         Nan(t.Cpu?.ApiCpuBusy),
         Nan(t.Cpu?.LoadgenCpusBusy),
-        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs));
+        t.DispatchDelayUs is null ? null : Percentiles.From(t.DispatchDelayUs),
+        t.ServerCpuSource);
 }
 
 /// <summary>A load run's results.json, read through the results contract (<see cref="ResultsJson"/>).</summary>

@@ -10,7 +10,7 @@ internal static class Fixtures
         [.. ArmCatalogue.All.Select(a => a.Name)], ["HS256"], "typical", "/api/me", [100, 200, 400], false, 8, 64, 10, 1, 3, 100, "auto", null, false, null, null, 10);
 
     public static TrialResult Trial(ArmDescriptor arm, string? alg, double? rate, int rep, double cpu, long p99, double sent, double? storeBytes,
-        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN, long late = 0, long dropped = 0) => new()
+        IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN, long late = 0, long dropped = 0, string? cpuSource = null) => new()
     {
         Arm = arm.Name,
         Alg = alg,
@@ -32,6 +32,7 @@ internal static class Fixtures
         LoadgenCpuUsPerRequest = 15,
         Store = storeBytes is null ? null : new StoreCostResult(1, 2, 5, storeBytes.Value, new Dictionary<string, double>()),
         Fault = fault,
+        ServerCpuSource = cpuSource,
     };
 
     public static RunResults Run(IEnumerable<TrialResult> trials, string mode = "rates", string status = "complete", RunSettings? settings = null,
