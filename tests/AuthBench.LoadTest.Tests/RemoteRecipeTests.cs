@@ -14,8 +14,10 @@ namespace AuthBench.LoadTest.Tests;
 /// docs/remote.md's three-host recipe, run as written on loopback: the blocks marked <c>recipe: store</c>,
 /// <c>recipe: api</c> and <c>recipe: generator</c> are handed to bash with the recipe's variables set for this machine,
 /// so the recipe cannot rot without this test failing. Needs redis-server (skipped with its reason when missing, unless
-/// AUTHBENCH_REQUIRE_REDIS_SERVER=1) and the Release builds of the API and the load tool.
+/// AUTHBENCH_REQUIRE_REDIS_SERVER=1) and the Release builds of the API and the load tool. In the timing collection:
+/// its three processes would otherwise load the machine under the timing-sensitive tests.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed partial class RemoteRecipeTests
 {
     private const string RequireRedisServerVariable = "AUTHBENCH_REQUIRE_REDIS_SERVER";
