@@ -43,8 +43,12 @@ public sealed record Trial(
     string? StoreTopology = null,
     IReadOnlyList<StoreNodeCost>? StoreNodes = null,
     int Instances = 1,
-    double BalancerCpuUsPerRequest = double.NaN)
+    double BalancerCpuUsPerRequest = double.NaN,
+    string? ServerCpuSource = null)
 {
+    /// <summary>Server CPU read from the API's metrics endpoint (a --target run), not from /proc of a process the load tool started.</summary>
+    public bool CpuFromMetrics => ServerCpuSource == ServerCpuSources.Metrics;
+
     /// <summary>The share of a trial's intended requests that were late or dropped above which it is overloaded.</summary>
     public const double OverloadShare = 0.01;
 
@@ -101,7 +105,8 @@ public sealed record Trial(
         t.StoreTopology,
         t.StoreNodes,
         t.Instances ?? 1,
-        Nan(t.BalancerCpuUsPerRequest));
+        Nan(t.BalancerCpuUsPerRequest),
+        t.ServerCpuSource);
 
     /// <summary>The set store RTT of a trial behind the delaying relay (ms); null: the API talked to the store directly.</summary>
     public double? StoreRttMs => StoreRelay?.RttMs;

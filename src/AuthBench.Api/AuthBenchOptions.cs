@@ -11,7 +11,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port", "metrics"];
 
     /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
@@ -67,6 +67,12 @@ public sealed class AuthBenchOptions
     /// null (the default): none.
     /// </summary>
     public int? H2cPort { get; init; }
+
+    /// <summary>
+    /// <c>--metrics on</c>: <c>GET /metrics</c> (Prometheus text: process CPU, requests per endpoint and status class,
+    /// the arm) on the API's own listener, and a request counter in the pipeline; off (the default): neither.
+    /// </summary>
+    public bool Metrics { get; init; }
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -131,8 +137,10 @@ public sealed class AuthBenchOptions
             throw new ArgumentException($"--jwks-from: the {arm.Name} arm verifies no token in {FanoutModes.Name(fanoutMode)} mode (each service authenticates the credential itself); use --fanout-mode {FanoutModes.Name(FanoutMode.EdgeToken)} or drop --jwks-from");
         }
         var h2cPort = ParseH2cPort(config["h2c-port"]);
+        var metrics = ParseOnOff(config["metrics"], "metrics");
         return new AuthBenchOptions
         {
+            Metrics = metrics,
             Arm = arm,
             H2cPort = h2cPort,
             Algorithm = algorithm,
@@ -204,6 +212,14 @@ public sealed class AuthBenchOptions
         string.IsNullOrWhiteSpace(text) ? null
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port
         : throw new ArgumentException($"--h2c-port must be a port from 1 to 65535, got '{text}'");
+
+    /// <summary>Reads an on|off switch (true|false too); off when not given.</summary>
+    private static bool ParseOnOff(string? text, string name) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "off" or "false" => false,
+        "on" or "true" => true,
+        _ => throw new ArgumentException($"--{name} takes on or off, got '{text}'"),
+    };
 
     private static int ParseInt(string? text, string name, int fallback) =>
         text is null ? fallback

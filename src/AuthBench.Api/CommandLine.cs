@@ -31,6 +31,8 @@ public static class CommandLine
           --dp-keys DIR            Data Protection key ring folder, {ArmCatalogue.AspNetCookie.Name} and {ArmCatalogue.AspNetCookieStore.Name} arms
                                    (APIs sharing it accept each other's cookies; default: a new key ring in memory)
           --h2c-port N             also listen on 127.0.0.1:N for HTTP/2 only (cleartext, prior knowledge); default: off
+          --metrics on|off         GET /metrics (Prometheus text: process CPU, requests per endpoint and status class,
+                                   the arm) on the same listener, and a request counter in the pipeline (default off)
           --near-cache-ttl T       how long {ArmsWhere(a => a.NearCache is not null)} keep an entry in memory (default {NearCacheDefaultTtl()})
           --downstream URL         fan-out: {FanoutModes.ChainPath} calls the next service at URL, passing the credential on
           --jwks-from URL          fan-out, downstream services: verify tokens only with the keys of the edge's
@@ -57,6 +59,13 @@ public static class CommandLine
             Console.WriteLine(Usage);
             return 0;
         }
+        if (args.Length > 0 && args[^1] is { } last && last.StartsWith("--", StringComparison.Ordinal) && !last.Contains('=', StringComparison.Ordinal)
+            && AuthBenchOptions.Keys.Contains(last[2..], StringComparer.OrdinalIgnoreCase))
+        {
+            // Configuration would silently drop an option without its value: "--metrics" alone would leave them off.
+            Console.Error.WriteLine($"error: {last} needs a value");
+            return 2;
+        }
         if (FindUnknownOption(args) is { } unknown)
         {
             Console.Error.WriteLine($"error: {unknown}");
@@ -82,7 +91,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode, --h2c-port";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode, --h2c-port, --metrics";
             }
         }
         return null;

@@ -2,6 +2,7 @@ using AuthBench.Api;
 using AuthBench.Api.Arms;
 using AuthBench.Api.Fanout;
 using AuthBench.Api.Hosting;
+using AuthBench.Api.Metrics;
 
 if (CommandLine.Handle(args) is { } exitCode)
 {
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddAuthBenchHosting();
 builder.Services.AddAuthBenchArms();
 builder.Services.AddAuthBenchFanout();
+builder.Services.AddAuthBenchMetrics();
 
 await using var app = builder.Build();
 if (await app.PrepareAuthBenchAsync() is not { } options)
@@ -22,9 +24,11 @@ if (!await app.PrepareFanoutAsync())
 {
     return 2;
 }
+app.UseAuthBenchMetrics(options);
 app.UseAuthBench();
 app.MapAuthBench(options);
 app.MapFanout(options);
+app.MapAuthBenchMetrics(options);
 app.PrintReadinessLine(options);
 
 await app.RunAsync();

@@ -12,7 +12,7 @@ internal static class Fixtures
     public static TrialResult Trial(ArmDescriptor arm, string? alg, double? rate, int rep, double cpu, long p99, double sent, double? storeBytes,
         IReadOnlyDictionary<string, long>? errors = null, FaultResult? fault = null, double achieved = double.NaN, long late = 0, long dropped = 0,
         StoreRelayResult? relay = null, double storeCpu = 5, int? storeConnections = null, string? topology = null, IReadOnlyList<StoreNodeCost>? nodes = null,
-        int? instances = null, long? p50 = null) => new()
+        int? instances = null, long? p50 = null, string? cpuSource = null) => new()
     {
         Arm = arm.Name,
         Alg = alg,
@@ -39,6 +39,7 @@ internal static class Fixtures
         StoreTopology = topology,
         StoreNodes = nodes,
         Instances = instances,
+        ServerCpuSource = cpuSource,
     };
 
     public static RunResults Run(IEnumerable<TrialResult> trials, string mode = "rates", string status = "complete", RunSettings? settings = null,

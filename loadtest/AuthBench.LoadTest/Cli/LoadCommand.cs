@@ -132,12 +132,22 @@ public static class LoadCommand
         Description = "With --instances: the load balancer in front of the API servers: haproxy (Debian's, on the generator's CPUs)",
         DefaultValueFactory = _ => BalancerKind.Haproxy.ToName(),
     };
+    private static readonly Option<string?> MetricsUrl = new("--metrics-url")
+    {
+        Description = "With --target: the API's metrics endpoint (AuthBench.Api --metrics on), read before and after each trial for its CPU and request count "
+            + "(default <target>/metrics)",
+    };
+    private static readonly Option<string?> ApiMetrics = new("--api-metrics")
+    {
+        Description = "Start the APIs with their metrics endpoint: off (default), on, or off,on (every arm twice, label suffix -metrics: what the endpoint's "
+            + "request counter costs); server CPU stays from /proc",
+    };
     private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
 
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt, Instances, BalancerOption })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt, Instances, BalancerOption, MetricsUrl, ApiMetrics })
         {
             root.Options.Add(option);
         }
@@ -402,6 +412,32 @@ public static class LoadCommand
         {
             throw new UsageException("--balancer needs --instances (e.g. --instances 1,2,4)");
         }
+        Uri? metricsUrl = null;
+        if (parse.GetValue(MetricsUrl) is { } mu)
+        {
+            if (target is null)
+            {
+                throw new UsageException("--metrics-url reads a --target's metrics endpoint; the APIs this tool starts are read from /proc (--api-metrics on gives them the endpoint)");
+            }
+            if (!Uri.TryCreate(mu, UriKind.Absolute, out metricsUrl) || metricsUrl.Scheme != Uri.UriSchemeHttp)
+            {
+                throw new UsageException($"--metrics-url '{mu}' must be an http:// URL such as http://127.0.0.1:5080/metrics");
+            }
+        }
+        else if (target is not null)
+        {
+            metricsUrl = LoadOptions.DefaultMetricsUrl(target);
+        }
+        var apiMetricsText = parse.GetValue(ApiMetrics);
+        if (apiMetricsText is not null)
+        {
+            if (target is not null)
+            {
+                throw new UsageException("--api-metrics starts the APIs with their metrics endpoint: with --target, start the API with --metrics on yourself");
+            }
+            var switches = LoadOptions.ParseApiMetrics(apiMetricsText);
+            arms = [.. arms.SelectMany(a => switches.Select(on => a with { Metrics = on }))];
+        }
         var outDir = parse.GetValue(Out) ?? Path.Combine("results", "load", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         return new LoadOptions
         {
@@ -438,8 +474,6 @@ public static class LoadCommand
             ApiPath = parse.GetValue(Api),
             LoginParallelism = loginParallelism,
             StoreRtt = storeRtt,
-            Instances = instances,
-            Balancer = balancer,
             CommandLine = string.Join(' ', commandLine.Select(Quote)),
         };
     }

@@ -28,6 +28,9 @@ public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, Crede
     /// <summary>The balancer in front of <see cref="Instances"/> servers; null without one.</summary>
     public HaproxyBalancer? Balancer { get; } = balancer;
 
+    /// <summary>The API's metrics endpoint, read around each trial (--target, or an API started with --api-metrics on); null: none.</summary>
+    public Probes.MetricsProbe? Metrics { get; init; }
+
     /// <summary>The services behind the edge of a fan-out chain (<see cref="ArmSpec.Fanout"/>), in chain order; empty otherwise.</summary>
     public IReadOnlyList<ApiProcess> Downstream { get; } = downstream ?? [];
 
@@ -93,7 +96,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 IReadOnlyList<string> shared = _secrets is null ? chain.EdgeArgs
                     : ["--dp-keys", _secrets.DataProtectionKeys, .. arm.Alg is { } alg && arm.Arm.HasAlgorithm ? (string[])["--key-file", _secrets.NewKeyFile(alg)] : []];
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, shared, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, arm.Metrics ? [.. shared, "--metrics", "on"] : shared, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
@@ -129,6 +132,9 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 baseUri = options.Target;
                 await CheckTargetAsync(arm, baseUri, ct).ConfigureAwait(false);
             }
+            var metrics = options.Target is not null && options.MetricsUrl is { } metricsUrl
+                ? await CheckMetricsAsync(arm, new Probes.MetricsProbe(metricsUrl), results, ct).ConfigureAwait(false)
+                : arm.Metrics && api is not null ? new Probes.MetricsProbe(new Uri(api.BaseUri, Probes.MetricsProbe.MetricsPath)) : null;
             CredentialPool pool;
             try
             {
@@ -156,7 +162,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             }
             // Logins go over HTTP/1.1 (baseUri); the measured requests over the wire --http names.
             var engine = NewEngine(api?.H2cEndPoint ?? await ResolveAsync(baseUri, ct).ConfigureAwait(false), pool, driver);
-            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream, peers);
+            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream, peers) { Metrics = metrics };
             _arms.Add(runtime);
             results.Arms.Add(new ArmInfo(arm.Scheme, arm.Alg, arm.CredentialClaims, arm.Label, baseUri.ToString(), api?.Pid,
                 api?.ReadyLine ?? "(--target)", Math.Round(pool.MeanCredentialHeaderBytes, 1),
@@ -330,6 +336,35 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             throw new UsageException($"--target {baseUri} carries the credential as {transport ?? "its arm's default"} but --arms says {arm.Label} ({expected})");
         }
         progress.Line($"{arm.Label}: target {baseUri} (scheme {scheme ?? "?"}); process probes skipped");
+    }
+
+    /// <summary>
+    /// Reads the target's metrics endpoint once before any trial. When it does not answer, or lacks the CPU series,
+    /// the run goes on without server CPU, and says so once (on the console and in results.json's skipped probes).
+    /// </summary>
+    private async Task<Probes.MetricsProbe?> CheckMetricsAsync(ArmSpec arm, Probes.MetricsProbe probe, RunResults results, CancellationToken ct)
+    {
+        string? problem;
+        try
+        {
+            var snapshot = await probe.ReadAsync(ct).ConfigureAwait(false);
+            problem = snapshot.CpuSeconds is null ? $"it has no {Probes.MetricsProbe.CpuMetric} series"
+                : snapshot.Scheme is { } scheme && scheme != arm.Scheme ? $"it belongs to the {scheme} arm, not {arm.Scheme}"
+                : null;
+            if (problem is null)
+            {
+                progress.Line($"{arm.Label}: metrics endpoint {probe.Url}: server CPU per request from its {Probes.MetricsProbe.CpuMetric} over its {Probes.MetricsProbe.RequestsMetric}");
+                return probe;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            problem = $"GET failed ({e.Message})";
+        }
+        var line = $"server_cpu_us_per_request: --target without a usable metrics endpoint at {probe.Url} ({problem}): start the API with --metrics on, or give --metrics-url";
+        progress.Line($"{arm.Label}: missing figure: {line}");
+        results.SkippedProbes.Add(line);
+        return null;
     }
 
     public async ValueTask DisposeAsync()

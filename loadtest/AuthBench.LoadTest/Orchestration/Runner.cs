@@ -105,7 +105,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
         }
         if (options.Target is not null)
         {
-            _results.SkippedProbes.Add("server_cpu_us_per_request and server_peak_rss_mb: --target mode, the API process is not ours to read from /proc");
+            _results.SkippedProbes.Add("server_peak_rss_mb: --target mode, the API process is not ours to read from /proc (server CPU comes from its metrics endpoint, when it has one)");
         }
         var redis = options.NeedsStore ? _store.ConnectionString : null;
         if (options.StoreRtt.Count > 0 && _store.Store is { } relayed)

@@ -27,7 +27,10 @@ public sealed record TrialOutcome(
     WindowResult? Window = null,
     StoreRelayResult? StoreRelay = null,
     TimeSpan? BalancerCpu = null,
-    IReadOnlyList<long>? InstanceResponses = null);
+    IReadOnlyList<long>? InstanceResponses = null,
+
+    string? ServerCpuSource = null,
+    long? ServerRequests = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -60,6 +63,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         var perInstanceBefore = plan.Record && arm.Balancer is { } b && arm.Frontend is { } fe ? await b.ReadResponsesAsync(fe, ct).ConfigureAwait(false) : null;
         var cpuBefore = ServerCpu(arm);
         var balancerBefore = arm.Balancer?.Probe.ReadCpu();
+        var metricsBefore = plan.Record ? await ReadMetricsAsync(arm, ct).ConfigureAwait(false) : null;
         var rssReset = probe?.ResetPeakRss() ?? false;
         var loadgenBefore = Environment.CpuUsage.TotalTime;
         var cpusBefore = ProcStat.ReadCpuTimes();
@@ -107,6 +111,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         var cpuAfter = ServerCpu(arm);
         var balancerAfter = arm.Balancer?.Probe.ReadCpu();
         var perInstanceAfter = perInstanceBefore is not null ? await arm.Balancer!.ReadResponsesAsync(arm.Frontend!, ct).ConfigureAwait(false) : null;
+        var metricsAfter = metricsBefore is null ? null : await ReadMetricsAsync(arm, ct).ConfigureAwait(false);
         var cpu = CpuUse(cpusBefore, ProcStat.ReadCpuTimes(), loadgenCpu, cpuBefore is { } a0 && cpuAfter is { } a1 ? a1 - a0 : null,
             TimeProvider.System.GetElapsedTime(wallBefore));
         var peakRss = rssReset ? probe?.ReadPeakRssMb() : null;
@@ -125,13 +130,62 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
                 storeCost = StoreProbe.Cost(storeBefore.Stats, storeAfter.Stats, measurement.Recorder.Responses, storeBefore.ReplyBytes);
             }
         }
+        TimeSpan? serverCpu = cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null;
+        var cpuSource = serverCpu is null ? null : ServerCpuSources.Proc;
+        long? serverRequests = null;
+        if (metricsBefore is not null && metricsAfter is not null)
+        {
+            var (cost, problem) = MetricsProbe.Cost(metricsBefore, metricsAfter, options.Endpoint, measurement.Recorder.Responses);
+            if (cost is null)
+            {
+                skipped ??= $"server CPU of {arm.Spec.Label} rep {plan.Repetition} from {arm.Metrics!.Url}: {problem}";
+            }
+            else
+            {
+                serverRequests = cost.Requests;
+                if (serverCpu is null)
+                {
+                    serverCpu = cost.Cpu;
+                    cpuSource = ServerCpuSources.Metrics;
+                }
+                if (cost.MismatchFraction > MetricsProbe.MismatchThreshold)
+                {
+                    var flag = string.Create(Inv, $"{arm.Spec.Label} rep {plan.Repetition}: the API counted {cost.Requests} requests of {options.Endpoint}, the generator {measurement.Recorder.Responses} responses ({cost.MismatchFraction:P1} apart, over {MetricsProbe.MismatchThreshold:P0}): server CPU per request divides by the API's count");
+                    progress.Line("  warning: " + flag);
+                    skipped ??= flag;
+                }
+            }
+        }
+        else if (metricsBefore is null && arm.Metrics is not null && plan.Record)
+        {
+            skipped ??= $"server CPU of {arm.Spec.Label} rep {plan.Repetition}: {arm.Metrics.Url} could not be read before the trial";
+        }
         return new TrialOutcome(arm, plan, measurement, started,
-            cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
+            serverCpu,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
             loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy(),
             balancerBefore is { } b0 && balancerAfter is { } b1 ? b1 - b0 : null,
-            perInstanceBefore is { } i0 && perInstanceAfter is { } i1 ? [.. i1.Zip(i0, (after, before) => after - before)] : null);
+            perInstanceBefore is { } i0 && perInstanceAfter is { } i1 ? [.. i1.Zip(i0, (after, before) => after - before)] : null,
+            cpuSource, serverRequests);
+    }
+
+    /// <summary>One snapshot of the arm's metrics endpoint; null (with a progress line) when it has none or it does not answer.</summary>
+    private async Task<MetricsSnapshot?> ReadMetricsAsync(ArmRuntime arm, CancellationToken ct)
+    {
+        if (arm.Metrics is not { } probe)
+        {
+            return null;
+        }
+        try
+        {
+            return await probe.ReadAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            progress.Line($"  warning: {probe.Url}: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>User + system CPU of every API process of the arm so far; null when one cannot be read (or there is none).</summary>

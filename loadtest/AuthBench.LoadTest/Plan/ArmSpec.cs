@@ -18,7 +18,16 @@ public sealed record ArmSpec(ArmDescriptor Arm, string? Alg, string Claims)
     /// The descriptor's label (name, name-ALG for an arm that signs tokens, name-cookie-ALG for its cookie variant):
     /// the column name in summaries and the file-name part.
     /// </summary>
-    public string Label => Fanout is { } fanout ? $"{Arm.Label(Alg)}-{fanout.Tag}" : Arm.Label(Alg);
+    public string Label => (Fanout is { } fanout ? $"{Arm.Label(Alg)}-{fanout.Tag}" : Arm.Label(Alg)) + (Metrics ? MetricsSuffix : "");
+
+    /// <summary>The label suffix of an arm whose API runs with its metrics endpoint on (<c>--api-metrics</c>).</summary>
+    public const string MetricsSuffix = "-metrics";
+
+    /// <summary>
+    /// Its API is started with <c>--metrics on</c> (<c>--api-metrics on</c>, or both with off,on): the request counter
+    /// in its pipeline, whose cost the off/on pair measures. Its server CPU still comes from /proc.
+    /// </summary>
+    public bool Metrics { get; init; }
 
     /// <summary>The fan-out chain this arm runs as (<c>--fanout</c>); null: one API process, as every other scenario.</summary>
     public FanoutSpec? Fanout { get; init; }

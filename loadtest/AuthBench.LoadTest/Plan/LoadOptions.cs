@@ -98,6 +98,35 @@ public sealed record LoadOptions
     public static string InstancesKey(int? instances) =>
         instances is { } n ? string.Create(CultureInfo.InvariantCulture, $"@n{n}") : "";
 
+    /// <summary>
+    /// --target: the API's metrics endpoint (--metrics-url, default &lt;target&gt;/metrics), read before and after each
+    /// trial for the server CPU per request; with APIs this tool starts, the edge's own endpoint when --api-metrics is on.
+    /// </summary>
+    public Uri? MetricsUrl { get; init; }
+
+    /// <summary>--api-metrics as given (off, on, or off,on: every arm twice), recorded in the settings; null: not given (off).</summary>
+    public string? ApiMetrics { get; init; }
+
+    /// <summary>Parses --api-metrics: off, on, or off,on (every arm once without and once with its metrics endpoint, alternating).</summary>
+    public static IReadOnlyList<bool> ParseApiMetrics(string text)
+    {
+        var values = new List<bool>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var on = part.ToLowerInvariant() switch
+            {
+                "off" => false,
+                "on" => true,
+                _ => throw new UsageException($"--api-metrics '{part}': use off, on, or off,on (each arm without and with the API's metrics endpoint)"),
+            };
+            if (!values.Contains(on))
+            {
+                values.Add(on);
+            }
+        }
+        return values.Count > 0 ? values : throw new UsageException("--api-metrics needs off, on, or off,on");
+    }
+
     /// <summary>The largest round trip --store-rtt accepts: a store farther away than this is not a session store.</summary>
     public static readonly TimeSpan MaxStoreRtt = TimeSpan.FromMilliseconds(100);
 
@@ -185,6 +214,9 @@ public sealed record LoadOptions
             ? limit
             : throw new UsageException($"--spin-limit '{text}': use {AsShipped} or a number of spins from 0 to 10000 (0: no spinning)");
     }
+
+    /// <summary>The default --metrics-url of a --target: the API's own listener, path /metrics.</summary>
+    public static Uri DefaultMetricsUrl(Uri target) => new(target, Probes.MetricsProbe.MetricsPath);
 
     public bool NeedsStore => Target is null && Arms.Any(a => a.NeedsStore);
 

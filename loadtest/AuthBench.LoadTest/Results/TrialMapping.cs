@@ -42,7 +42,9 @@ public static class TrialMapping
         options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null,
         Engine.Http2.HttpWires.Name(options.Http),
         options.UsersPerConnection,
-        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null)
+        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null,
+        MetricsUrl: options.MetricsUrl?.ToString(),
+        ApiMetrics: options.ApiMetrics)
     {
         Instances = options.Instances.Count > 0 ? options.Instances : null,
         Balancer = options.Instances.Count > 0 ? options.Balancer.ToName() : null,
@@ -77,7 +79,10 @@ public static class TrialMapping
             BytesPerRequest = new BytesPerRequest(
                 Math.Round((double)m.BytesSent / Math.Max(1, m.Started), 1),
                 Math.Round((double)m.BytesReceived / responses, 1)),
-            ServerCpuUsPerRequest = outcome.ServerCpu is { } cpu ? Math.Round(cpu.TotalMicroseconds / responses, 1) : null,
+            // From the API's metrics, CPU is divided by the API's own count of the trial's requests (cross-checked with ours).
+            ServerCpuUsPerRequest = outcome.ServerCpu is { } cpu
+                ? Math.Round(cpu.TotalMicroseconds / (outcome.ServerCpuSource == ServerCpuSources.Metrics && outcome.ServerRequests is > 0 and var n ? n : responses), 1)
+                : null,
             ServerPeakRssMb = outcome.ServerPeakRssMb is { } rss ? Math.Round(rss, 1) : null,
             LoadgenCpuUsPerRequest = Math.Round(outcome.LoadgenCpu.TotalMicroseconds / responses, 1),
             Store = outcome.Store is { } cost
@@ -96,6 +101,8 @@ public static class TrialMapping
             Instances = outcome.Plan.Instances,
             BalancerCpuUsPerRequest = outcome.BalancerCpu is { } balancer ? Math.Round(balancer.TotalMicroseconds / responses, 1) : null,
             InstanceResponses = outcome.InstanceResponses,
+            ServerCpuSource = outcome.ServerCpu is null ? null : outcome.ServerCpuSource,
+            ServerRequests = outcome.ServerRequests,
         };
     }
 

@@ -21,6 +21,7 @@ public sealed class LoadTestsSection : IReportSection
         report.Line();
         report.Line(ReportContext.IntervalPointer + " " + ReportContext.OverloadMethod);
         report.Line();
+        WriteMetricsLegend(report, load);
         foreach (var rate in load.Trials.Select(t => t.TargetRps).Distinct().Order())
         {
             report.Line($"### {ReportContext.Rate(rate)} requests/s offered");
@@ -41,7 +42,7 @@ public sealed class LoadTestsSection : IReportSection
                 var share = S(t => t.NotOnTimeShare * 100);
                 report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {Latency(t => t.Latency.P50)} | {Latency(t => t.Latency.P99)} | {Latency(t => t.Latency.P999)} | {Latency(t => t.Latency.Max)} "
                     + $"| {S(t => t.Failures).Show(0)} | {share.Show(2)} % | {S(t => t.BytesSent).Show(0)} | {S(t => t.BytesReceived).Show(0)} "
-                    + $"| {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.LoadgenCpuUsPerRequest).Show()} | {S(t => t.ServerPeakRssMb).Show(0)} "
+                    + $"| {S(t => t.ServerCpuUsPerRequest).Show()}{MetricsMark(load, arm, rate)} | {delta} | {S(t => t.LoadgenCpuUsPerRequest).Show()} | {S(t => t.ServerPeakRssMb).Show(0)} "
                     + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} |");
             }
             report.Line();
@@ -108,6 +109,7 @@ public sealed class LoadTestsSection : IReportSection
         }
         report.Line(ReportContext.IntervalPointer);
         report.Line();
+        WriteMetricsLegend(report, sat);
         var full = ReportContext.Percent(Trial.ApiCoreFullBusy);
         report.Line(ReportContext.CoreRuleApplies(sat)
             ? $"A trial whose API CPU set was busy less than {full} of the time is flagged **API core not full**: something other than the API's "
@@ -123,11 +125,28 @@ public sealed class LoadTestsSection : IReportSection
         {
             Spread S(Func<Trial, double> f) => report.Sat(arm, f);
             var delta = arm == baseline ? "–" : report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest).Show();
-            report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
+            report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()}{MetricsMark(sat, arm, null)} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
                 + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Failures).Show(0)} |"
                 + (isolated ? $" {S(t => t.ApiCpuBusy).Show(3)} | {S(t => t.LoadgenCpusBusy).Show(3)} | {NotFull(sat, arm)} |" : ""));
         }
         report.Line();
+    }
+
+    /// <summary>The marker of a server CPU cell whose trials read it from the API's metrics endpoint.</summary>
+    public const string MetricsMarker = " (m)";
+
+    private static string MetricsMark(LoadRun run, string arm, double? rate) =>
+        run.Trials.Any(t => t.Label == arm && (rate is null || t.TargetRps == rate) && t.CpuFromMetrics) ? MetricsMarker : "";
+
+    /// <summary>One legend line, only for a run with trials whose server CPU came from the API's metrics endpoint.</summary>
+    private static void WriteMetricsLegend(ReportContext report, LoadRun run)
+    {
+        if (run.Trials.Any(t => t.CpuFromMetrics))
+        {
+            report.Line($"Server CPU marked{MetricsMarker} was read from the API's metrics endpoint (a `--target` run: its process_cpu_seconds_total "
+                + "over its own count of the trial's requests, before and after each trial; docs/remote.md), not from /proc of a process the load tool started.");
+            report.Line();
+        }
     }
 
     /// <summary>"none of 10", or "**API core not full**: 2 of 10 (repetitions 3, 7; busy 0.951, 0.962)".</summary>

@@ -131,7 +131,8 @@ public sealed record RunSettings(
     string? StoreTopology = null,
     IReadOnlyList<int>? Instances = null,
     string? Balancer = null,
-    string? MetricsUrl = null);
+    string? MetricsUrl = null,
+    string? ApiMetrics = null);
 
 public sealed class EnvironmentInfo
 {
@@ -415,6 +416,12 @@ public sealed class TrialResult
 
     /// <summary>--instances: the responses the balancer counted from each server in this trial, in server order (its statistics page); null without one.</summary>
     public IReadOnlyList<long>? InstanceResponses { get; init; }
+
+    /// <summary>
+    /// The trial's requests of the measured endpoint as the API itself counted them (its metrics endpoint); null when
+    /// it has none. Beside <see cref="Responses"/> it cross-checks the two counts (more than 1 % apart is flagged).
+    /// </summary>
+    public long? ServerRequests { get; init; }
 }
 
 /// <summary>One store node's load per request in a trial (INFO deltas of that node over the trial's requests).</summary>
