@@ -40,9 +40,10 @@ public static class TrialMapping
         options.Window?.ToString(),
         options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null,
         options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null,
-        Engine.Http2.HttpWires.Name(options.Http),
+        options.HttpName,
         options.UsersPerConnection,
-        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null);
+        options.AnyHttp2 ? EngineOptions.DefaultStreamsPerConnection : null,
+        options.UsersPerConnectionList.Count > 1 ? string.Join(",", options.UsersPerConnectionList.Select(u => new EdgeWire(options.Http, u).UsersName)) : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -89,6 +90,11 @@ public static class TrialMapping
             Cpu = outcome.Cpu,
             Refreshes = outcome.Refreshes is { } refreshes ? Refreshes(refreshes, outcome, rec.Responses) : null,
             StoreRelay = outcome.StoreRelay,
+            Http = Engine.Http2.HttpWires.Name(m.Http),
+            UsersPerConnection = m.UsersPerConnection,
+            CredentialBytesPerRequest = m.CredentialBytesSent is { } credential
+                ? Math.Round((double)credential / Math.Max(1, m.Started), 1)
+                : outcome.Arm.Pool.Source.NeedsLogin ? Math.Round(outcome.Arm.Pool.MeanCredentialHeaderBytes, 1) : 0,
         };
     }
 
