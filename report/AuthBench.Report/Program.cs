@@ -155,7 +155,7 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
         Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"), Outage: outage,
         Configurations: configurations, Refresh: runs.Run(runs.Refresh), RefreshSaturation: runs.Run(runs.RefreshSaturation), RequestsPerUser: requestsPerUser,
         Fanout: runs.Run(runs.Fanout), 
-        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()]));
+        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()], Http2: runs.Run(runs.Http2)));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
@@ -163,6 +163,6 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
         + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "
-        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; fan-out: {runs.Fanout ?? "no run"}; windows: {runs.Windows.Count.ToString(CultureInfo.InvariantCulture)}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; fan-out: {runs.Fanout ?? "no run"}; windows: {runs.Windows.Count.ToString(CultureInfo.InvariantCulture)}; http/2: {runs.Http2 ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }
