@@ -58,6 +58,10 @@ public sealed class Http2Section : IReportSection
             + "comes back); a **browser** connection carries one user (the same credential on every request). The wires of one arm ran side by side in the run's seeded "
             + "random order. Bytes are counted on the load tool's sockets: request bytes include frame headers, the HPACK output and the connection's preface and "
             + "SETTINGS (spread over its requests); the credential's share is its header line with CRLF under HTTP/1.1 and its HPACK representation under HTTP/2. "
+            + (run.Results.Settings.StreamsPerConnection is { } streams
+                ? $"HTTP/2 trials multiplex up to {streams.ToString(CultureInfo.InvariantCulture)} streams on each TCP connection of {run.Results.Settings.Connections.ToString(CultureInfo.InvariantCulture)} request slots "
+                  + "where HTTP/1.1 opens one connection per slot, so their CPU difference includes having fewer connections, not only the header encoding. "
+                : "")
             + $"Medians over repetitions; trials with more than {ReportContext.Percent(Trial.OverloadShare)} of their requests late or dropped are left out.");
         report.Line();
         foreach (var rate in trials.Select(t => t.Trial.TargetRps).Distinct().Order())
