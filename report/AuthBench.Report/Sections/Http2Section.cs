@@ -63,11 +63,13 @@ public sealed class Http2Section : IReportSection
                 ? $"HTTP/2 trials multiplex up to {streams.ToString(CultureInfo.InvariantCulture)} streams on each TCP connection of {run.Results.Settings.Connections.ToString(CultureInfo.InvariantCulture)} request slots "
                   + "where HTTP/1.1 opens one connection per slot, so their CPU difference includes having fewer connections, not only the header encoding. "
                 : "")
-            + $"Medians over repetitions; trials with more than {ReportContext.Percent(Trial.OverloadShare)} of their requests late or dropped are left out.");
+            + $"Medians over repetitions; trials with more than {ReportContext.Percent(Trial.OverloadShare)} of their requests late or dropped are left out of the CPU figures (not of the bytes).");
         report.Line();
         foreach (var rate in trials.Select(t => t.Trial.TargetRps).Distinct().Order())
         {
-            var atRate = trials.Where(t => t.Trial.TargetRps == rate && !t.Trial.Overloaded).ToList();
+            // Bytes are what was sent whatever the schedule did; CPU per request only from trials that kept to it.
+            var sentAtRate = trials.Where(t => t.Trial.TargetRps == rate).ToList();
+            var atRate = sentAtRate.Where(t => !t.Trial.Overloaded).ToList();
             report.Line($"### {ReportContext.Rate(rate)} requests/s");
             report.Line();
             report.Line("Request bytes per request, with the credential's share in brackets:");
@@ -78,12 +80,12 @@ public sealed class Http2Section : IReportSection
             {
                 var cells = edges.Select(e =>
                 {
-                    var cell = atRate.Where(t => t.Trial.Label == label && t.Http == e.Http && t.UsersPerConnection == e.UsersPerConnection).ToList();
+                    var cell = sentAtRate.Where(t => t.Trial.Label == label && t.Http == e.Http && t.UsersPerConnection == e.UsersPerConnection).ToList();
                     return cell.Count == 0 ? "–"
                         : $"{LoadRun.Format(Median(cell.Select(t => t.Trial.BytesSent)), 0)} ({LoadRun.Format(Median(cell.Select(t => t.CredentialBytes)), 0)})";
                 });
-                var h1 = Median(atRate.Where(t => t.Trial.Label == label && t.Http == HttpWireNames.Http11).Select(t => t.Trial.BytesReceived));
-                var h2 = Median(atRate.Where(t => t.Trial.Label == label && t.Http != HttpWireNames.Http11).Select(t => t.Trial.BytesReceived));
+                var h1 = Median(sentAtRate.Where(t => t.Trial.Label == label && t.Http == HttpWireNames.Http11).Select(t => t.Trial.BytesReceived));
+                var h2 = Median(sentAtRate.Where(t => t.Trial.Label == label && t.Http != HttpWireNames.Http11).Select(t => t.Trial.BytesReceived));
                 report.Line($"| `{label}` | {string.Join(" | ", cells)} | {LoadRun.Format(h1, 0)} / {LoadRun.Format(h2, 0)} |");
             }
             report.Line();
@@ -131,7 +133,7 @@ public sealed class Http2Section : IReportSection
         {
             return lead + $"; no HTTP/2 run is published here (see {SectionLink}).";
         }
-        var trials = Edges.Of(run).Where(t => !t.Trial.Overloaded).ToList();
+        var trials = Edges.Of(run);
         var labels = trials.Select(t => t.Trial.Label).Distinct().ToList();
         double Credential(string label, string http, int? users, bool anyUsers = false) =>
             Median(trials.Where(t => t.Trial.Label == label && t.Http == http && (anyUsers || t.UsersPerConnection == users)).Select(t => t.CredentialBytes));
