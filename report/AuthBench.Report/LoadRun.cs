@@ -155,7 +155,7 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     public bool IsRatesRun => IsRatesRunAnyTopology && IsDefaultTopology;
 
     /// <summary>A fixed-rate run (<see cref="IsRatesRun"/>) over whatever topology it ran: store RTT, connections, replicas, instances.</summary>
-    public bool IsRatesRunAnyTopology => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout;
+    public bool IsRatesRunAnyTopology => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout && !IsEdgeRun;
 
     /// <summary>The store topology name of a standalone store (the default, and what a null topology means).</summary>
     public const string StandaloneTopology = "standalone";
@@ -182,6 +182,12 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
 
     /// <summary>A run with the delaying store relay (--store-rtt): its trials carry the set RTT.</summary>
     public bool IsStoreRttRun => Results.Settings.StoreRttMs is { Count: > 0 } && Trials.Any(t => t.StoreRttMs is not null);
+
+    /// <summary>
+    /// A run whose trials spoke HTTP/2 or differ in users per connection (<c>--http 2-*</c>, lists of <c>--http</c> or
+    /// <c>--users-per-connection</c>): shown in the HTTP/2 section only, never in the HTTP/1.1 tables.
+    /// </summary>
+    public bool IsEdgeRun => Results.Settings.StreamsPerConnection is not null || Results.Settings.UsersPerConnectionList is not null;
 
     /// <summary>A run made with <c>--fanout</c>: its arms are chains of services, shown in the fan-out section only.</summary>
     public bool IsFanout => Results.Arms.Any(a => a.Fanout is not null);

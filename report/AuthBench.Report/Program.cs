@@ -166,7 +166,7 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
         Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()],
         StoreRtt: runs.Run(runs.StoreRtt), RelayCalibration: runs.RelayCalibration is { } relay ? RelayCalibrationRun.Read(relay) : null,
         StoreConnections: runs.Run(runs.StoreConnections), Replication: runs.Run(runs.Replication),
-        Instances: runs.Run(runs.Instances)));
+        Instances: runs.Run(runs.Instances), Http2: runs.Run(runs.Http2)));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
@@ -174,6 +174,6 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
     string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
         + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "
-        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; fan-out: {runs.Fanout ?? "no run"}; windows: {runs.Windows.Count.ToString(CultureInfo.InvariantCulture)}; store RTT: {runs.StoreRtt ?? "no run"}; relay calibration: {runs.RelayCalibration ?? "none"}; store connections: {runs.StoreConnections ?? "no run"}; replication: {runs.Replication ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
+        + $"saturation: {runs.Saturation ?? "no run"}; slo: {runs.Slo ?? "no run"}; outage: {runs.Outage ?? "no run"}; other configurations: {configurations.Count.ToString(CultureInfo.InvariantCulture)}; refresh: {runs.Refresh ?? "no run"}; refresh saturation: {runs.RefreshSaturation ?? "no run"}; fan-out: {runs.Fanout ?? "no run"}; windows: {runs.Windows.Count.ToString(CultureInfo.InvariantCulture)}; store RTT: {runs.StoreRtt ?? "no run"}; relay calibration: {runs.RelayCalibration ?? "none"}; store connections: {runs.StoreConnections ?? "no run"}; replication: {runs.Replication ?? "no run"}; http/2: {runs.Http2 ?? "no run"}; micro: {micro?.Benchmarks.Count.ToString(CultureInfo.InvariantCulture) ?? "no"} benchmarks)");
     return 0;
 }

@@ -13,13 +13,14 @@ namespace AuthBench.Report;
 /// <paramref name="CrosscheckDirectory"/> the folder of the published wrk cross-checks; <paramref name="Refresh"/> and
 /// <paramref name="RefreshSaturation"/> the newest refresh-only runs at fixed rates and closed loop;
 /// <paramref name="RequestsPerUser"/> the API requests per active user and second the refresh cost is amortised over
-/// (null: <see cref="RefreshCostSection.DefaultRequestsPerUser"/>).
+/// (null: <see cref="RefreshCostSection.DefaultRequestsPerUser"/>); <paramref name="Http2"/> the newest run that compared wires
+/// (<see cref="RunSelection.IsHttp2Run"/>).
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
     IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null,
     LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null, LoadRun? StoreRtt = null, RelayCalibrationRun? RelayCalibration = null,
-    LoadRun? StoreConnections = null, LoadRun? Replication = null, LoadRun? Instances = null);
+    LoadRun? StoreConnections = null, LoadRun? Replication = null, LoadRun? Instances = null, LoadRun? Http2 = null);
 
 /// <summary>A relay-calibration.json (<c>relay-calibrate</c>) with the path it was read from.</summary>
 public sealed record RelayCalibrationRun(string Path, Contracts.Results.RelayCalibrationResults Results)
@@ -40,6 +41,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new LoadTestsSection(),
         new StoreRttSection(),
         new ConfigurationsSection(),
+        new Http2Section(),
         new CpuReconciliationSection(),
         new SloCapacitySection(),
         new StoreOutageSection(),

@@ -11,7 +11,7 @@ namespace AuthBench.Report;
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null,
     string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null, string? StoreRtt = null, string? RelayCalibration = null,
-    string? StoreConnections = null, string? Replication = null)
+    string? StoreConnections = null, string? Replication = null, string? Http2 = null)
 {
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
@@ -52,7 +52,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
-        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax && !r.IsInstances), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
+        var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax && !r.IsInstances && !r.IsEdgeRun), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
             NewestPath(r => r.IsRefresh && !r.Results.Settings.FindMax), NewestPath(r => r.IsRefresh && r.Results.Settings.FindMax)) { ReadRuns = all };
         var loadRun = selection.Run(load);
         return selection with
@@ -62,6 +62,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             Configurations = [.. runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load)
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
+            Http2 = NewestPath(IsHttp2Run),
             Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
             StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun),
             RelayCalibration = NewestRelayCalibration(results),
@@ -133,6 +134,10 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// <summary>A store-outage run (<c>--fault store-outage@…</c>) with fault records.</summary>
     public static bool IsOutageRun(LoadRun run) =>
         run.Results.Settings.Fault is { } fault && fault.StartsWith("store-outage", StringComparison.Ordinal) && run.Results.Trials.Any(t => t.Fault is not null);
+
+    /// <summary>A fixed-rate run whose trials spoke more than one wire (<c>--http 1.1,2-never-indexed,2-indexed</c>): the HTTP/2 section's.</summary>
+    public static bool IsHttp2Run(LoadRun run) =>
+        run.IsEdgeRun && !run.IsFindMax && !run.IsSlo && !run.IsRefresh && !run.IsFanout && run.Results.Trials.Select(t => t.Http).OfType<string>().Distinct().Count() > 1;
 
     /// <summary>An SLO search that recorded capacities.</summary>
     public static bool IsSloRun(LoadRun run) => run.IsSlo && run.Results.Slo.Count > 0;

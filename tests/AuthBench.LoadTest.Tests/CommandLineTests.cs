@@ -58,7 +58,9 @@ public class CommandLineTests
     [InlineData("--store-rtt", "fast")]
     [InlineData("--store-rtt", ",")]
     [InlineData("--http", "3")]
-    [InlineData("--http", "1.1,2-indexed")]
+    [InlineData("--http", "1.1,2-bogus")]
+    [InlineData("--http", ",")]
+    [InlineData("--users-per-connection", "all,0")]
     [InlineData("--users-per-connection", "0")]
     [InlineData("--users-per-connection", "some")]
     public async Task Bad_arguments_get_one_line_and_exit_code_2(string option, string value)
@@ -76,6 +78,9 @@ public class CommandLineTests
     [InlineData("--api-cpus", "0", "--target", "http://127.0.0.1:5080")]
     [InlineData("--spin-limit", "0", "--target", "http://127.0.0.1:5080")]
     [InlineData("--http", "2-indexed", "--target", "http://127.0.0.1:5080")]
+    [InlineData("--http", "1.1,2-indexed", "--target", "http://127.0.0.1:5080")]
+    [InlineData("--http", "1.1,2-indexed", "--slo", "5ms")]
+    [InlineData("--users-per-connection", "all,1", "--slo", "5ms")]
     public async Task Contradictory_isolation_gets_one_line_and_exit_code_2(string option, string value, string other, string otherValue)
     {
         var (code, options, error) = await RunAsync(option, value, other, otherValue, "--arms", "none");
@@ -308,5 +313,21 @@ public class CommandLineTests
 
         Assert.Equal(0, code);
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMicroseconds(250), TimeSpan.FromMilliseconds(1)], options!.StoreRtt);
+    }
+
+    [Fact]
+    public async Task Http_and_users_per_connection_take_lists_that_become_a_trial_dimension()
+    {
+        var (code, options, error) = await RunAsync("--http", "1.1,2-never-indexed,2-indexed", "--users-per-connection", "all,1", "--rates", "200");
+
+        Assert.True(code == 0, error);
+        Assert.NotNull(options);
+        Assert.Equal(Engine.Http2.HttpWire.Http11, options.Http);
+        Assert.Null(options.UsersPerConnection);
+        Assert.Equal(6, options.EdgeWires.Count);
+        Assert.True(options.EdgeIsDimension);
+        Assert.True(options.AnyHttp2);
+        Assert.Equal("1.1,2-never-indexed,2-indexed", options.HttpName);
+        Assert.Equal(["all", "1"], options.EdgeWires.Take(2).Select(e => e.UsersName));
     }
 }

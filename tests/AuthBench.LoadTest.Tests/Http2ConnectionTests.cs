@@ -146,6 +146,35 @@ public sealed class Http2ConnectionTests : IAsyncLifetime
         Assert.Equal(requests[0].Length, http11, 1.0);
     }
 
+    [Fact]
+    public async Task Engine_counts_the_credential_fields_hpack_bytes_apart()
+    {
+        var requests = Enumerable.Range(0, 200)
+            .Select(i => Encoding.ASCII.GetBytes($"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Token}.{i:D4}\r\n\r\n"))
+            .ToArray();
+        async Task<TrialMeasurement> RunAsync(HttpWire wire, int? usersPerConnection) =>
+            await new LoadEngine(new EngineOptions
+            {
+                EndPoint = _endPoint,
+                RequestFor = i => requests[(int)(i % requests.Length)],
+                Connections = 2,
+                Http = wire,
+                StreamsPerConnection = 1,
+                UsersPerConnection = usersPerConnection,
+            }).RunClosedLoopAsync(TimeSpan.FromSeconds(0.5));
+
+        var value = Huffman.EncodedLength(Encoding.ASCII.GetBytes($"Bearer {Token}.0000"));
+        var literal = 2 + (value < 127 ? 1 : 2) + value; // name index 23 (two bytes with a 4-bit prefix), the length, the Huffman-coded value
+        var never = await RunAsync(HttpWire.Http2NeverIndexed, null);
+        Assert.Equal(literal, (double)never.CredentialBytesSent!.Value / never.Started, 1.0);
+        Assert.Equal(HttpWire.Http2NeverIndexed, never.Http);
+        var browser = await RunAsync(HttpWire.Http2Indexed, 1);
+        Assert.InRange((double)browser.CredentialBytesSent!.Value / browser.Started, 1, 1 + (2.0 * literal / browser.Started) + 0.5);
+        Assert.Equal(1, browser.UsersPerConnection);
+        var http11 = await RunAsync(HttpWire.Http11, null);
+        Assert.Null(http11.CredentialBytesSent);
+    }
+
     private static Http2Request Get(Http2Field[] fields) => new("GET", "/echo", "127.0.0.1", fields);
 
     private static Http2Field Bearer(HpackIndexing policy) => new("authorization"u8.ToArray(), Encoding.ASCII.GetBytes("Bearer " + Token), policy);

@@ -195,7 +195,7 @@ public class ResultsTests
         var csv = ResultWriter.Csv(Sample()).Trim().Split('\n');
         Assert.Equal(5, csv.Length);
         Assert.StartsWith("arm,alg,claims,label", csv[0], StringComparison.Ordinal);
-        Assert.EndsWith(",store_rtt_ms,store_relay_lateness_p99_us", csv[0].TrimEnd('\r'), StringComparison.Ordinal);
+        Assert.EndsWith(",store_rtt_ms,store_relay_lateness_p99_us,http,users_per_connection,credential_bytes_per_request", csv[0].TrimEnd('\r'), StringComparison.Ordinal);
         Assert.All(csv, row => Assert.Equal(csv[0].Split(',').Length, row.Split(',').Length));
     }
 

@@ -123,4 +123,41 @@ public class RunPlanTests
         Assert.Equal(Enumerable.Range(1, 12), trials.Select(t => t.Sequence));
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(0.25)], trials.Select(t => t.StoreRtt!.Value).Distinct());
     }
+
+    [Fact]
+    public void Http_lists_put_every_arm_on_every_edge_once_per_repetition_in_one_seeded_order()
+    {
+        var options = Options(rates: [200]) with
+        {
+            Order = ArmOrder.Random,
+            Seed = 3,
+            HttpList = [Engine.Http2.HttpWire.Http11, Engine.Http2.HttpWire.Http2NeverIndexed, Engine.Http2.HttpWire.Http2Indexed],
+            UsersPerConnectionList = [null, 1],
+        };
+        var trials = RunPlan.Trials(options).ToList();
+        var units = options.Arms.Count * 6;
+
+        Assert.Equal(units * (1 + options.Repeat), trials.Count);
+        Assert.All(trials, t => Assert.NotNull(t.Edge));
+        Assert.All(trials, t => Assert.Equal("200" + t.Edge!.Key, t.Key));
+        Assert.Contains(trials, t => t.Key == "200@http2-indexed-upc1");
+        foreach (var rep in trials.Where(t => t.Record).GroupBy(t => t.Repetition))
+        {
+            Assert.Equal(units, rep.Select(t => (t.Arm, t.Edge)).Distinct().Count());
+        }
+        // Shuffled together: within a repetition the wires of one arm are not all adjacent in the given order.
+        Assert.NotEqual(
+            string.Join(' ', trials.Where(t => t.Record).Select(t => $"{t.Arm}{t.Edge!.Key}")),
+            string.Join(' ', Enumerable.Range(1, options.Repeat).SelectMany(_ => Enumerable.Range(0, options.Arms.Count).SelectMany(a => options.EdgeWires.Select(e => $"{a}{e.Key}")))));
+        Assert.Equal(trials.Select(t => t.Key + t.Arm), RunPlan.Trials(options).Select(t => t.Key + t.Arm));
+    }
+
+    [Fact]
+    public void One_wire_leaves_the_plan_and_its_keys_as_before()
+    {
+        var options = Options(rates: [100]) with { Http = Engine.Http2.HttpWire.Http2Indexed, UsersPerConnection = 1 };
+
+        Assert.All(RunPlan.Trials(options), t => Assert.Null(t.Edge));
+        Assert.All(RunPlan.Trials(options), t => Assert.Equal("100", t.Key));
+    }
 }

@@ -37,6 +37,7 @@ public sealed partial class MethodologyFigureTests
         ["10ms"] = "the --slo example's syntax",
         ["0,0.25ms"] = "the --store-rtt example's syntax",
         ["500 ms"] = "RelayCalibration: the length of each alternating direct/relayed block",
+        ["20 bytes"] = "Http2Section.NghttpCookieIndexedFrom (nghttp2's rule, lib/nghttp2_hd.c)",
     };
 
     [Fact]

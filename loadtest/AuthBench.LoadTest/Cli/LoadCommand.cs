@@ -35,12 +35,12 @@ public static class LoadCommand
     private static readonly Option<string> Http = new("--http")
     {
         Description = "What the engine speaks: 1.1, 2-never-indexed (HTTP/2 h2c, credential as a never-indexed literal, as HttpClient and nghttp2) "
-            + "or 2-indexed (credential in the HPACK dynamic table, as browsers and Go); one per run",
+            + "or 2-indexed (credential in the HPACK dynamic table, as browsers and Go); several with commas: a trial dimension (e.g. 1.1,2-never-indexed,2-indexed)",
         DefaultValueFactory = _ => "1.1",
     };
     private static readonly Option<string> UsersPerConnection = new("--users-per-connection")
     {
-        Description = "Users each TCP connection carries: all (a gateway, the default) or N (1: a browser, one user per connection)",
+        Description = "Users each TCP connection carries: all (a gateway, the default) or N (1: a browser, one user per connection); several with commas: a trial dimension (all,1)",
         DefaultValueFactory = _ => "all",
     };
     private static readonly Option<int> MaxInFlight = new("--max-in-flight") { Description = "Open loop: outstanding requests beyond which new ones are dropped (counted)", DefaultValueFactory = _ => 1024 };
@@ -252,8 +252,10 @@ public static class LoadCommand
         {
             throw new UsageException($"--connections must be between 1 and 10000, got {connections}");
         }
-        var http = LoadOptions.ParseHttp(parse.GetValue(Http)!);
-        var usersPerConnection = LoadOptions.ParseUsersPerConnection(parse.GetValue(UsersPerConnection)!);
+        var httpList = LoadOptions.ParseHttpList(parse.GetValue(Http)!);
+        var http = httpList[0];
+        var usersPerConnectionList = LoadOptions.ParseUsersPerConnectionList(parse.GetValue(UsersPerConnection)!);
+        var usersPerConnection = usersPerConnectionList[0];
         var maxInFlight = parse.GetValue(MaxInFlight);
         if (maxInFlight < connections)
         {
@@ -276,7 +278,7 @@ public static class LoadCommand
                 throw new UsageException("--target drives one running API: name its arm with --arms (e.g. --arms jwt --alg ES256)");
             }
         }
-        if (target is not null && http != Engine.Http2.HttpWire.Http11)
+        if (target is not null && httpList.Any(Engine.Http2.HttpWires.IsHttp2))
         {
             throw new UsageException("--http 2-*: HTTP/2 needs the API's h2c listener, which AuthBench starts; it cannot be combined with --target yet");
         }
@@ -385,7 +387,11 @@ public static class LoadCommand
                 throw new UsageException("--store-rtt needs an arm that uses the store: " + string.Join(", ", ArmCatalogue.All.Where(a => a.UsesStore).Select(a => a.Name)));
             }
         }
-        if (usersPerConnection is not null && (window is not null || refreshOnly))
+        if ((httpList.Count > 1 || usersPerConnectionList.Count > 1) && (slo.Count > 0 || soak is not null))
+        {
+            throw new UsageException("--http or --users-per-connection with several values runs fixed rates or --find-max: it cannot be combined with --slo or --soak (one run per wire)");
+        }
+        if (usersPerConnectionList.Any(u => u is not null) && (window is not null || refreshOnly))
         {
             // Both follow one user's requests by their number; --users-per-connection renumbers them per connection.
             throw new UsageException($"--users-per-connection cannot be combined with {(window is not null ? "--window" : "--refresh-only")}");
@@ -448,6 +454,8 @@ public static class LoadCommand
             Connections = connections,
             Http = http,
             UsersPerConnection = usersPerConnection,
+            HttpList = httpList,
+            UsersPerConnectionList = usersPerConnectionList,
             MaxInFlight = maxInFlight,
             Duration = duration,
             Warmup = warmup,

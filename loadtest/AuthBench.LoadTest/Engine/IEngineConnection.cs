@@ -12,6 +12,12 @@ internal interface IEngineConnection : IDisposable
 
     long BytesReceived { get; }
 
+    /// <summary>
+    /// HTTP/2: bytes of the credential field's HPACK representation in the header blocks sent (counted like
+    /// <see cref="BytesSent"/>, on one slot per connection); null for HTTP/1.1, whose credential line is fixed per user.
+    /// </summary>
+    long? CredentialBytesSent => null;
+
     ValueTask ConnectAsync(CancellationToken ct);
 
     ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken ct);

@@ -82,6 +82,14 @@ public sealed class TrialMeasurement
 
     public long BytesReceived { get; init; }
 
+    /// <summary>HTTP/2: bytes of the credential field's HPACK representation over the trial; null for HTTP/1.1.</summary>
+    public long? CredentialBytesSent { get; init; }
+
+    /// <summary>The wire and users per connection the trial ran with.</summary>
+    public HttpWire Http { get; init; }
+
+    public int? UsersPerConnection { get; init; }
+
     public bool Interrupted { get; init; }
 
     public long StartTicks { get; init; }
@@ -270,6 +278,9 @@ public sealed class LoadEngine
             Unanswered = unanswered,
             BytesSent = connections.Sum(c => c.BytesSent),
             BytesReceived = connections.Sum(c => c.BytesReceived),
+            CredentialBytesSent = CredentialBytes(connections),
+            Http = _options.Http,
+            UsersPerConnection = _options.UsersPerConnection,
             Interrupted = interrupted,
             StartTicks = t0,
         };
@@ -341,10 +352,16 @@ public sealed class LoadEngine
             Started = started,
             BytesSent = connections.Sum(c => c.BytesSent),
             BytesReceived = connections.Sum(c => c.BytesReceived),
+            CredentialBytesSent = CredentialBytes(connections),
+            Http = _options.Http,
+            UsersPerConnection = _options.UsersPerConnection,
             Interrupted = ct.IsCancellationRequested,
             StartTicks = t0,
         };
     }
+
+    private static long? CredentialBytes(IEngineConnection[] connections) =>
+        connections.Select(c => c.CredentialBytesSent).Aggregate((long?)0, (sum, n) => sum is { } s && n is { } v ? s + v : null);
 
     /// <summary>The TCP connection a slot's requests travel on.</summary>
     private int TcpConnectionOf(int slot) => HttpWires.IsHttp2(_options.Http) ? slot / Math.Max(1, _options.StreamsPerConnection) : slot;

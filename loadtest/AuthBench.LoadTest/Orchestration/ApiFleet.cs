@@ -11,8 +11,11 @@ namespace AuthBench.LoadTest.Orchestration;
 
 /// <summary>One arm of the run: its API (ours, or the --target), its logged-in users and the engine that drives it.</summary>
 public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, CredentialPool pool, LoadEngine engine, RefreshDriver? refreshDriver = null,
-    IReadOnlyList<ApiProcess>? downstream = null, IReadOnlyList<ApiProcess>? peers = null, int? instances = null, HaproxyBalancer? balancer = null, BalancerFrontend? frontend = null)
+    IReadOnlyList<ApiProcess>? downstream = null, IReadOnlyList<ApiProcess>? peers = null, int? instances = null, HaproxyBalancer? balancer = null, BalancerFrontend? frontend = null,
+    Func<EdgeWire, LoadEngine>? engineFor = null)
 {
+    private readonly Dictionary<EdgeWire, LoadEngine> _engines = [];
+
     /// <summary>The balancer's frontend this runtime's engine drives; null without a balancer.</summary>
     public BalancerFrontend? Frontend { get; } = frontend;
 
@@ -45,7 +48,23 @@ public sealed class ArmRuntime(ArmSpec spec, ApiProcess? api, Uri baseUri, Crede
 
     public CredentialPool Pool { get; } = pool;
 
+    /// <summary>The engine on the run's first edge (the only one unless --http / --users-per-connection are lists).</summary>
     public LoadEngine Engine { get; } = engine;
+
+    /// <summary>The engine that speaks <paramref name="edge"/> (made on first use; connections are opened per trial anyway); null: <see cref="Engine"/>.</summary>
+    public LoadEngine EngineFor(EdgeWire? edge)
+    {
+        if (edge is null || engineFor is null)
+        {
+            return Engine;
+        }
+        if (!_engines.TryGetValue(edge, out var made))
+        {
+            made = engineFor(edge);
+            _engines[edge] = made;
+        }
+        return made;
+    }
 
     /// <summary>A refresh-only run's driver, which owns the users' refresh tokens; null otherwise.</summary>
     public RefreshDriver? RefreshDriver { get; } = refreshDriver;
@@ -96,7 +115,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 IReadOnlyList<string> shared = _secrets is null ? chain.EdgeArgs
                     : ["--dp-keys", _secrets.DataProtectionKeys, .. arm.Alg is { } alg && arm.Arm.HasAlgorithm ? (string[])["--key-file", _secrets.NewKeyFile(alg)] : []];
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, arm.Metrics ? [.. shared, "--metrics", "on"] : shared, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, arm.Metrics ? [.. shared, "--metrics", "on"] : shared, h2c: options.AnyHttp2).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
@@ -160,9 +179,23 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
             {
                 progress.Line($"{arm.Label}: refresh-only: {driver.UsersWithToken} users' refresh tokens handed to the driver");
             }
-            // Logins go over HTTP/1.1 (baseUri); the measured requests over the wire --http names.
-            var engine = NewEngine(api?.H2cEndPoint ?? await ResolveAsync(baseUri, ct).ConfigureAwait(false), pool, driver);
-            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream, peers) { Metrics = metrics };
+            // Logins go over HTTP/1.1 (baseUri); the measured requests over the wire of the trial's edge.
+            var http11 = await ResolveAsync(baseUri, ct).ConfigureAwait(false);
+            var requestFor = driver is null ? (Func<long, ReadOnlyMemory<byte>>)pool.RequestFor : driver.RequestFor;
+            LoadEngine EngineFor(EdgeWire edge) => new(new EngineOptions
+            {
+                EndPoint = Engine.Http2.HttpWires.IsHttp2(edge.Http) ? api?.H2cEndPoint ?? http11 : http11,
+                RequestFor = requestFor,
+                Tracker = driver,
+                Connections = options.Connections,
+                Http = edge.Http,
+                UsersPerConnection = edge.UsersPerConnection,
+                MaxInFlight = options.MaxInFlight,
+                TimerSlackNanoseconds = options.TimerSlackNs,
+                RealtimePacing = options.RealtimePacing,
+            });
+            var engine = EngineFor(options.EdgeWires[0]);
+            var runtime = new ArmRuntime(arm, api, baseUri, pool, engine, driver, downstream, peers, engineFor: EngineFor) { Metrics = metrics };
             _arms.Add(runtime);
             results.Arms.Add(new ArmInfo(arm.Scheme, arm.Alg, arm.CredentialClaims, arm.Label, baseUri.ToString(), api?.Pid,
                 api?.ReadyLine ?? "(--target)", Math.Round(pool.MeanCredentialHeaderBytes, 1),

@@ -18,7 +18,7 @@ public static class EnvironmentProbe
         "StackExchange.Redis",
     ];
 
-    public static EnvironmentInfo Collect(string? apiDll, string commandLine, Engine.Http2.HttpWire http = Engine.Http2.HttpWire.Http11)
+    public static EnvironmentInfo Collect(string? apiDll, string commandLine, Engine.Http2.HttpWire http = Engine.Http2.HttpWire.Http11, bool perTrial = false)
     {
         var packages = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -48,7 +48,9 @@ public static class EnvironmentProbe
             GitCommit = GitProvenance.Read()?.ToString(),
             CommandLine = commandLine,
             Machine = Environment.MachineName,
-            Transport = http switch
+            Transport = perTrial
+                ? "per trial (trials[].http): HTTP/1.1 keep-alive, or HTTP/2 cleartext (h2c, prior knowledge) with the credential header never indexed or indexed (HPACK), over loopback TCP, no TLS; logins over HTTP/1.1"
+                : http switch
             {
                 Engine.Http2.HttpWire.Http11 => new EnvironmentInfo().Transport,
                 Engine.Http2.HttpWire.Http2NeverIndexed => "HTTP/2 cleartext (h2c, prior knowledge) over loopback TCP, no TLS; credential header never indexed (HPACK); logins over HTTP/1.1",

@@ -33,7 +33,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
             Mode = options.Mode,
             StartedUtc = DateTimeOffset.UtcNow,
             Settings = TrialMapping.Settings(options),
-            Environment = EnvironmentProbe.Collect(apiDll, options.CommandLine, options.Http),
+            Environment = EnvironmentProbe.Collect(apiDll, options.CommandLine, options.Http, options.EdgeIsDimension),
         };
         _results.Environment.Isolation = _pinning.Info;
         progress.Line($"AuthBench load test ({options.Mode}) → {options.OutputDirectory}");
@@ -131,7 +131,7 @@ public sealed class Runner(LoadOptions options, Progress progress)
         var arm = _fleet!.Runtime(planned);
         await _fleet.FocusAsync(arm, ct).ConfigureAwait(false);
         var outcome = await trial.RunAsync(arm, planned, ct).ConfigureAwait(false);
-        if (arm.Engine.PacingRealtime is { } realtime && _results.Environment.PacingEffective is null)
+        if (arm.EngineFor(planned.Edge).PacingRealtime is { } realtime && _results.Environment.PacingEffective is null)
         {
             _results.Environment.PacingEffective = realtime ? "SCHED_FIFO priority 1, timer slack " + (options.TimerSlackNs is { } ns ? $"{ns} ns" : "kernel default")
                 : options.RealtimePacing ? "fair scheduler: SCHED_FIFO was refused (needs root or CAP_SYS_NICE)" : "fair scheduler (--pacing fair)";

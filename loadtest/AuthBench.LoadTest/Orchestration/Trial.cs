@@ -49,7 +49,9 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             : plan.Key == SloSearch.SaturationKey ? $"{arm.Spec.Label} saturation (SLO search bound)"
             : $"{arm.Spec.Label} rep {plan.Repetition}/{options.Repeat}";
         var rateText = (plan.Rate is { } r ? string.Create(Inv, $"{r:0.##} rps") : $"closed loop x{options.Connections}")
-            + (plan.StoreRtt is { } rtt ? string.Create(Inv, $", store RTT +{rtt.TotalMilliseconds:0.###} ms") : "");
+            + (plan.StoreRtt is { } rtt ? string.Create(Inv, $", store RTT +{rtt.TotalMilliseconds:0.###} ms") : "")
+            + (plan.Edge is { } edge ? $", HTTP {Engine.Http2.HttpWires.Name(edge.Http)}, users/connection {edge.UsersName}" : "");
+        var engine = arm.EngineFor(plan.Edge);
         if (relay is not null && plan.StoreRtt is { } setRtt)
         {
             relay.SetRoundTrip(setRtt);
@@ -84,11 +86,11 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         // The trial's refreshes only: those since the last trial (warm-up, logins, pauses) are dropped here.
         _ = arm.Refreshes?.SnapshotAndReset();
         TrialMeasurement measurement;
-        using (progress.Track($"{what} @ {rateText}", plan.Duration, () => arm.Engine.Current))
+        using (progress.Track($"{what} @ {rateText}", plan.Duration, () => engine.Current))
         {
             measurement = plan.Rate is { } target
-                ? await arm.Engine.RunOpenLoopAsync(target, plan.Duration, observer, ct).ConfigureAwait(false)
-                : await arm.Engine.RunClosedLoopAsync(plan.Duration, observer, ct).ConfigureAwait(false);
+                ? await engine.RunOpenLoopAsync(target, plan.Duration, observer, ct).ConfigureAwait(false)
+                : await engine.RunClosedLoopAsync(plan.Duration, observer, ct).ConfigureAwait(false);
         }
         if (outage is not null)
         {

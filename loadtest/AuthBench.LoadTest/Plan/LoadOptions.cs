@@ -178,27 +178,51 @@ public sealed record LoadOptions
     public const string AsShipped = "as-shipped";
 
     /// <summary>
-    /// Parses --http: 1.1, 2-never-indexed or 2-indexed. A run speaks one of them: the trial dimension over several
-    /// (one API, trials alternating between wires) is not built yet, so a list of more than one is refused.
+    /// Parses --http: 1.1, 2-never-indexed or 2-indexed, or several with commas (a trial dimension: each trial speaks
+    /// one of them, in the plan's random order), each once, in the order given.
     /// </summary>
-    public static Engine.Http2.HttpWire ParseHttp(string text)
+    public static IReadOnlyList<Engine.Http2.HttpWire> ParseHttpList(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var wires = parts.Select(p => Engine.Http2.HttpWires.Find(p)
-            ?? throw new UsageException($"--http '{p}': use {Engine.Http2.HttpWires.Choices}")).Distinct().ToList();
-        return wires.Count switch
-        {
-            0 => throw new UsageException($"--http needs a wire: {Engine.Http2.HttpWires.Choices}"),
-            1 => wires[0],
-            _ => throw new UsageException($"--http '{text}': one wire per run for now (run once per wire: {Engine.Http2.HttpWires.Choices})"),
-        };
+        var wires = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Engine.Http2.HttpWires.Find(p)
+            ?? throw new UsageException($"--http '{p}': use {Engine.Http2.HttpWires.Choices} (several with commas)")).Distinct().ToList();
+        return wires.Count == 0 ? throw new UsageException($"--http needs a wire: {Engine.Http2.HttpWires.Choices}") : wires;
     }
+
+    /// <summary>Parses one --http wire (a list of more than one is refused: callers that take a list use <see cref="ParseHttpList"/>).</summary>
+    public static Engine.Http2.HttpWire ParseHttp(string text) => ParseHttpList(text) is [var wire] ? wire
+        : throw new UsageException($"--http '{text}': one wire here ({Engine.Http2.HttpWires.Choices})");
 
     /// <summary>Parses --users-per-connection: all (a gateway: every connection walks the whole pool) or a number from 1 (a browser).</summary>
     public static int? ParseUsersPerConnection(string text) =>
         string.Equals(text.Trim(), "all", StringComparison.OrdinalIgnoreCase) ? null
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1_000_000 ? n
-        : throw new UsageException($"--users-per-connection '{text}': use all (a gateway) or a number of users from 1 (1: a browser)");
+        : throw new UsageException($"--users-per-connection '{text}': use all (a gateway) or a number of users from 1 (1: a browser), several with commas");
+
+    /// <summary>Parses --users-per-connection as a list (all,1: a gateway and a browser side by side), each once, in the order given.</summary>
+    public static IReadOnlyList<int?> ParseUsersPerConnectionList(string text)
+    {
+        var list = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUsersPerConnection).Distinct().ToList();
+        return list.Count == 0 ? throw new UsageException("--users-per-connection needs all or a number, e.g. all,1") : list;
+    }
+
+    /// <summary>--http as given (the first is <see cref="Http"/>); empty: <see cref="Http"/> alone.</summary>
+    public IReadOnlyList<Engine.Http2.HttpWire> HttpList { get; init; } = [];
+
+    /// <summary>--users-per-connection as given (the first is <see cref="UsersPerConnection"/>); empty: that one alone.</summary>
+    public IReadOnlyList<int?> UsersPerConnectionList { get; init; } = [];
+
+    /// <summary>Every wire × users-per-connection a trial may use, in the order given; one entry when neither is a list.</summary>
+    public IReadOnlyList<EdgeWire> EdgeWires =>
+        [.. (HttpList.Count > 0 ? HttpList : [Http]).SelectMany(h => (UsersPerConnectionList.Count > 0 ? UsersPerConnectionList : [UsersPerConnection]).Select(u => new EdgeWire(h, u)))];
+
+    /// <summary>Whether trials differ in wire or users per connection (then their keys say which).</summary>
+    public bool EdgeIsDimension => EdgeWires.Count > 1;
+
+    /// <summary>Whether any trial speaks HTTP/2 (the API then gets its h2c listener).</summary>
+    public bool AnyHttp2 => EdgeWires.Any(e => Engine.Http2.HttpWires.IsHttp2(e.Http));
+
+    /// <summary>The --http text results.json records: the list as given ("1.1,2-never-indexed,2-indexed").</summary>
+    public string HttpName => string.Join(",", (HttpList.Count > 0 ? HttpList : [Http]).Select(Engine.Http2.HttpWires.Name));
 
     public string SpinLimitName => SpinLimit is { } limit ? limit.ToString(CultureInfo.InvariantCulture) : AsShipped;
 
@@ -339,4 +363,14 @@ public sealed record LoadOptions
             : [new ArmSpec(d, null, claimProfile)]);
         return [.. result.DistinctBy(r => r.Label)];
     }
+}
+
+/// <summary>What a trial speaks at the edge: the wire (HTTP/1.1 or an HTTP/2 credential policy) and the users per TCP connection (null: all, a gateway).</summary>
+public sealed record EdgeWire(Engine.Http2.HttpWire Http, int? UsersPerConnection)
+{
+    /// <summary>"all" (a gateway) or the number (1: a browser), as results record it.</summary>
+    public string UsersName => UsersPerConnection is { } n ? n.ToString(CultureInfo.InvariantCulture) : "all";
+
+    /// <summary>The histogram-key suffix of a trial on this edge, e.g. "@http2-indexed-upc1" (only when the edge is a dimension of the run).</summary>
+    public string Key => $"@http{Engine.Http2.HttpWires.Name(Http)}-upc{UsersName}";
 }

@@ -7,9 +7,10 @@ namespace AuthBench.LoadTest.Plan;
 /// <param name="Key">The histogram key its recorded trials merge under: the rate, "max" or "soak-&lt;rate&gt;".</param>
 /// <param name="Sequence">Its place in the run, from 1, warm-ups included (results.json "sequence").</param>
 /// <param name="StoreRtt">--store-rtt: the round trip the store relay adds in this trial; null: no relay.</param>
+/// <param name="Edge">--http / --users-per-connection as a list: the wire and users per connection of this trial; null: the run's one.</param>
 /// <param name="Instances">--instances: the API servers behind the balancer in this trial; null: one API, no balancer.</param>
 public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0,
-    TimeSpan? StoreRtt = null, int? Instances = null);
+    TimeSpan? StoreRtt = null, int? Instances = null, EdgeWire? Edge = null);
 
 /// <summary>How the arms are ordered within each repetition.</summary>
 public enum ArmOrder
@@ -90,23 +91,31 @@ public static class RunPlan
             var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + Scenarios.SloSearch.ExtensionFractions.Length + (options.SloP99.Count * options.SloSteps);
             perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * steps));
         }
-        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count) * Math.Max(1, options.Instances.Count);
+        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count) * Math.Max(1, options.Instances.Count) * options.EdgeWires.Count;
         var lifetime = (planned * 2) + TimeSpan.FromMinutes(10);
         return lifetime < TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15) : lifetime > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : lifetime;
     }
 
+    /// <summary>
+    /// Per rate: every unit's warm-up, then each repetition every unit once in the arm order. A unit is an arm, or with
+    /// --http / --users-per-connection lists an arm on one edge (wire × users per connection): all of them are shuffled
+    /// together, so that the wires of one arm are compared side by side under the same drift.
+    /// </summary>
     private static IEnumerable<PlannedTrial> Rounds(LoadOptions options, double? rate, string key, Random random)
     {
+        IReadOnlyList<EdgeWire?> edges = options.EdgeIsDimension ? [.. options.EdgeWires] : [null];
+        var units = Enumerable.Range(0, options.Arms.Count).SelectMany(arm => edges.Select(edge => (Arm: arm, Edge: edge))).ToArray();
+        string KeyOf(EdgeWire? edge) => key + (edge?.Key ?? "");
         if (options.Warmup > TimeSpan.Zero)
         {
-            for (var arm = 0; arm < options.Arms.Count; arm++)
+            foreach (var (arm, edge) in units)
             {
-                yield return new PlannedTrial(arm, rate, 0, options.Warmup, key, Record: false, SoakMinute: null);
+                yield return new PlannedTrial(arm, rate, 0, options.Warmup, KeyOf(edge), Record: false, SoakMinute: null, Edge: edge);
             }
         }
         for (var rep = 1; rep <= options.Repeat; rep++)
         {
-            var order = Enumerable.Range(0, options.Arms.Count).ToArray();
+            var order = Enumerable.Range(0, units.Length).ToArray();
             switch (options.Order)
             {
                 case ArmOrder.Random:
@@ -115,9 +124,9 @@ public static class RunPlan
                 case ArmOrder.Alternate:
                     break;
             }
-            foreach (var arm in order)
+            foreach (var u in order)
             {
-                yield return new PlannedTrial(arm, rate, rep, options.Duration, key, Record: true, SoakMinute: null);
+                yield return new PlannedTrial(units[u].Arm, rate, rep, options.Duration, KeyOf(units[u].Edge), Record: true, SoakMinute: null, Edge: units[u].Edge);
             }
         }
     }

@@ -44,7 +44,8 @@ public sealed class ResultWriter(string directory)
             + "latency_p50_us,latency_p90_us,latency_p99_us,latency_p999_us,latency_p9999_us,latency_max_us,latency_mean_us,"
             + "service_p50_us,service_p90_us,service_p99_us,service_p999_us,service_p9999_us,service_max_us,service_mean_us,"
             + "bytes_sent_per_request,bytes_received_per_request,server_cpu_us_per_request,server_peak_rss_mb,loadgen_cpu_us_per_request,"
-            + "store_commands_per_request,store_usec_per_request,store_cpu_us_per_request,store_bytes_per_request,soak_minute,store_rtt_ms,store_relay_lateness_p99_us");
+            + "store_commands_per_request,store_usec_per_request,store_cpu_us_per_request,store_bytes_per_request,soak_minute,store_rtt_ms,store_relay_lateness_p99_us,"
+            + "http,users_per_connection,credential_bytes_per_request");
         foreach (var t in results.Trials)
         {
             var cells = new object?[]
@@ -56,6 +57,7 @@ public sealed class ResultWriter(string directory)
                 t.BytesPerRequest.Sent, t.BytesPerRequest.Received, t.ServerCpuUsPerRequest, t.ServerPeakRssMb, t.LoadgenCpuUsPerRequest,
                 t.Store?.CommandsPerRequest, t.Store?.UsecPerRequest, t.Store?.CpuUsPerRequest, t.Store?.BytesPerRequest, t.SoakMinute,
                 t.StoreRelay?.RttMs, t.StoreRelay?.LatenessP99Us,
+                t.Http, t.Http is null ? null : t.UsersPerConnection?.ToString(Inv) ?? "all", t.CredentialBytesPerRequest,
             };
             sb.AppendLine(string.Join(',', cells.Select(Cell)));
         }

@@ -40,11 +40,12 @@ public static class TrialMapping
         options.Window?.ToString(),
         options.Window is not null || options.TokenLifetime is not null ? RunPlan.TokenLifetime(options).TotalSeconds : null,
         options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null,
-        Engine.Http2.HttpWires.Name(options.Http),
+        options.HttpName,
         options.UsersPerConnection,
-        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null,
+        options.AnyHttp2 ? EngineOptions.DefaultStreamsPerConnection : null,
         MetricsUrl: options.MetricsUrl?.ToString(),
-        ApiMetrics: options.ApiMetrics)
+        ApiMetrics: options.ApiMetrics,
+        UsersPerConnectionList: options.UsersPerConnectionList.Count > 1 ? string.Join(",", options.UsersPerConnectionList.Select(u => new EdgeWire(options.Http, u).UsersName)) : null)
     {
         Instances = options.Instances.Count > 0 ? options.Instances : null,
         Balancer = options.Instances.Count > 0 ? options.Balancer.ToName() : null,
@@ -103,6 +104,11 @@ public static class TrialMapping
             InstanceResponses = outcome.InstanceResponses,
             ServerCpuSource = outcome.ServerCpu is null ? null : outcome.ServerCpuSource,
             ServerRequests = outcome.ServerRequests,
+            Http = Engine.Http2.HttpWires.Name(m.Http),
+            UsersPerConnection = m.UsersPerConnection,
+            CredentialBytesPerRequest = m.CredentialBytesSent is { } credential
+                ? Math.Round((double)credential / Math.Max(1, m.Started), 1)
+                : outcome.Arm.Pool.Source.NeedsLogin ? Math.Round(outcome.Arm.Pool.MeanCredentialHeaderBytes, 1) : 0,
         };
     }
 

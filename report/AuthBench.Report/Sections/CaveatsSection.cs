@@ -12,8 +12,7 @@ public sealed class CaveatsSection : IReportSection
         report.Line($"- **Everything shares {report.Cores}.** Load generator, API and store compete for the same cores, so requests per second and "
             + "latency drift with whatever else runs; CPU microseconds per request and bytes per request are the stable figures to compare. "
             + "Arms alternate within each rate so that drift cancels in the ratios.");
-        report.Line("- **Header compression.** Sizes count HTTP/1.1 header lines. HTTP/2 and HTTP/3 compress repeated headers (HPACK/QPACK), "
-            + "which shrinks a repeated cookie or bearer token on a long-lived connection after its first request.");
+        report.Line(Http2Section.Caveat(report));
         report.Line("- **Store topology.** One store instance on the same machine, standalone, no replication or persistence. A replicated or clustered "
             + "store, or one in another availability zone, costs more per lookup than measured here.");
         report.Line(report.Load is { IsSpinFree: true }

@@ -132,7 +132,8 @@ public sealed record RunSettings(
     IReadOnlyList<int>? Instances = null,
     string? Balancer = null,
     string? MetricsUrl = null,
-    string? ApiMetrics = null);
+    string? ApiMetrics = null,
+    string? UsersPerConnectionList = null);
 
 public sealed class EnvironmentInfo
 {
@@ -422,6 +423,35 @@ public sealed class TrialResult
     /// it has none. Beside <see cref="Responses"/> it cross-checks the two counts (more than 1 % apart is flagged).
     /// </summary>
     public long? ServerRequests { get; init; }
+
+    /// <summary>The wire of this trial ("1.1", "2-never-indexed", "2-indexed"); null in files from before: settings.http.</summary>
+    public string? Http { get; init; }
+
+    /// <summary>Users per TCP connection in this trial (1: a browser); null: all (a gateway), or in a file without <see cref="Http"/> settings.users_per_connection.</summary>
+    public int? UsersPerConnection { get; init; }
+
+    /// <summary>
+    /// The credential header's share of <see cref="BytesPerRequest"/>.Sent: HTTP/1.1 its header line with CRLF; HTTP/2
+    /// its HPACK representation in the header block (a never-indexed literal, or after the first request a 1-2 byte
+    /// index when the dynamic table still holds it). Null in files from before.
+    /// </summary>
+    public double? CredentialBytesPerRequest { get; init; }
+}
+
+/// <summary>The wires a trial can speak, as results.json names them (settings.http, trials[].http); the load tool's --http takes the same names.</summary>
+public static class HttpWireNames
+{
+    /// <summary>HTTP/1.1 keep-alive: the credential's header line travels whole on every request.</summary>
+    public const string Http11 = "1.1";
+
+    /// <summary>HTTP/2 (h2c), the credential as a never-indexed HPACK literal (Huffman-coded when shorter), as nghttp2 sends authorization.</summary>
+    public const string Http2NeverIndexed = "2-never-indexed";
+
+    /// <summary>HTTP/2 (h2c), the credential added to the HPACK dynamic table: a repeat on the same connection costs an index.</summary>
+    public const string Http2Indexed = "2-indexed";
+
+    /// <summary>In report order.</summary>
+    public static readonly IReadOnlyList<string> All = [Http11, Http2NeverIndexed, Http2Indexed];
 }
 
 /// <summary>One store node's load per request in a trial (INFO deltas of that node over the trial's requests).</summary>

@@ -32,6 +32,8 @@ internal sealed class Http2Channel : IEngineConnection
 
     public long BytesReceived => _countsBytes ? _connection.BytesReceived : 0;
 
+    public long? CredentialBytesSent => _countsBytes ? _connection.CredentialBytesSent : 0;
+
     public ValueTask ConnectAsync(CancellationToken ct) => _connection.ConnectAsync(ct);
 
     public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken ct)

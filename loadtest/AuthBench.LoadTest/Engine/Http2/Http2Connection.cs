@@ -52,6 +52,7 @@ public sealed class Http2Connection : IDisposable
     private int _peerMaxFrameSize = DefaultMaxFrameSize;
     private long _bytesSent;
     private long _bytesReceived;
+    private long _credentialBytesSent;
     private long _unackedData;
 
     public Http2Connection(EndPoint endPoint, bool huffman = true)
@@ -64,6 +65,9 @@ public sealed class Http2Connection : IDisposable
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Bytes of the credential fields (authorization, cookie) in the header blocks sent so far: their HPACK representation alone.</summary>
+    public long CredentialBytesSent => Interlocked.Read(ref _credentialBytesSent);
 
     public bool IsConnected => Volatile.Read(ref _socket) is not null;
 
@@ -144,7 +148,12 @@ public sealed class Http2Connection : IDisposable
             _encoder.Encode(":path"u8, System.Text.Encoding.ASCII.GetBytes(request.Path), HpackIndexing.Incremental, _block);
             foreach (var field in request.Fields)
             {
+                var before = _block.WrittenCount;
                 _encoder.Encode(field.Name, field.Value, field.Indexing, _block);
+                if (IsCredential(field.Name))
+                {
+                    Interlocked.Add(ref _credentialBytesSent, _block.WrittenCount - before);
+                }
             }
             blockBytes = _block.WrittenCount;
             lock (_streamsLock)
@@ -463,6 +472,8 @@ public sealed class Http2Connection : IDisposable
         var pad = payload[0];
         return pad >= payload.Length ? throw new Http2ProtocolException("bad padding") : payload[1..^pad];
     }
+
+    private static bool IsCredential(byte[] name) => name.AsSpan().SequenceEqual("authorization"u8) || name.AsSpan().SequenceEqual("cookie"u8);
 
     private static int PayloadLength(byte[] buffer, int start) => (buffer[start] << 16) | (buffer[start + 1] << 8) | buffer[start + 2];
 

@@ -19,9 +19,9 @@ public static class HttpWires
 
     public static string Name(HttpWire wire) => wire switch
     {
-        HttpWire.Http11 => "1.1",
-        HttpWire.Http2NeverIndexed => "2-never-indexed",
-        HttpWire.Http2Indexed => "2-indexed",
+        HttpWire.Http11 => Contracts.Results.HttpWireNames.Http11,
+        HttpWire.Http2NeverIndexed => Contracts.Results.HttpWireNames.Http2NeverIndexed,
+        HttpWire.Http2Indexed => Contracts.Results.HttpWireNames.Http2Indexed,
     };
 
     public static string Choices => string.Join(",", All.Select(Name));
