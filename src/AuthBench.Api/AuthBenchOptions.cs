@@ -11,7 +11,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port", "store-connections"];
 
     /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
@@ -67,6 +67,15 @@ public sealed class AuthBenchOptions
     /// null (the default): none.
     /// </summary>
     public int? H2cPort { get; init; }
+
+    /// <summary>The most store multiplexers one API opens (<c>--store-connections</c>).</summary>
+    public const int MaxStoreConnections = 64;
+
+    /// <summary>
+    /// How many StackExchange.Redis multiplexers the API opens to the store (<c>--store-connections</c>, 1 to
+    /// <see cref="MaxStoreConnections"/>, default 1): the arms' own store commands take them in turn.
+    /// </summary>
+    public int StoreConnections { get; init; } = 1;
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -131,8 +140,14 @@ public sealed class AuthBenchOptions
             throw new ArgumentException($"--jwks-from: the {arm.Name} arm verifies no token in {FanoutModes.Name(fanoutMode)} mode (each service authenticates the credential itself); use --fanout-mode {FanoutModes.Name(FanoutMode.EdgeToken)} or drop --jwks-from");
         }
         var h2cPort = ParseH2cPort(config["h2c-port"]);
+        var storeConnections = ParseInt(config["store-connections"], "store-connections", 1);
+        if (storeConnections is < 1 or > MaxStoreConnections)
+        {
+            throw new ArgumentException($"--store-connections must be between 1 and {MaxStoreConnections}, got {storeConnections}");
+        }
         return new AuthBenchOptions
         {
+            StoreConnections = storeConnections,
             Arm = arm,
             H2cPort = h2cPort,
             Algorithm = algorithm,
