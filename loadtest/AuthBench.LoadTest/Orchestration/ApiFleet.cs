@@ -45,6 +45,10 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
 
     public IReadOnlyList<ArmRuntime> Arms => _arms;
 
+    /// <summary>--store-connections for an API that uses the store, when the run sets a count.</summary>
+    private string[] StoreConnectionArgs(ArmSpec arm) =>
+        arm.NeedsStore && options.ApiStoreConnections is { } n ? ["--store-connections", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+
     /// <summary>Starts (or checks) the API of every arm in order, logs its users in, and reports each in <paramref name="results"/>.</summary>
     public async Task StartAsync(string? apiDll, string? redis, RunResults results, Action written, CancellationToken ct)
     {
@@ -60,7 +64,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 var log = Path.Combine(options.OutputDirectory, $"api-{arm.Label}.log");
                 var chain = arm.Fanout is { } fanout ? FanoutChain.Plan(fanout) : ([], []);
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, chain.EdgeArgs, h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, [.. chain.EdgeArgs, .. StoreConnectionArgs(arm)], h2c: Engine.Http2.HttpWires.IsHttp2(options.Http)).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
@@ -70,7 +74,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                         var name = $"api-{arm.Label}-s{i + 2}.log";
                         downstream.Add(await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime,
                             Path.Combine(options.OutputDirectory, name), options.SpinLimit, pinning, ct, options.AdminKey,
-                            FanoutChain.DownstreamArgs(arm, arm.Fanout!, baseUri, chain.Ports, i), chain.Ports[i]).ConfigureAwait(false));
+                            [.. FanoutChain.DownstreamArgs(arm, arm.Fanout!, baseUri, chain.Ports, i), .. StoreConnectionArgs(arm)], chain.Ports[i]).ConfigureAwait(false));
                         progress.Line($"{arm.Label}: downstream service {i + 2} pid {downstream[^1].Pid} at {downstream[^1].BaseUri} (log {name})");
                     }
                 }

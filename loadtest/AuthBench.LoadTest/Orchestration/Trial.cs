@@ -25,7 +25,8 @@ public sealed record TrialOutcome(
     string? SkippedProbe,
     RefreshSummary? Refreshes = null,
     WindowResult? Window = null,
-    StoreRelayResult? StoreRelay = null);
+    StoreRelayResult? StoreRelay = null,
+    string? StoreTopology = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -115,14 +116,15 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             else
             {
                 var storeAfter = await store.Probe.ReadAsync(ct).ConfigureAwait(false);
-                storeCost = StoreProbe.Cost(storeBefore.Stats, storeAfter.Stats, measurement.Recorder.Responses, storeBefore.ReplyBytes);
+                storeCost = StoreProbe.Cost(storeBefore, storeAfter, measurement.Recorder.Responses);
             }
         }
         return new TrialOutcome(arm, plan, measurement, started,
             cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null,
             peakRss,
             plan.SoakMinute is not null ? probe?.ReadRssMb() : null,
-            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy());
+            loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy(),
+            arm.Spec.NeedsStore ? store.Store?.Topology : null);
     }
 
     /// <summary>User + system CPU of every API process of the arm so far; null when one cannot be read (or there is none).</summary>

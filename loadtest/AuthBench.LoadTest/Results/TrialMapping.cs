@@ -42,7 +42,8 @@ public static class TrialMapping
         options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => r.TotalMilliseconds)] : null,
         Engine.Http2.HttpWires.Name(options.Http),
         options.UsersPerConnection,
-        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null);
+        Engine.Http2.HttpWires.IsHttp2(options.Http) ? EngineOptions.DefaultStreamsPerConnection : null,
+        options.StoreConnections.Count > 0 ? options.StoreConnections : null);
 
     public static TrialResult ToResult(TrialOutcome outcome, string endpoint)
     {
@@ -89,6 +90,9 @@ public static class TrialMapping
             Cpu = outcome.Cpu,
             Refreshes = outcome.Refreshes is { } refreshes ? Refreshes(refreshes, outcome, rec.Responses) : null,
             StoreRelay = outcome.StoreRelay,
+            StoreConnections = outcome.Plan.StoreConnections,
+            StoreTopology = outcome.StoreTopology,
+            StoreNodes = outcome.Store?.Nodes,
         };
     }
 

@@ -31,7 +31,7 @@ public sealed class RunResults
 
     public DateTimeOffset? FinishedUtc { get; set; }
 
-    public required RunSettings Settings { get; init; }
+    public required RunSettings Settings { get; set; }
 
     public required EnvironmentInfo Environment { get; init; }
 
@@ -126,7 +126,9 @@ public sealed record RunSettings(
     IReadOnlyList<double>? StoreRttMs = null,
     string? Http = null,
     int? UsersPerConnection = null,
-    int? StreamsPerConnection = null);
+    int? StreamsPerConnection = null,
+    IReadOnlyList<int>? StoreConnections = null,
+    string? StoreTopology = null);
 
 public sealed class EnvironmentInfo
 {
@@ -389,7 +391,22 @@ public sealed class TrialResult
 
     /// <summary>--store-rtt: the round trip the delaying relay added between API and store, and its accuracy; null: direct.</summary>
     public StoreRelayResult? StoreRelay { get; init; }
+
+    /// <summary>--store-connections: the multiplexers the API opened to the store in this trial; null: one (files written before it existed).</summary>
+    public int? StoreConnections { get; init; }
+
+    /// <summary>The store's topology ("standalone", "replica-aof", "cluster-3"); null: standalone (files written before it existed).</summary>
+    public string? StoreTopology { get; init; }
+
+    /// <summary>
+    /// The store's work per request on each node (replica-aof: primary and replica; cluster-3: every primary);
+    /// <see cref="Store"/> is then the sum over the primaries. Null: one node, which <see cref="Store"/> describes.
+    /// </summary>
+    public IReadOnlyList<StoreNodeCost>? StoreNodes { get; init; }
 }
+
+/// <summary>One store node's work per request in a trial: its role ("primary" or "replica"), CPU, commands and network bytes.</summary>
+public sealed record StoreNodeCost(string Endpoint, string Role, double CpuUsPerRequest, double CommandsPerRequest, double BytesPerRequest);
 
 /// <summary>
 /// The <c>POST /auth/refresh</c> requests of one trial: how many, how they ended, their service time (send to answer, µs;
