@@ -116,7 +116,8 @@ public sealed record LoadRun(string Directory, string FileName, RunResults Resul
     public bool IsRefresh => Results.Mode == RunResults.RefreshMode;
 
     /// <summary>An ordinary open-loop run at fixed rates, without a fault, soak or SLO search: what the report's tables compare.</summary>
-    public bool IsRatesRun => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout;
+    public bool IsRatesRun => !IsFindMax && !IsSlo && !IsRefresh && Results.Mode != "soak" && Results.Settings.Fault is null && Results.Settings.Window is null && !IsFanout
+        && !Sections.StoreRealismSection.IsStoreRealismRun(this);
 
     /// <summary>A run made with <c>--fanout</c>: its arms are chains of services, shown in the fan-out section only.</summary>
     public bool IsFanout => Results.Arms.Any(a => a.Fanout is not null);

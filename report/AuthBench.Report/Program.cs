@@ -155,7 +155,8 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
         Slo: slo, SpinFree: spinFree, AsShipped: asShipped, CrosscheckDirectory: Path.Combine(results, "crosscheck"), Outage: outage,
         Configurations: configurations, Refresh: runs.Run(runs.Refresh), RefreshSaturation: runs.Run(runs.RefreshSaturation), RequestsPerUser: requestsPerUser,
         Fanout: runs.Run(runs.Fanout), 
-        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()]));
+        Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()],
+        StoreConnections: runs.Run(runs.StoreConnections), StoreTopologies: [.. runs.StoreTopologies.Select(runs.Run).OfType<LoadRun>()]));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 

@@ -18,7 +18,7 @@ namespace AuthBench.Report;
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
     IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null,
-    LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null);
+    LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null, LoadRun? StoreConnections = null, IReadOnlyList<LoadRun>? StoreTopologies = null);
 
 /// <summary>Builds results/README.md and its charts from results JSON alone: same inputs, same output. It only orders the sections.</summary>
 public sealed class ReportBuilder(ReportInputs inputs)
@@ -34,6 +34,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new CpuReconciliationSection(),
         new SloCapacitySection(),
         new StoreOutageSection(),
+        new StoreRealismSection(),
         new WindowsSection(),
         new GeneratorSection(),
         new CapacityModelSection(),

@@ -10,8 +10,11 @@ namespace AuthBench.Report;
 /// <paramref name="AsShipped"/>: null for the setting <paramref name="Load"/> has itself, which it then stands for).
 /// </summary>
 public sealed record RunSelection(string? Load, string? AsShipped, string? Saturation, string? SpinFree = null, string? Slo = null, string? Outage = null,
-    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null)
+    string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null, string? StoreConnections = null)
 {
+    /// <summary>The newest complete run of each store topology (<see cref="StoreRealismSection"/>), standalone included where one was made for it.</summary>
+    public IReadOnlyList<string> StoreTopologies { get; init; } = [];
+
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
 
@@ -56,6 +59,9 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
             Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
+            StoreConnections = NewestPath(r => r.Results.Settings.StoreConnections is not null),
+            StoreTopologies = [.. new[] { StoreRealismSection.ReplicaAof, StoreRealismSection.Cluster3 }
+                .Select(topology => NewestPath(r => r.Results.Settings.StoreConnections is null && StoreRealismSection.TopologyOf(r) == topology)).OfType<string>()],
         };
     }
 
