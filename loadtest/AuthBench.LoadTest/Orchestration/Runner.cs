@@ -105,7 +105,16 @@ public sealed class Runner(LoadOptions options, Progress progress)
 
     private async Task SetUpAsync(string? apiDll, CancellationToken ct)
     {
-        _store = await StoreSession.OpenAsync(options, _results, progress, ct).ConfigureAwait(false);
+        try
+        {
+            _store = await StoreSession.OpenAsync(options, _results, progress, ct).ConfigureAwait(false);
+        }
+        catch (AuthBench.Store.StoreConfigurationException e)
+        {
+            // A store that cannot be started as asked (no redis-server, a cluster that does not form) is a bad topology
+            // option: one line and exit code 2, like any other.
+            throw new UsageException($"--store {options.Store}: {e.Message}");
+        }
         if (_store.Store is { } store && options.NeedsStore)
         {
             _pinning.PinStore(store, "start");
