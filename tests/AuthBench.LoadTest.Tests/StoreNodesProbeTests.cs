@@ -41,6 +41,24 @@ public class StoreNodesProbeTests
     }
 
     [SkippableFact]
+    public async Task A_cluster_given_as_a_connection_string_is_probed_on_every_node_too()
+    {
+        RequireRedisServer();
+        await using var cluster = await StoreResolver.ProvisionAsync(StoreOptions.Parse("redis-cluster") with { StartTimeout = TimeSpan.FromSeconds(30) });
+        // Only one endpoint named: the probe finds the others through the cluster.
+        var oneEndpoint = cluster.Nodes[0].Endpoint + cluster.ProbeConnectionString[cluster.ProbeConnectionString.IndexOf(",password=", StringComparison.Ordinal)..];
+        await using var external = await StoreResolver.ProvisionAsync(StoreOptions.Parse(oneEndpoint));
+        await using var probeMux = await ConnectionMultiplexer.ConnectAsync(external.ProbeConnectionString);
+        var probe = new StoreProbe(external, probeMux);
+
+        var snapshot = await probe.ReadAsync(CancellationToken.None);
+
+        Assert.Equal(StoreKind.External, external.Kind);
+        Assert.Equal(3, snapshot.Nodes!.Count);
+        Assert.Equal(cluster.Nodes.Select(n => n.Endpoint).Order(), snapshot.Nodes.Select(n => n.Node.Endpoint).Order());
+    }
+
+    [SkippableFact]
     public async Task Replica_store_reports_the_primary_as_the_store_and_the_replica_beside_it()
     {
         RequireRedisServer();

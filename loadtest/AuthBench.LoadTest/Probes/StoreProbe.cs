@@ -48,7 +48,7 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
             // pause, part of one trial's commands would be counted in the next.
             await Task.Delay(GarnetSettle, ct).ConfigureAwait(false);
         }
-        if (Store.Nodes.Count > 1)
+        if (Nodes().Count > 1)
         {
             return await ReadNodesAsync(ct).ConfigureAwait(false);
         }
@@ -73,13 +73,41 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
     }
 
     /// <summary>
+    /// The store's nodes: the ones AuthBench started, or for a Redis Cluster given as a connection string every node the
+    /// probe's connection found (primaries and replicas, as the cluster reports them), so its INFO is aggregated too.
+    /// </summary>
+    private IReadOnlyList<StoreNode> Nodes()
+    {
+        if (Store.Nodes.Count > 1 || Store.Kind != StoreKind.External)
+        {
+            return Store.Nodes;
+        }
+        var servers = mux.GetServers();
+        if (!servers.Any(s => s.ServerType == ServerType.Cluster))
+        {
+            return Store.Nodes;
+        }
+        return [.. servers.Where(s => s.IsConnected)
+            .Select(s => new StoreNode(Endpoint(s.EndPoint), s.IsReplica ? StoreNode.Replica : StoreNode.Primary, null))
+            .OrderBy(n => n.Role, StringComparer.Ordinal).ThenBy(n => n.Endpoint, StringComparer.Ordinal)];
+    }
+
+    private static string Endpoint(System.Net.EndPoint endPoint) => endPoint switch
+    {
+        System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    /// <summary>
     /// A store of several nodes (replica-aof, cluster-3): INFO of every node, through the probe's connection to all of
     /// them. The snapshot's <see cref="Snapshot.Stats"/> are the primaries' sum (what trial.store reports).
     /// </summary>
     private async Task<Snapshot> ReadNodesAsync(CancellationToken ct)
     {
-        var nodes = new List<NodeSnapshot>(Store.Nodes.Count);
-        foreach (var node in Store.Nodes)
+        var all = Nodes();
+        var nodes = new List<NodeSnapshot>(all.Count);
+        foreach (var node in all)
         {
             var text = await mux.GetServer(node.Endpoint).InfoRawAsync("all").WaitAsync(ct).ConfigureAwait(false) ?? string.Empty;
             nodes.Add(new NodeSnapshot(node, RedisInfo.ToStats(RedisInfo.Parse(text)), System.Text.Encoding.UTF8.GetByteCount(text)));
