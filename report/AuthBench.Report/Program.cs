@@ -166,7 +166,8 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
         Windows: [.. runs.Windows.Select(runs.Run).OfType<LoadRun>()],
         StoreRtt: runs.Run(runs.StoreRtt), RelayCalibration: runs.RelayCalibration is { } relay ? RelayCalibrationRun.Read(relay) : null,
         StoreConnections: runs.Run(runs.StoreConnections), Replication: runs.Run(runs.Replication),
-        Instances: runs.Run(runs.Instances), Http2: runs.Run(runs.Http2)));
+        Instances: runs.Run(runs.Instances), Http2: runs.Run(runs.Http2),
+        StoreTopologies: [.. runs.StoreTopologies.Select(runs.Run).OfType<LoadRun>()]));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 

@@ -20,7 +20,8 @@ public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement Ru
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
     IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null,
     LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null, LoadRun? StoreRtt = null, RelayCalibrationRun? RelayCalibration = null,
-    LoadRun? StoreConnections = null, LoadRun? Replication = null, LoadRun? Instances = null, LoadRun? Http2 = null);
+    LoadRun? StoreConnections = null, LoadRun? Replication = null, LoadRun? Instances = null, LoadRun? Http2 = null,
+    IReadOnlyList<LoadRun>? StoreTopologies = null);
 
 /// <summary>A relay-calibration.json (<c>relay-calibrate</c>) with the path it was read from.</summary>
 public sealed record RelayCalibrationRun(string Path, Contracts.Results.RelayCalibrationResults Results)
@@ -45,6 +46,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new CpuReconciliationSection(),
         new SloCapacitySection(),
         new StoreOutageSection(),
+        new StoreRealismSection(),
         new WindowsSection(),
         new GeneratorSection(),
         new CapacityModelSection(),

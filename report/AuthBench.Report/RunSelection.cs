@@ -13,6 +13,9 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     string? Refresh = null, string? RefreshSaturation = null, string? Fanout = null, string? StoreRtt = null, string? RelayCalibration = null,
     string? StoreConnections = null, string? Replication = null, string? Http2 = null)
 {
+    /// <summary>The newest complete run of each store topology (<see cref="StoreRealismSection"/>), standalone included where one was made for it.</summary>
+    public IReadOnlyList<string> StoreTopologies { get; init; } = [];
+
     /// <summary>The claim profile of the standard tables: what every arm is compared at.</summary>
     public const string StandardClaims = "typical";
 
@@ -70,6 +73,8 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             StoreConnections = NewestAny(r => IsStoreCostRun(r) && !r.IsInstances && r.Trials.Any(t => t.StoreConnections > 1)),
             Replication = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreNodes?.Any(n => n.Role == ReplicaRole) == true)),
             Instances = NewestAny(r => r.IsInstances),
+            StoreTopologies = [.. new[] { StoreRealismSection.ReplicaAof, StoreRealismSection.Cluster3 }
+                .Select(topology => NewestAny(r => r.Results.Settings.StoreConnections is null && StoreRealismSection.TopologyOf(r) == topology)).OfType<string>()],
         };
     }
 

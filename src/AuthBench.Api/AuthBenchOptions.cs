@@ -11,7 +11,7 @@ public sealed class AuthBenchOptions
 {
     /// <summary>Every option the command line accepts, besides ASP.NET Core's own <c>--urls</c>.</summary>
     public static readonly string[] Keys =
-        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port", "metrics"];
+        ["scheme", "transport", "alg", "claims", "users", "user-password", "redis", "store", "key-file", "token-lifetime", "refresh-lifetime", "admin-key", "dp-keys", "near-cache-ttl", "downstream", "jwks-from", "fanout-mode", "h2c-port", "metrics", "store-connections"];
 
     /// <summary>The longest <c>--near-cache-ttl</c>: well below the session's idle timeout, which only a store read slides.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(10);
@@ -73,6 +73,15 @@ public sealed class AuthBenchOptions
     /// the arm) on the API's own listener, and a request counter in the pipeline; off (the default): neither.
     /// </summary>
     public bool Metrics { get; init; }
+
+    /// <summary>The most store multiplexers one API opens (<c>--store-connections</c>).</summary>
+    public const int MaxStoreConnections = 64;
+
+    /// <summary>
+    /// How many StackExchange.Redis multiplexers the API opens to the store (<c>--store-connections</c>, 1 to
+    /// <see cref="MaxStoreConnections"/>, default 1): the arms' own store commands take them in turn.
+    /// </summary>
+    public int StoreConnections { get; init; } = 1;
 
     /// <summary>Whether the arm reads or writes the store at all, so the API connects one at start-up.</summary>
     public bool NeedsStore => Arm.UsesStore || Arm.LoginNeedsStore;
@@ -137,10 +146,16 @@ public sealed class AuthBenchOptions
             throw new ArgumentException($"--jwks-from: the {arm.Name} arm verifies no token in {FanoutModes.Name(fanoutMode)} mode (each service authenticates the credential itself); use --fanout-mode {FanoutModes.Name(FanoutMode.EdgeToken)} or drop --jwks-from");
         }
         var h2cPort = ParseH2cPort(config["h2c-port"]);
+        var storeConnections = ParseInt(config["store-connections"], "store-connections", 1);
+        if (storeConnections is < 1 or > MaxStoreConnections)
+        {
+            throw new ArgumentException($"--store-connections must be between 1 and {MaxStoreConnections}, got {storeConnections}");
+        }
         var metrics = ParseOnOff(config["metrics"], "metrics");
         return new AuthBenchOptions
         {
             Metrics = metrics,
+            StoreConnections = storeConnections,
             Arm = arm,
             H2cPort = h2cPort,
             Algorithm = algorithm,

@@ -23,7 +23,9 @@ public static class CommandLine
           --users N                demo users user1..userN (default 1000)
           --user-password P        their password (default authbench-demo)
           --redis CONNSTR          store connection string, {ArmsWhere(a => a.UsesStore || a.LoginNeedsStore)} arms (or AUTHBENCH_REDIS)
-          --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet (default auto)
+          --store MODE             without --redis: auto|redis-server|docker|docker-host|garnet|redis-replica|redis-cluster (default auto)
+          --store-connections N    store multiplexers (client connections) the arm's store commands take in turn, 1..64 (default 1);
+                                   (FusionCache near caches use the first)
           --key-file PATH          JWT key: HS256 base64 secret, RS256/ES256 PEM private key (default: generated)
           --token-lifetime T       access token lifetime, e.g. 15m (default 15m)
           --refresh-lifetime T     refresh token family lifetime, {ArmsWhere(a => a.Lifecycle is CredentialLifecycle.RefreshedThroughStore)} arm, e.g. 30d (default 30d)
@@ -91,7 +93,7 @@ public static class CommandLine
             if (!AuthBenchOptions.Keys.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostKeys.Contains(key))
             {
                 return $"unknown option '{arg}'. Options: --scheme {ArmCatalogue.NameChoices}, --transport, --urls, --alg, --claims, --users, "
-                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode, --h2c-port, --metrics";
+                    + "--user-password, --redis, --store, --key-file, --token-lifetime, --refresh-lifetime, --admin-key, --dp-keys, --near-cache-ttl, --downstream, --jwks-from, --fanout-mode, --h2c-port, --metrics, --store-connections";
             }
         }
         return null;

@@ -6,21 +6,27 @@ namespace AuthBench.Api;
 
 /// <summary>
 /// The API's store: connected once at start-up (<see cref="InitializeAsync"/>), provisioned through the shared
-/// resolver when no connection string is given, and stopped with the API when the API started it.
+/// resolver when no connection string is given, and stopped with the API when the API started it. With
+/// <c>--store-connections N</c> it opens N multiplexers (N client connections to each store node), which the arms that
+/// call the store themselves use in turn (<see cref="Databases"/>); libraries that take one multiplexer get the first.
 /// </summary>
 public sealed class StoreConnection(AuthBenchOptions options) : IAsyncDisposable
 {
     private IProvisionedStore? _owned;
-    private ConnectionMultiplexer? _mux;
+    private RedisDatabases? _databases;
 
     /// <summary>What served this run, for the readiness line and results ("none" when the arm needs no store).</summary>
     public string Description { get; private set; } = "none";
 
-    public IConnectionMultiplexer Multiplexer => _mux ?? throw new InvalidOperationException("the store is not initialised");
+    /// <summary>The first multiplexer: FusionCache's near caches and their backplane (a library that takes one multiplexer).</summary>
+    public IConnectionMultiplexer Multiplexer => Databases.First;
+
+    /// <summary>Every multiplexer, handed out round robin per store command.</summary>
+    public RedisDatabases Databases => _databases ?? throw new InvalidOperationException("the store is not initialised");
 
     public async Task InitializeAsync(CancellationToken ct = default)
     {
-        if (!options.NeedsStore || _mux is not null)
+        if (!options.NeedsStore || _databases is not null)
         {
             return;
         }
@@ -33,14 +39,33 @@ public sealed class StoreConnection(AuthBenchOptions options) : IAsyncDisposable
             _owned = store;
         }
         Description = $"{store.Kind.ToKindName()} {store.Version}";
-        _mux = await RedisConnections.ConnectAsync(store.ConnectionString).ConfigureAwait(false);
+        var multiplexers = new List<IConnectionMultiplexer>(options.StoreConnections);
+        try
+        {
+            for (var i = 0; i < options.StoreConnections; i++)
+            {
+                multiplexers.Add(await RedisConnections.ConnectAsync(store.ConnectionString).ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            foreach (var mux in multiplexers)
+            {
+                await mux.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+        _databases = new RedisDatabases(multiplexers);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_mux is not null)
+        if (_databases is not null)
         {
-            await _mux.DisposeAsync().ConfigureAwait(false);
+            foreach (var mux in _databases.Multiplexers)
+            {
+                await mux.DisposeAsync().ConfigureAwait(false);
+            }
         }
         if (_owned is not null)
         {

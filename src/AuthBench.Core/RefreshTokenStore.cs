@@ -102,12 +102,19 @@ public sealed class RefreshTokenStore
         return 1
         """;
 
-    private readonly IDatabase _db;
+    private readonly RedisDatabases _dbs;
     private readonly TimeProvider _time;
 
     public RefreshTokenStore(IConnectionMultiplexer redis, TimeSpan? lifetime = null, TimeProvider? time = null)
+        : this(RedisDatabases.Single(redis), lifetime, time)
     {
-        _db = redis.GetDatabase();
+    }
+
+    /// <summary>Over several store connections (<c>--store-connections</c>): each command takes the next one in turn.</summary>
+    public RefreshTokenStore(RedisDatabases redis, TimeSpan? lifetime = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        _dbs = redis;
         Lifetime = lifetime ?? DefaultLifetime;
         _time = time ?? TimeProvider.System;
     }
@@ -145,10 +152,11 @@ public sealed class RefreshTokenStore
         var ttl = Milliseconds(Lifetime);
         try
         {
-            // Pipelined: one round trip for both scripts.
-            var create = _db.ScriptEvaluateAsync(CreateScript, new RedisKey[] { FamilyKey(token) },
+            // Pipelined on one connection: one round trip for both scripts.
+            var db = _dbs.Next();
+            var create = db.ScriptEvaluateAsync(CreateScript, new RedisKey[] { FamilyKey(token) },
                 new RedisValue[] { sub, expires.ToUnixTimeMilliseconds(), Hash(secret), ttl });
-            var index = _db.ScriptEvaluateAsync(IndexScript, new RedisKey[] { UserIndexPrefix + sub }, new RedisValue[] { family, ttl });
+            var index = db.ScriptEvaluateAsync(IndexScript, new RedisKey[] { UserIndexPrefix + sub }, new RedisValue[] { family, ttl });
             await Task.WhenAll(create, index).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisSessionStore.IsStoreFailure(e))
@@ -173,7 +181,7 @@ public sealed class RefreshTokenStore
         RedisResult[] reply;
         try
         {
-            reply = (RedisResult[])(await _db.ScriptEvaluateAsync(RotateScript, new RedisKey[] { FamilyKey(token) },
+            reply = (RedisResult[])(await _dbs.Next().ScriptEvaluateAsync(RotateScript, new RedisKey[] { FamilyKey(token) },
                 new RedisValue[] { Hash(token[(FamilyLength + 1)..]), Hash(successor), _time.GetUtcNow().ToUnixTimeMilliseconds() }).ConfigureAwait(false))!;
         }
         catch (Exception e) when (RedisSessionStore.IsStoreFailure(e))
@@ -199,13 +207,13 @@ public sealed class RefreshTokenStore
         }
         try
         {
-            var reply = (RedisResult[])(await _db.ScriptEvaluateAsync(EndScript, new RedisKey[] { FamilyKey(token) },
+            var reply = (RedisResult[])(await _dbs.Next().ScriptEvaluateAsync(EndScript, new RedisKey[] { FamilyKey(token) },
                 new RedisValue[] { Hash(token[(FamilyLength + 1)..]) }).ConfigureAwait(false))!;
             if ((int)reply[0] != 1)
             {
                 return false;
             }
-            await _db.SetRemoveAsync(UserIndexPrefix + (string?)reply[1], token[..FamilyLength]).ConfigureAwait(false);
+            await _dbs.Next().SetRemoveAsync(UserIndexPrefix + (string?)reply[1], token[..FamilyLength]).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (RedisSessionStore.IsStoreFailure(e))
@@ -219,11 +227,12 @@ public sealed class RefreshTokenStore
     {
         try
         {
-            var families = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            var db = _dbs.Next();
+            var families = await db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
             // One key per command: the families sit in different cluster slots.
-            var deletes = families.Select(f => _db.KeyDeleteAsync(FamilyKeyPrefix + "{" + (string?)f + "}")).ToArray();
+            var deletes = families.Select(f => db.KeyDeleteAsync(FamilyKeyPrefix + "{" + (string?)f + "}")).ToArray();
             var deleted = (await Task.WhenAll(deletes).ConfigureAwait(false)).LongCount(d => d);
-            await _db.KeyDeleteAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            await db.KeyDeleteAsync(UserIndexPrefix + sub).ConfigureAwait(false);
             return deleted;
         }
         catch (Exception e) when (RedisSessionStore.IsStoreFailure(e))

@@ -18,12 +18,19 @@ public sealed class RevocationList : IRevocationList
 {
     public const string KeyPrefix = "revoked:";
 
-    private readonly IDatabase _db;
+    private readonly RedisDatabases _dbs;
     private readonly TimeProvider _time;
 
     public RevocationList(IConnectionMultiplexer redis, TimeSpan tokenLifetime, TimeProvider? time = null)
+        : this(RedisDatabases.Single(redis), tokenLifetime, time)
     {
-        _db = redis.GetDatabase();
+    }
+
+    /// <summary>Over several store connections (<c>--store-connections</c>): each command takes the next one in turn.</summary>
+    public RevocationList(RedisDatabases redis, TimeSpan tokenLifetime, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        _dbs = redis;
         // A marker must outlive every token it covers: lifetime, the validator's clock skew, and a minute of margin.
         Retention = tokenLifetime + JwtTokens.ClockSkew + TimeSpan.FromMinutes(1);
         _time = time ?? TimeProvider.System;
@@ -38,7 +45,7 @@ public sealed class RevocationList : IRevocationList
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         try
         {
-            await _db.StringSetAsync(KeyPrefix + sub, now.ToString(CultureInfo.InvariantCulture), Retention).ConfigureAwait(false);
+            await _dbs.Next().StringSetAsync(KeyPrefix + sub, now.ToString(CultureInfo.InvariantCulture), Retention).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisSessionStore.IsStoreFailure(e))
         {
@@ -62,7 +69,7 @@ public sealed class RevocationList : IRevocationList
         RedisValue value;
         try
         {
-            value = await _db.StringGetAsync(KeyPrefix + sub).ConfigureAwait(false);
+            value = await _dbs.Next().StringGetAsync(KeyPrefix + sub).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisSessionStore.IsStoreFailure(e))
         {

@@ -32,12 +32,19 @@ public sealed class RedisSessionStore
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan DefaultAbsoluteLifetime = TimeSpan.FromHours(8);
 
-    private readonly IDatabase _db;
+    private readonly RedisDatabases _dbs;
     private readonly TimeProvider _time;
 
     public RedisSessionStore(IConnectionMultiplexer redis, TimeSpan? idleTimeout = null, TimeSpan? absoluteLifetime = null, TimeProvider? time = null)
+        : this(RedisDatabases.Single(redis), idleTimeout, absoluteLifetime, time)
     {
-        _db = redis.GetDatabase();
+    }
+
+    /// <summary>Over several store connections (<c>--store-connections</c>): each command takes the next one in turn.</summary>
+    public RedisSessionStore(RedisDatabases redis, TimeSpan? idleTimeout = null, TimeSpan? absoluteLifetime = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        _dbs = redis;
         IdleTimeout = idleTimeout ?? DefaultIdleTimeout;
         AbsoluteLifetime = absoluteLifetime ?? DefaultAbsoluteLifetime;
         _time = time ?? TimeProvider.System;
@@ -76,12 +83,13 @@ public sealed class RedisSessionStore
             while (true)
             {
                 var id = NewId();
-                if (await _db.StringSetAsync(KeyPrefix + id, value, IdleTimeout, When.NotExists).ConfigureAwait(false))
+                var db = _dbs.Next();
+                if (await db.StringSetAsync(KeyPrefix + id, value, IdleTimeout, When.NotExists).ConfigureAwait(false))
                 {
                     if (sub is not null)
                     {
                         // Index for "revoke every session of this user"; it lives as long as the longest session can.
-                        var batch = _db.CreateBatch();
+                        var batch = db.CreateBatch();
                         var add = batch.SetAddAsync(UserIndexPrefix + sub, id);
                         var expire = batch.KeyExpireAsync(UserIndexPrefix + sub, AbsoluteLifetime);
                         batch.Execute();
@@ -110,7 +118,7 @@ public sealed class RedisSessionStore
         RedisValue value;
         try
         {
-            value = await _db.StringGetSetExpiryAsync(KeyPrefix + id, IdleTimeout).ConfigureAwait(false);
+            value = await _dbs.Next().StringGetSetExpiryAsync(KeyPrefix + id, IdleTimeout).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -129,7 +137,7 @@ public sealed class RedisSessionStore
         RedisValue value;
         try
         {
-            value = _db.StringGetSetExpiry(KeyPrefix + id, IdleTimeout);
+            value = _dbs.Next().StringGetSetExpiry(KeyPrefix + id, IdleTimeout);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -146,7 +154,7 @@ public sealed class RedisSessionStore
         }
         try
         {
-            return await _db.KeyDeleteAsync(KeyPrefix + id).ConfigureAwait(false);
+            return await _dbs.Next().KeyDeleteAsync(KeyPrefix + id).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -159,7 +167,7 @@ public sealed class RedisSessionStore
     {
         try
         {
-            var ids = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            var ids = await _dbs.Next().SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
             return [.. ids.Select(i => (string)i!)];
         }
         catch (Exception e) when (IsStoreFailure(e))
@@ -173,9 +181,10 @@ public sealed class RedisSessionStore
     {
         try
         {
-            var ids = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            var db = _dbs.Next();
+            var ids = await db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
             var keys = ids.Select(i => (RedisKey)(KeyPrefix + i)).Append(UserIndexPrefix + sub).ToArray();
-            var deleted = await _db.KeyDeleteAsync(keys).ConfigureAwait(false);
+            var deleted = await _dbs.DeleteAsync(db, keys).ConfigureAwait(false);
             return Math.Max(0, deleted - 1);
         }
         catch (Exception e) when (IsStoreFailure(e))
@@ -187,7 +196,7 @@ public sealed class RedisSessionStore
     /// <summary>
     /// Rewrites one claim in every live session of a user, so that the next request of each sees the new value (the
     /// per-request read stays one <c>GETEX</c>). Store commands for a user with k indexed sessions: <c>SMEMBERS</c>,
-    /// one <c>MGET</c> of the k keys, then pipelined in one round trip a <c>SET … XX KEEPTTL</c> per session that
+    /// one <c>MGET</c> of the k keys (on a Redis Cluster, whose session keys sit in many slots, k pipelined <c>GET</c>s), then pipelined in one round trip a <c>SET … XX KEEPTTL</c> per session that
     /// carries the claim and one <c>SREM</c> of the ids that no longer exist (logged out, expired): three round trips.
     /// <c>XX</c> never recreates a session deleted meanwhile; <c>KEEPTTL</c> keeps its idle expiry. Returns how many
     /// sessions were rewritten (a session whose claims lack <paramref name="claim"/>, the small profile, needs none).
@@ -196,14 +205,15 @@ public sealed class RedisSessionStore
     {
         try
         {
-            var ids = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            var db = _dbs.Next();
+            var ids = await db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
             if (ids.Length == 0)
             {
                 return 0;
             }
             var keys = ids.Select(i => (RedisKey)(KeyPrefix + i)).ToArray();
-            var values = await _db.StringGetAsync(keys).ConfigureAwait(false);
-            var batch = _db.CreateBatch();
+            var values = await _dbs.GetAsync(db, keys).ConfigureAwait(false);
+            var batch = db.CreateBatch();
             var writes = new List<Task<bool>>(ids.Length);
             var gone = new List<RedisValue>();
             for (var i = 0; i < ids.Length; i++)
@@ -272,13 +282,13 @@ public sealed class RedisSessionStore
         var now = _time.GetUtcNow();
         if (now >= session.AbsoluteExpiry)
         {
-            _db.KeyDelete(KeyPrefix + id, CommandFlags.FireAndForget);
+            _dbs.Next().KeyDelete(KeyPrefix + id, CommandFlags.FireAndForget);
             return null;
         }
         if (session.AbsoluteExpiry < now + IdleTimeout)
         {
             // Near the end of the absolute lifetime the sliding expiry must not outlive it: cap the store's TTL too.
-            _db.KeyExpire(KeyPrefix + id, session.AbsoluteExpiry.UtcDateTime, CommandFlags.FireAndForget);
+            _dbs.Next().KeyExpire(KeyPrefix + id, session.AbsoluteExpiry.UtcDateTime, CommandFlags.FireAndForget);
         }
         return session;
     }

@@ -54,6 +54,22 @@ public interface IProvisionedStore : IAsyncDisposable
     Task ResumeAsync(CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{Kind.ToKindName()} store cannot be resumed: it is not ours");
 
+    /// <summary>
+    /// Every server of the store, for per-node INFO: one primary for a standalone store; the primary and its replica,
+    /// or each cluster node, for the topologies of <see cref="StoreMode.RedisReplica"/> and <see cref="StoreMode.RedisCluster"/>.
+    /// </summary>
+    IReadOnlyList<StoreNode> Nodes => [new StoreNode(Endpoint, StoreNode.Primary, ProcessId)];
+
+    /// <summary>A connection string that reaches every node in <see cref="Nodes"/> (the API's may name the primary only).</summary>
+    string ProbeConnectionString => ConnectionString;
+
     /// <summary>One line for logs and results, e.g. "redis-server redis 7.0.15 standalone @127.0.0.1:40123".</summary>
     string Describe() => $"{Kind.ToKindName()} {Version} {Topology} @{Endpoint}";
+}
+
+/// <summary>One server of a store: host:port, role (<see cref="Primary"/> or <see cref="Replica"/>), and its PID when it is ours.</summary>
+public sealed record StoreNode(string Endpoint, string Role, int? ProcessId)
+{
+    public const string Primary = "primary";
+    public const string Replica = "replica";
 }

@@ -15,15 +15,19 @@ public enum StoreMode
     Garnet,
     /// <summary>An explicit connection string.</summary>
     External,
+    /// <summary>Two private redis-server children: a primary with the AOF on (appendfsync everysec) and one replica of it.</summary>
+    RedisReplica,
+    /// <summary>A Redis Cluster of three private redis-server primaries (all 16384 slots assigned).</summary>
+    RedisCluster,
 }
 
 /// <summary>The words of <see cref="StoreMode"/> on command lines and in results.</summary>
 public static class StoreModes
 {
     /// <summary>The modes a user can name (External is given as a connection string instead).</summary>
-    public static readonly IReadOnlyList<StoreMode> Named = [StoreMode.Auto, StoreMode.RedisServer, StoreMode.Docker, StoreMode.DockerHost, StoreMode.Garnet];
+    public static readonly IReadOnlyList<StoreMode> Named = [StoreMode.Auto, StoreMode.RedisServer, StoreMode.Docker, StoreMode.DockerHost, StoreMode.Garnet, StoreMode.RedisReplica, StoreMode.RedisCluster];
 
-    /// <summary>"auto, redis-server, docker, docker-host, garnet": for messages.</summary>
+    /// <summary>"auto, redis-server, docker, docker-host, garnet, redis-replica, redis-cluster": for messages.</summary>
     public static string NameList => string.Join(", ", Named.Select(ToName));
 
     public static string ToName(this StoreMode mode) => mode switch
@@ -34,6 +38,8 @@ public static class StoreModes
         StoreMode.DockerHost => "docker-host",
         StoreMode.Garnet => "garnet",
         StoreMode.External => "external",
+        StoreMode.RedisReplica => "redis-replica",
+        StoreMode.RedisCluster => "redis-cluster",
     };
 
     /// <summary>True when <paramref name="text"/> names a mode (case-insensitive); a connection string is not one.</summary>

@@ -29,6 +29,8 @@ public static class StoreResolver
             StoreMode.Docker or StoreMode.DockerHost => await DockerModeAsync(options, log, ct).ConfigureAwait(false),
             StoreMode.Garnet => await GarnetAsync(options, log, ct).ConfigureAwait(false),
             StoreMode.Auto => await AutoAsync(options, log, ct).ConfigureAwait(false),
+            StoreMode.RedisReplica => await TopologyAsync(options, cluster: false, log, ct).ConfigureAwait(false),
+            StoreMode.RedisCluster => await TopologyAsync(options, cluster: true, log, ct).ConfigureAwait(false),
         };
     }
 
@@ -87,6 +89,13 @@ public static class StoreResolver
             ?? throw new StoreConfigurationException("store mode redis-server: no redis-server on PATH (apt-get install redis-server)");
         var store = new RedisServerStore(exe, options.StartTimeout, log);
         return await StartOrDisposeAsync(store, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IProvisionedStore> TopologyAsync(StoreOptions options, bool cluster, Action<string>? log, CancellationToken ct)
+    {
+        var exe = RedisServerStore.FindOnPath()
+            ?? throw new StoreConfigurationException($"store mode {options.Mode.ToName()}: no redis-server on PATH (apt-get install redis-server)");
+        return await RedisTopologyStore.StartNewAsync(exe, cluster, options.StartTimeout, log, ct).ConfigureAwait(false);
     }
 
     private static async Task<IProvisionedStore> GarnetAsync(StoreOptions options, Action<string>? log, CancellationToken ct)

@@ -52,4 +52,27 @@ public sealed record StoreStats(
             KeyspaceMisses - earlier.KeyspaceMisses,
             commands);
     }
+
+    /// <summary>The counters of two servers together (a cluster's primaries): per-command calls and usec summed by name.</summary>
+    public StoreStats Plus(StoreStats other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var commands = new Dictionary<string, (long Calls, long Usec)>(CommandStats, StringComparer.Ordinal);
+        foreach (var (name, (calls, usec)) in other.CommandStats)
+        {
+            var mine = commands.TryGetValue(name, out var m) ? m : default;
+            commands[name] = (mine.Calls + calls, mine.Usec + usec);
+        }
+
+        return new StoreStats(
+            TotalCommands + other.TotalCommands,
+            CommandUsec + other.CommandUsec,
+            UsedCpuSys + other.UsedCpuSys,
+            UsedCpuUser + other.UsedCpuUser,
+            NetInputBytes + other.NetInputBytes,
+            NetOutputBytes + other.NetOutputBytes,
+            KeyspaceHits + other.KeyspaceHits,
+            KeyspaceMisses + other.KeyspaceMisses,
+            commands);
+    }
 }

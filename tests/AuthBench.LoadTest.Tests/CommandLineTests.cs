@@ -330,4 +330,27 @@ public class CommandLineTests
         Assert.Equal("1.1,2-never-indexed,2-indexed", options.HttpName);
         Assert.Equal(["all", "1"], options.EdgeWires.Take(2).Select(e => e.UsersName));
     }
+
+    [Fact]
+    public async Task Store_connections_are_parsed_in_order_without_repeats()
+    {
+        var (code, options, _) = await RunAsync("--store-connections", "1,8,64,8", "--arms", "session,jwt-denylist");
+
+        Assert.Equal(0, code);
+        Assert.Equal([1, 8, 64], options!.StoreConnections);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    [InlineData("1,x")]
+    public async Task Store_connections_outside_1_to_64_are_one_line_and_exit_2(string value)
+    {
+        var (code, options, error) = await RunAsync("--store-connections", value, "--arms", "session");
+
+        Assert.Equal(2, code);
+        Assert.Null(options);
+        Assert.Contains("--store-connections", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
 }

@@ -160,4 +160,19 @@ public class RunPlanTests
         Assert.All(RunPlan.Trials(options), t => Assert.Null(t.Edge));
         Assert.All(RunPlan.Trials(options), t => Assert.Equal("100", t.Key));
     }
+
+    [Fact]
+    public void With_store_connections_the_whole_plan_runs_once_per_count_outermost_under_its_own_keys()
+    {
+        var options = Options(rates: [100]) with { StoreConnections = [1, 8], StoreRtt = [TimeSpan.Zero] };
+
+        var trials = RunPlan.Trials(options).ToList();
+
+        Assert.Equal(
+            ["100@rtt0ms@sc1 0 w", "100@rtt0ms@sc1 1 w", "100@rtt0ms@sc1 0 r1", "100@rtt0ms@sc1 1 r1", "100@rtt0ms@sc1 0 r2", "100@rtt0ms@sc1 1 r2",
+             "100@rtt0ms@sc8 0 w", "100@rtt0ms@sc8 1 w", "100@rtt0ms@sc8 0 r1", "100@rtt0ms@sc8 1 r1", "100@rtt0ms@sc8 0 r2", "100@rtt0ms@sc8 1 r2"],
+            trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? $"r{t.Repetition}" : "w")}"));
+        Assert.Equal(Enumerable.Range(1, 12), trials.Select(t => t.Sequence));
+        Assert.Equal([1, 1, 1, 1, 1, 1, 8, 8, 8, 8, 8, 8], trials.Select(t => t.StoreConnections!.Value));
+    }
 }

@@ -84,7 +84,7 @@ public sealed class CapacityModelSectionTests : IDisposable
         }
         var connections = LoadRun.Read(Fixtures.Write(Path.Combine(_root, "load", "20260105T000000Z-connections"),
             Fixtures.Run(trials, settings: Fixtures.Settings with { Rates = [8000], StoreConnections = [1, 8] })));
-        StoreNodeCost[] nodes = [new("primary", 30, 1, 200), new("replica", 12, 1, 200)];
+        StoreNodeCost[] nodes = [new("127.0.0.1:7001", "primary", 30, 1, 200), new("127.0.0.1:7002", "replica", 12, 1, 200)];
         var replicated = LoadRun.Read(Fixtures.Write(Path.Combine(_root, "load", "20260106T000000Z-replica"),
             Fixtures.Run([Fixtures.Trial(Session, null, 1000, 1, 500, 300, 111, 280, storeCpu: 30, topology: "replica-aof", nodes: nodes)],
                 settings: Fixtures.Settings with { Rates = [1000], StoreTopology = "replica-aof" })));

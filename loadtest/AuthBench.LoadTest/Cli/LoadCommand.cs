@@ -142,12 +142,17 @@ public static class LoadCommand
         Description = "Start the APIs with their metrics endpoint: off (default), on, or off,on (every arm twice, label suffix -metrics: what the endpoint's "
             + "request counter costs); server CPU stays from /proc",
     };
+    private static readonly Option<string?> StoreConnections = new("--store-connections")
+    {
+        Description = "Store multiplexers (client connections) each store-backed API opens, e.g. 1,8,64 (1 to 64): the whole plan runs once per value, "
+            + "the APIs restarted between; the arms' own store commands take the connections in turn (FusionCache near caches use the first)",
+    };
     private static readonly Option<int> LoginParallelism = new("--login-parallelism") { Description = "Concurrent logins while seeding credentials", DefaultValueFactory = _ => 8 };
 
     public static RootCommand Create(Func<LoadOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("AuthBench load test: drives the identical APIs open-loop and compares latency, bytes, server CPU and store load per request.");
-        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt, Instances, BalancerOption, MetricsUrl, ApiMetrics })
+        foreach (var option in new Option[] { Arms, Alg, Claims, Endpoint, Rates, FindMax, Connections, Http, UsersPerConnection, MaxInFlight, Duration, Warmup, Repeat, Order, Seed, ApiCpus, LoadgenCpus, SpinLimit, TimerSlack, Pacing, Slo, SloSteps, Users, Store, Target, Out, Quick, RefreshOnly, Fault, Soak, Window, TokenLifetime, Api, LoginParallelism, Fanout, FanoutModeOption, StoreRtt, Instances, BalancerOption, MetricsUrl, ApiMetrics, StoreConnections })
         {
             root.Options.Add(option);
         }
@@ -391,6 +396,22 @@ public static class LoadCommand
         {
             throw new UsageException("--http or --users-per-connection with several values runs fixed rates or --find-max: it cannot be combined with --slo or --soak (one run per wire)");
         }
+        IReadOnlyList<int> storeConnections = parse.GetValue(StoreConnections) is { } scText ? LoadOptions.ParseStoreConnections(scText) : [];
+        if (storeConnections.Count > 0)
+        {
+            if (target is not null)
+            {
+                throw new UsageException("--store-connections is passed to the APIs that AuthBench starts: it cannot be combined with --target");
+            }
+            if (slo.Count > 0 || soak is not null)
+            {
+                throw new UsageException("--store-connections cannot be combined with --slo or --soak (run one per count)");
+            }
+            if (!arms.Any(a => a.NeedsStore))
+            {
+                throw new UsageException("--store-connections needs an arm that uses the store: " + string.Join(", ", ArmCatalogue.All.Where(a => a.UsesStore).Select(a => a.Name)));
+            }
+        }
         if (usersPerConnectionList.Any(u => u is not null) && (window is not null || refreshOnly))
         {
             // Both follow one user's requests by their number; --users-per-connection renumbers them per connection.
@@ -482,6 +503,7 @@ public static class LoadCommand
             ApiPath = parse.GetValue(Api),
             LoginParallelism = loginParallelism,
             StoreRtt = storeRtt,
+            StoreConnections = storeConnections,
             CommandLine = string.Join(' ', commandLine.Select(Quote)),
         };
     }

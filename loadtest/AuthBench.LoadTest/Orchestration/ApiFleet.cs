@@ -92,6 +92,10 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
     /// <summary>The balancer of an --instances run (null otherwise), e.g. for its version in the results.</summary>
     public HaproxyBalancer? Balancer => _balancer;
 
+    /// <summary>--store-connections for an API that uses the store, when the run sets a count.</summary>
+    private string[] StoreConnectionArgs(ArmSpec arm) =>
+        arm.NeedsStore && options.ApiStoreConnections is { } n ? ["--store-connections", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+
     /// <summary>Starts (or checks) the API of every arm in order, logs its users in, and reports each in <paramref name="results"/>.</summary>
     public async Task StartAsync(string? apiDll, string? redis, RunResults results, Action written, CancellationToken ct)
     {
@@ -115,7 +119,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 IReadOnlyList<string> shared = _secrets is null ? chain.EdgeArgs
                     : ["--dp-keys", _secrets.DataProtectionKeys, .. arm.Alg is { } alg && arm.Arm.HasAlgorithm ? (string[])["--key-file", _secrets.NewKeyFile(alg)] : []];
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, arm.Metrics ? [.. shared, "--metrics", "on"] : shared, h2c: options.AnyHttp2).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, arm.Metrics ? [.. shared, .. StoreConnectionArgs(arm), "--metrics", "on"] : [.. shared, .. StoreConnectionArgs(arm)], h2c: options.AnyHttp2).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
@@ -132,7 +136,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                         var name = $"api-{arm.Label}-s{i + 2}.log";
                         downstream.Add(await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime,
                             Path.Combine(options.OutputDirectory, name), options.SpinLimit, pinning, ct, options.AdminKey,
-                            FanoutChain.DownstreamArgs(arm, arm.Fanout!, baseUri, chain.Ports, i), chain.Ports[i]).ConfigureAwait(false));
+                            [.. FanoutChain.DownstreamArgs(arm, arm.Fanout!, baseUri, chain.Ports, i), .. StoreConnectionArgs(arm)], chain.Ports[i]).ConfigureAwait(false));
                         progress.Line($"{arm.Label}: downstream service {i + 2} pid {downstream[^1].Pid} at {downstream[^1].BaseUri} (log {name})");
                     }
                 }

@@ -86,7 +86,19 @@ public sealed class CpuPinning
                 $"not pinned: the {store.Kind.ToKindName()} store has no local process of ours (docker or external)", DateTimeOffset.UtcNow));
             return;
         }
-        Pin(RoleStore, name, pid, _isolation.Loadgen);
+        if (store.Nodes.Count <= 1)
+        {
+            Pin(RoleStore, name, pid, _isolation.Loadgen);
+            return;
+        }
+        // A replicated or clustered store: every node of it on the generator's set, as the one standalone process would be.
+        foreach (var node in store.Nodes)
+        {
+            if (node.ProcessId is { } nodePid)
+            {
+                Pin(RoleStore, $"{name} {node.Role} {node.Endpoint}", nodePid, _isolation.Loadgen);
+            }
+        }
     }
 
     /// <summary>The load balancer of --instances: on the generator's (and store's) CPU set, never on the API's.</summary>

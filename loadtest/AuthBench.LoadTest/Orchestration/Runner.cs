@@ -20,6 +20,9 @@ public sealed class Runner(LoadOptions options, Progress progress)
     private StoreSession? _store;
     private ApiFleet? _fleet;
     private DelayRelay? _relay;
+    private string? _apiDll;
+    private string? _apiRedis;
+    private int? _fleetStoreConnections;
     private CpuPinning _pinning = null!;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -61,6 +64,10 @@ public sealed class Runner(LoadOptions options, Progress progress)
             {
                 foreach (var planned in RunPlan.Trials(options))
                 {
+                    if (planned.StoreConnections is { } connections && connections != _fleetStoreConnections)
+                    {
+                        await RestartFleetAsync(connections, ct).ConfigureAwait(false);
+                    }
                     _ = await RunOneAsync(trial, planned, ct).ConfigureAwait(false);
                 }
             }
@@ -98,7 +105,16 @@ public sealed class Runner(LoadOptions options, Progress progress)
 
     private async Task SetUpAsync(string? apiDll, CancellationToken ct)
     {
-        _store = await StoreSession.OpenAsync(options, _results, progress, ct).ConfigureAwait(false);
+        try
+        {
+            _store = await StoreSession.OpenAsync(options, _results, progress, ct).ConfigureAwait(false);
+        }
+        catch (AuthBench.Store.StoreConfigurationException e)
+        {
+            // A store that cannot be started as asked (no redis-server, a cluster that does not form) is a bad topology
+            // option: one line and exit code 2, like any other.
+            throw new UsageException($"--store {options.Store}: {e.Message}");
+        }
         if (_store.Store is { } store && options.NeedsStore)
         {
             _pinning.PinStore(store, "start");
@@ -117,13 +133,33 @@ public sealed class Runner(LoadOptions options, Progress progress)
             progress.Line($"store relay: {_results.Environment.StoreRelay}");
         }
         Write();
-        _fleet = new ApiFleet(options, _pinning, progress);
+        _apiDll = apiDll;
+        _apiRedis = redis;
+        _fleetStoreConnections = options.StoreConnections.Count > 0 ? options.StoreConnections[0] : null;
+        _fleet = new ApiFleet(options with { ApiStoreConnections = _fleetStoreConnections }, _pinning, progress);
         await _fleet.StartAsync(apiDll, redis, _results, Write, ct).ConfigureAwait(false);
         _pinning.Info.IdleApisStopped = _fleet.StopsIdleApis;
         _pinning.Info.IdleApisNote = _fleet.StopsIdleApis
             ? "before each trial (warm-ups too) every other arm's API is stopped with SIGSTOP and the one under test continued with SIGCONT, "
                 + "then answers one GET /health (not recorded) before the trial starts; all are continued before logins, teardown and after Ctrl+C"
             : options.Target is not null ? "--target mode: one API, not ours" : "one API: nothing to stop";
+    }
+
+    /// <summary>
+    /// --store-connections: the API's multiplexer count is fixed at its start, so each block of the plan gets a fresh
+    /// fleet (every API restarted, its users logged in again) with the block's count.
+    /// </summary>
+    private async Task RestartFleetAsync(int connections, CancellationToken ct)
+    {
+        progress.Line($"store connections: restarting the APIs with --store-connections {connections}");
+        _fleet!.ResumeAll();
+        await _fleet.DisposeAsync().ConfigureAwait(false);
+        _fleet = null;
+        _fleetStoreConnections = connections;
+        _fleet = new ApiFleet(options with { ApiStoreConnections = connections }, _pinning, progress);
+        // results.arms describes the APIs of the block that ran last (their pids, readiness lines); the trials carry their count.
+        _results.Arms.Clear();
+        await _fleet.StartAsync(_apiDll, _apiRedis, _results, Write, ct).ConfigureAwait(false);
     }
 
     private async Task<TrialResult?> RunOneAsync(Trial trial, PlannedTrial planned, CancellationToken ct)

@@ -47,6 +47,7 @@ public sealed class StoreSession : IAsyncDisposable
             if (store is not null)
             {
                 results.Environment.Store = new StoreInfo(store.Kind.ToKindName(), store.Version, store.Topology, store.Endpoint, store.Describe());
+                results.Settings = results.Settings with { StoreTopology = store.Topology };
                 await session.ConnectProbeAsync(results, ct).ConfigureAwait(false);
             }
             return session;
@@ -62,7 +63,8 @@ public sealed class StoreSession : IAsyncDisposable
     {
         try
         {
-            var config = ConfigurationOptions.Parse(Store!.ConnectionString);
+            // Every node of a replicated or clustered store (the API's connection string may name the primary only).
+            var config = ConfigurationOptions.Parse(Store!.ProbeConnectionString);
             config.AbortOnConnectFail = false;
             config.ConnectTimeout = 5000;
             config.ClientName = "authbench-loadtest-probe";

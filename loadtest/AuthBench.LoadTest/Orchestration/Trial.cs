@@ -30,7 +30,8 @@ public sealed record TrialOutcome(
     IReadOnlyList<long>? InstanceResponses = null,
 
     string? ServerCpuSource = null,
-    long? ServerRequests = null);
+    long? ServerRequests = null,
+    string? StoreTopology = null);
 
 /// <summary>
 /// One trial: reads the process and store probes, runs the engine (with the store outage when the run has one) and
@@ -129,7 +130,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             else
             {
                 var storeAfter = await store.Probe.ReadAsync(ct).ConfigureAwait(false);
-                storeCost = StoreProbe.Cost(storeBefore.Stats, storeAfter.Stats, measurement.Recorder.Responses, storeBefore.ReplyBytes);
+                storeCost = StoreProbe.Cost(storeBefore, storeAfter, measurement.Recorder.Responses);
             }
         }
         TimeSpan? serverCpu = cpuBefore is { } c0 && cpuAfter is { } c1 ? c1 - c0 : null;
@@ -169,7 +170,8 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
             loadgenCpu, cpu, storeCost, outage?.Result(measurement.Recorder.Timeline()), skipped, refreshes, window?.Result(), plan.StoreRtt is null ? null : relay?.TakeAccuracy(),
             balancerBefore is { } b0 && balancerAfter is { } b1 ? b1 - b0 : null,
             perInstanceBefore is { } i0 && perInstanceAfter is { } i1 ? [.. i1.Zip(i0, (after, before) => after - before)] : null,
-            cpuSource, serverRequests);
+            cpuSource, serverRequests,
+            arm.Spec.NeedsStore ? store.Store?.Topology : null);
     }
 
     /// <summary>One snapshot of the arm's metrics endpoint; null (with a progress line) when it has none or it does not answer.</summary>

@@ -363,6 +363,41 @@ public sealed record LoadOptions
             : [new ArmSpec(d, null, claimProfile)]);
         return [.. result.DistinctBy(r => r.Label)];
     }
+
+    /// <summary>--store-connections: the API's store multiplexer counts, the plan run once per value (the fleet restarted between); empty: one.</summary>
+    public IReadOnlyList<int> StoreConnections { get; init; } = [];
+
+    /// <summary>The multiplexer count the APIs being started get (<c>--store-connections</c> of the API); null: the API's default of one.</summary>
+    public int? ApiStoreConnections { get; init; }
+
+    /// <summary>Parses --store-connections: counts such as 1,8,64, each from 1 to 64, in the order given.</summary>
+    public static IReadOnlyList<int> ParseStoreConnections(string text)
+    {
+        var counts = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > MaxStoreConnections)
+            {
+                throw new UsageException($"--store-connections: '{part}' is not a count from 1 to {MaxStoreConnections} (e.g. --store-connections 1,8,64)");
+            }
+            if (!counts.Contains(n))
+            {
+                counts.Add(n);
+            }
+        }
+        if (counts.Count == 0)
+        {
+            throw new UsageException("--store-connections needs at least one count, e.g. --store-connections 1,8,64");
+        }
+        return counts;
+    }
+
+    /// <summary>The API's limit on --store-connections.</summary>
+    public const int MaxStoreConnections = 64;
+
+    /// <summary>The histogram-key suffix of a trial over <paramref name="connections"/> multiplexers, e.g. "@sc8"; empty without the option.</summary>
+    public static string StoreConnectionsKey(int? connections) =>
+        connections is { } n ? string.Create(CultureInfo.InvariantCulture, $"@sc{n}") : "";
 }
 
 /// <summary>What a trial speaks at the edge: the wire (HTTP/1.1 or an HTTP/2 credential policy) and the users per TCP connection (null: all, a gateway).</summary>

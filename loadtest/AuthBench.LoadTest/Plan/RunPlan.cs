@@ -9,8 +9,9 @@ namespace AuthBench.LoadTest.Plan;
 /// <param name="StoreRtt">--store-rtt: the round trip the store relay adds in this trial; null: no relay.</param>
 /// <param name="Edge">--http / --users-per-connection as a list: the wire and users per connection of this trial; null: the run's one.</param>
 /// <param name="Instances">--instances: the API servers behind the balancer in this trial; null: one API, no balancer.</param>
+/// <param name="StoreConnections">--store-connections: the multiplexers the API opened to the store in this trial; null: the default one.</param>
 public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0,
-    TimeSpan? StoreRtt = null, int? Instances = null, EdgeWire? Edge = null);
+    TimeSpan? StoreRtt = null, int? Instances = null, EdgeWire? Edge = null, int? StoreConnections = null);
 
 /// <summary>How the arms are ordered within each repetition.</summary>
 public enum ArmOrder
@@ -55,6 +56,13 @@ public static class RunPlan
             : options.Instances.SelectMany(n => Plan().Select(t => t with { Instances = n, Key = t.Key + LoadOptions.InstancesKey(n) }));
         var trials = options.StoreRtt.Count == 0 ? PerCount()
             : options.StoreRtt.SelectMany(rtt => PerCount().Select(t => t with { StoreRtt = rtt, Key = t.Key + LoadOptions.StoreRttKey(rtt) }));
+        // --store-connections: the outermost block, since the APIs restart with each count (the runner restarts the fleet
+        // when the count changes); inside a block, arms alternate as always, so each is compared at the same count.
+        if (options.StoreConnections.Count > 0)
+        {
+            var inner = trials;
+            trials = options.StoreConnections.SelectMany(n => inner.Select(t => t with { StoreConnections = n, Key = t.Key + LoadOptions.StoreConnectionsKey(n) }));
+        }
         return trials.Select((t, i) => t with { Sequence = i + 1 });
     }
 
@@ -91,7 +99,7 @@ public static class RunPlan
             var steps = 1 + Scenarios.SloSearch.LadderFractions.Length + Scenarios.SloSearch.ExtensionFractions.Length + (options.SloP99.Count * options.SloSteps);
             perRate = options.Arms.Count * (options.Warmup + ((options.Duration + TimeSpan.FromSeconds(5)) * steps));
         }
-        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count) * Math.Max(1, options.Instances.Count) * options.EdgeWires.Count;
+        var planned = ((perRate * trials) + (options.Soak ?? TimeSpan.Zero) * options.Arms.Count) * Math.Max(1, options.StoreRtt.Count) * Math.Max(1, options.Instances.Count) * options.EdgeWires.Count * Math.Max(1, options.StoreConnections.Count);
         var lifetime = (planned * 2) + TimeSpan.FromMinutes(10);
         return lifetime < TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15) : lifetime > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : lifetime;
     }

@@ -9,7 +9,8 @@ public sealed record StoreCost(
     double UsecPerRequest,
     double CpuUsPerRequest,
     double BytesPerRequest,
-    IReadOnlyDictionary<string, double> Commands);
+    IReadOnlyDictionary<string, double> Commands,
+    IReadOnlyList<AuthBench.Contracts.Results.StoreNodeCost>? Nodes = null);
 
 /// <summary>Reads INFO before and after a trial through its own connection (which needs allowAdmin=true).</summary>
 public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer mux)
@@ -27,6 +28,8 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
     {
         "info", "ping", "echo", "client", "cluster", "config", "hello", "auth", "select", "command", "role",
         "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "sentinel",
+        // A replica's REPLCONF ACKs (once a second) and its sync: replication's upkeep, not per request (its CPU and bytes are counted).
+        "replconf", "psync", "sync",
     };
 
     private static readonly TimeSpan GarnetSettle = TimeSpan.FromSeconds(2);
@@ -44,6 +47,10 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
             // Garnet folds its per-session command counters into INFO with a delay (about a second here); without a
             // pause, part of one trial's commands would be counted in the next.
             await Task.Delay(GarnetSettle, ct).ConfigureAwait(false);
+        }
+        if (Nodes().Count > 1)
+        {
+            return await ReadNodesAsync(ct).ConfigureAwait(false);
         }
         var server = mux.GetServer(mux.GetEndPoints()[0]);
         var text = await server.InfoRawAsync("all").WaitAsync(ct).ConfigureAwait(false) ?? string.Empty;
@@ -63,6 +70,79 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
             stats = stats with { UsedCpuUser = cpu.TotalSeconds, UsedCpuSys = 0 };
         }
         return new Snapshot(stats, replyBytes);
+    }
+
+    /// <summary>
+    /// The store's nodes: the ones AuthBench started, or for a Redis Cluster given as a connection string every node the
+    /// probe's connection found (primaries and replicas, as the cluster reports them), so its INFO is aggregated too.
+    /// </summary>
+    private IReadOnlyList<StoreNode> Nodes()
+    {
+        if (Store.Nodes.Count > 1 || Store.Kind != StoreKind.External)
+        {
+            return Store.Nodes;
+        }
+        var servers = mux.GetServers();
+        if (!servers.Any(s => s.ServerType == ServerType.Cluster))
+        {
+            return Store.Nodes;
+        }
+        return [.. servers.Where(s => s.IsConnected)
+            .Select(s => new StoreNode(Endpoint(s.EndPoint), s.IsReplica ? StoreNode.Replica : StoreNode.Primary, null))
+            .OrderBy(n => n.Role, StringComparer.Ordinal).ThenBy(n => n.Endpoint, StringComparer.Ordinal)];
+    }
+
+    private static string Endpoint(System.Net.EndPoint endPoint) => endPoint switch
+    {
+        System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    /// <summary>
+    /// A store of several nodes (replica-aof, cluster-3): INFO of every node, through the probe's connection to all of
+    /// them. The snapshot's <see cref="Snapshot.Stats"/> are the primaries' sum (what trial.store reports).
+    /// </summary>
+    private async Task<Snapshot> ReadNodesAsync(CancellationToken ct)
+    {
+        var all = Nodes();
+        var nodes = new List<NodeSnapshot>(all.Count);
+        foreach (var node in all)
+        {
+            var text = await mux.GetServer(node.Endpoint).InfoRawAsync("all").WaitAsync(ct).ConfigureAwait(false) ?? string.Empty;
+            nodes.Add(new NodeSnapshot(node, RedisInfo.ToStats(RedisInfo.Parse(text)), System.Text.Encoding.UTF8.GetByteCount(text)));
+        }
+        var primaries = nodes.Where(n => n.Node.Role == StoreNode.Primary).ToList();
+        var sum = primaries.Skip(1).Aggregate(primaries[0].Stats, (total, n) => total.Plus(n.Stats));
+        return new Snapshot(sum, primaries.Sum(n => n.ReplyBytes), nodes);
+    }
+
+    /// <summary>
+    /// Per-request cost between two snapshots: the sum over the primaries, and for a store of several nodes each
+    /// node's CPU, commands and bytes (the INFO reply each node sent for the first snapshot taken out of its bytes).
+    /// </summary>
+    public static StoreCost Cost(Snapshot before, Snapshot after, long requests)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var total = Cost(before.Stats, after.Stats, requests, before.ReplyBytes);
+        if (before.Nodes is not { } nodesBefore || after.Nodes is not { } nodesAfter)
+        {
+            return total;
+        }
+        var perNode = new List<AuthBench.Contracts.Results.StoreNodeCost>(nodesAfter.Count);
+        foreach (var now in nodesAfter)
+        {
+            var then = nodesBefore.FirstOrDefault(n => n.Node.Endpoint == now.Node.Endpoint);
+            if (then is null)
+            {
+                continue;
+            }
+            var cost = Cost(then.Stats, now.Stats, requests, then.ReplyBytes);
+            perNode.Add(new AuthBench.Contracts.Results.StoreNodeCost(now.Node.Endpoint, now.Node.Role,
+                Math.Round(cost.CpuUsPerRequest, 2), Math.Round(cost.CommandsPerRequest, 4), Math.Round(cost.BytesPerRequest, 1)));
+        }
+        return total with { Nodes = perNode };
     }
 
     /// <summary>Per-request cost between two snapshots; <paramref name="infoReplyBytes"/> is the size of the first INFO reply, counted in the delta.</summary>
@@ -92,6 +172,9 @@ public sealed class StoreProbe(IProvisionedStore store, IConnectionMultiplexer m
             commands);
     }
 
-    /// <summary>INFO counters and the size of the reply(ies) that carried them.</summary>
-    public sealed record Snapshot(StoreStats Stats, long ReplyBytes);
+    /// <summary>INFO counters and the size of the reply(ies) that carried them; for a store of several nodes, each node's too.</summary>
+    public sealed record Snapshot(StoreStats Stats, long ReplyBytes, IReadOnlyList<NodeSnapshot>? Nodes = null);
+
+    /// <summary>One node's INFO counters and reply size.</summary>
+    public sealed record NodeSnapshot(StoreNode Node, StoreStats Stats, long ReplyBytes);
 }

@@ -45,6 +45,7 @@ public static class TrialMapping
         options.AnyHttp2 ? EngineOptions.DefaultStreamsPerConnection : null,
         MetricsUrl: options.MetricsUrl?.ToString(),
         ApiMetrics: options.ApiMetrics,
+        StoreConnections: options.StoreConnections.Count > 0 ? options.StoreConnections : null,
         UsersPerConnectionList: options.UsersPerConnectionList.Count > 1 ? string.Join(",", options.UsersPerConnectionList.Select(u => new EdgeWire(options.Http, u).UsersName)) : null)
     {
         Instances = options.Instances.Count > 0 ? options.Instances : null,
@@ -109,6 +110,9 @@ public static class TrialMapping
             CredentialBytesPerRequest = m.CredentialBytesSent is { } credential
                 ? Math.Round((double)credential / Math.Max(1, m.Started), 1)
                 : outcome.Arm.Pool.Source.NeedsLogin ? Math.Round(outcome.Arm.Pool.MeanCredentialHeaderBytes, 1) : 0,
+            StoreConnections = outcome.Plan.StoreConnections,
+            StoreTopology = outcome.StoreTopology,
+            StoreNodes = outcome.Store?.Nodes,
         };
     }
 

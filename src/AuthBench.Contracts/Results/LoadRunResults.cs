@@ -31,7 +31,7 @@ public sealed class RunResults
 
     public DateTimeOffset? FinishedUtc { get; set; }
 
-    public required RunSettings Settings { get; init; }
+    public required RunSettings Settings { get; set; }
 
     public required EnvironmentInfo Environment { get; init; }
 
@@ -454,9 +454,8 @@ public static class HttpWireNames
     public static readonly IReadOnlyList<string> All = [Http11, Http2NeverIndexed, Http2Indexed];
 }
 
-/// <summary>One store node's load per request in a trial (INFO deltas of that node over the trial's requests).</summary>
-/// <param name="Role">"primary" or "replica".</param>
-public sealed record StoreNodeCost(string Role, double CpuUsPerRequest, double CommandsPerRequest, double BytesPerRequest);
+/// <summary>One store node's work per request in a trial: its role ("primary" or "replica"), CPU, commands and network bytes.</summary>
+public sealed record StoreNodeCost(string Endpoint, string Role, double CpuUsPerRequest, double CommandsPerRequest, double BytesPerRequest);
 
 /// <summary>
 /// The <c>POST /auth/refresh</c> requests of one trial: how many, how they ended, their service time (send to answer, µs;

@@ -18,11 +18,11 @@ internal abstract class ChildProcessStore : IProvisionedStore
     private int _processId;
     private bool _disposed;
 
-    protected ChildProcessStore(TimeSpan startTimeout, Action<string>? log)
+    protected ChildProcessStore(TimeSpan startTimeout, Action<string>? log, string? password = null)
     {
         _startTimeout = startTimeout;
         _log = log;
-        Password = Secrets.NewPassword();
+        Password = password ?? Secrets.NewPassword();
     }
 
     public abstract StoreKind Kind { get; }

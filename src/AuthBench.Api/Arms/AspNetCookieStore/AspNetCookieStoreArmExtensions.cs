@@ -22,7 +22,7 @@ public static class AspNetCookieStoreArmExtensions
     {
         builder.Services.AddTicketKeyRing();
         builder.Services.TryAddSingleton(sp => new RedisTicketStore(
-            sp.GetRequiredService<StoreConnection>().Multiplexer, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<StoreConnection>().Databases, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddKeyedSingleton<ICredentialIssuer>(ArmCatalogue.AspNetCookieStore.Id, (sp, _) => new AspNetCookieStoreCredentialIssuer(
             sp.GetRequiredService<RedisTicketStore>(), sp.GetRequiredService<AuthBenchOptions>(), sp.GetRequiredService<IServiceScopeFactory>(), authenticationScheme));
         builder.Services.TryAddEnumerable(

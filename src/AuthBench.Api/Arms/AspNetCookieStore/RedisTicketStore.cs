@@ -27,20 +27,34 @@ public sealed class RedisTicketStore : ITicketStore
     /// <summary>Where a retrieved ticket's key is left for the login (<see cref="HttpContext.Items"/>), which ends it.</summary>
     internal static readonly object PresentedKeyItem = new();
 
-    private readonly RedisCache _cache;
-    private readonly IDatabase _db;
+    private readonly RedisCache[] _caches;
+    private int _nextCache = -1;
+    private readonly RedisDatabases _dbs;
     private readonly TimeProvider _time;
 
     public RedisTicketStore(IConnectionMultiplexer redis, TimeProvider time)
+        : this(RedisDatabases.Single(redis), time)
     {
-        _cache = new RedisCache(Options.Create(new RedisCacheOptions
+    }
+
+    /// <summary>
+    /// Over several store connections: <see cref="RedisCache"/> takes one multiplexer, so there is one cache per
+    /// multiplexer, taken in turn per ticket operation as the user index's commands take the connections.
+    /// </summary>
+    public RedisTicketStore(RedisDatabases redis, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        _caches = [.. redis.Multiplexers.Select(mux => new RedisCache(Options.Create(new RedisCacheOptions
         {
             InstanceName = KeyPrefix,
-            ConnectionMultiplexerFactory = () => Task.FromResult(redis),
-        }));
-        _db = redis.GetDatabase();
+            ConnectionMultiplexerFactory = () => Task.FromResult(mux),
+        })))];
+        _dbs = redis;
         _time = time;
     }
+
+    /// <summary>The cache of the next connection in turn.</summary>
+    private RedisCache NextCache() => _caches.Length == 1 ? _caches[0] : _caches[(uint)Interlocked.Increment(ref _nextCache) % (uint)_caches.Length];
 
     public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, CancellationToken.None);
 
@@ -62,7 +76,7 @@ public sealed class RedisTicketStore : ITicketStore
     {
         try
         {
-            if (!await _db.KeyExistsAsync(KeyPrefix + key).ConfigureAwait(false))
+            if (!await _dbs.Next().KeyExistsAsync(KeyPrefix + key).ConfigureAwait(false))
             {
                 return;
             }
@@ -95,7 +109,7 @@ public sealed class RedisTicketStore : ITicketStore
         byte[]? bytes;
         try
         {
-            bytes = await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            bytes = await NextCache().GetAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -110,7 +124,7 @@ public sealed class RedisTicketStore : ITicketStore
     {
         try
         {
-            await _cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+            await NextCache().RemoveAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -126,13 +140,15 @@ public sealed class RedisTicketStore : ITicketStore
     {
         try
         {
-            var keys = await _db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
+            var db = _dbs.Next();
+            var keys = await db.SetMembersAsync(UserIndexPrefix + sub).ConfigureAwait(false);
             if (keys.Length == 0)
             {
                 return 0;
             }
-            var deleted = await _db.KeyDeleteAsync([.. keys.Select(k => (RedisKey)(KeyPrefix + k))]).ConfigureAwait(false);
-            await _db.SetRemoveAsync(UserIndexPrefix + sub, keys).ConfigureAwait(false);
+            // One DEL of every ticket; on a Redis Cluster, where they sit in many slots, one DEL each, pipelined.
+            var deleted = await _dbs.DeleteAsync(db, [.. keys.Select(k => (RedisKey)(KeyPrefix + k))]).ConfigureAwait(false);
+            await db.SetRemoveAsync(UserIndexPrefix + sub, keys).ConfigureAwait(false);
             return deleted;
         }
         catch (Exception e) when (IsStoreFailure(e))
@@ -157,13 +173,13 @@ public sealed class RedisTicketStore : ITicketStore
         var sub = ticket.Principal.FindFirst(ClaimProfiles.Sub)?.Value;
         try
         {
-            var write = _cache.SetAsync(key, TicketSerializer.Default.Serialize(ticket), entry, cancellationToken);
+            var write = NextCache().SetAsync(key, TicketSerializer.Default.Serialize(ticket), entry, cancellationToken);
             if (sub is null)
             {
                 await write.ConfigureAwait(false);
                 return;
             }
-            var batch = _db.CreateBatch();
+            var batch = _dbs.Next().CreateBatch();
             var add = batch.SetAddAsync(UserIndexPrefix + sub, key);
             var expire = lifetime is { } l ? batch.KeyExpireAsync(UserIndexPrefix + sub, l) : Task.FromResult(true);
             batch.Execute();

@@ -19,7 +19,7 @@ public static class HybridArmExtensions
     public static AuthenticationBuilder AddHybridArm(this AuthenticationBuilder builder, string authenticationScheme)
     {
         builder.Services.TryAddSingleton(sp => new RefreshTokenStore(
-            sp.GetRequiredService<StoreConnection>().Multiplexer,
+            sp.GetRequiredService<StoreConnection>().Databases,
             sp.GetRequiredService<AuthBenchOptions>().RefreshLifetime,
             sp.GetService<TimeProvider>()));
         return builder.AddBearerTokenArm(authenticationScheme, ArmCatalogue.Hybrid.Id, sp => new HybridCredentialIssuer(

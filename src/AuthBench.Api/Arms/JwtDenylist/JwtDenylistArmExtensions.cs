@@ -21,7 +21,7 @@ public static class JwtDenylistArmExtensions
     public static AuthenticationBuilder AddJwtDenylistArm(this AuthenticationBuilder builder, string authenticationScheme)
     {
         builder.Services.TryAddSingleton(sp => new RevocationList(
-            sp.GetRequiredService<StoreConnection>().Multiplexer, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
+            sp.GetRequiredService<StoreConnection>().Databases, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
         return builder.AddRevocableBearerArm(authenticationScheme, ArmCatalogue.JwtDenylist, sp => sp.GetRequiredService<RevocationList>());
     }
 

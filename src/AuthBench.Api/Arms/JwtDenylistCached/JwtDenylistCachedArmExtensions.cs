@@ -22,7 +22,7 @@ public static class JwtDenylistCachedArmExtensions
     {
         var arm = ArmCatalogue.JwtDenylistCached;
         builder.Services.TryAddSingleton(sp => new RevocationList(
-            sp.GetRequiredService<StoreConnection>().Multiplexer, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
+            sp.GetRequiredService<StoreConnection>().Databases, sp.GetRequiredService<AuthBenchOptions>().TokenLifetime));
         builder.Services.TryAddSingleton(sp => new CachedRevocationList(sp.GetRequiredService<RevocationList>(), NearCaches.Create<long?>(sp, arm)));
         return builder.AddRevocableBearerArm(authenticationScheme, arm, sp => sp.GetRequiredService<CachedRevocationList>());
     }

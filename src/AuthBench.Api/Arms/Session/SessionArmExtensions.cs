@@ -15,7 +15,7 @@ public static class SessionArmExtensions
     /// <summary>Registers the session store, the cookie handler under <paramref name="authenticationScheme"/> and the arm's issuer.</summary>
     public static AuthenticationBuilder AddSessionArm(this AuthenticationBuilder builder, string authenticationScheme)
     {
-        builder.Services.TryAddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<StoreConnection>().Multiplexer));
+        builder.Services.TryAddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<StoreConnection>().Databases));
         builder.Services.AddKeyedSingleton<ICredentialIssuer>(ArmCatalogue.Session.Id,
             (sp, _) => ActivatorUtilities.CreateInstance<SessionCredentialIssuer>(sp));
         return builder.AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(authenticationScheme, null);

@@ -21,7 +21,7 @@ public static class SessionCachedArmExtensions
     public static AuthenticationBuilder AddSessionCachedArm(this AuthenticationBuilder builder, string authenticationScheme)
     {
         var arm = ArmCatalogue.SessionCached;
-        builder.Services.TryAddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<StoreConnection>().Multiplexer));
+        builder.Services.TryAddSingleton(sp => new RedisSessionStore(sp.GetRequiredService<StoreConnection>().Databases));
         builder.Services.TryAddSingleton(sp => new SessionNearCache(
             NearCaches.Create<SessionData?>(sp, arm), sp.GetRequiredService<RedisSessionStore>(), TimeProvider.System));
         builder.Services.AddKeyedSingleton<ICredentialIssuer>(arm.Id, (sp, _) => new SessionCachedCredentialIssuer(
