@@ -93,7 +93,7 @@ public class InstancesTests
     }
 
     [Fact]
-    public void The_plan_runs_once_per_count_inside_each_round_trip()
+    public void Every_arm_at_every_count_and_round_trip_is_one_unit_of_each_repetition()
     {
         var options = new LoadOptions
         {
@@ -112,10 +112,9 @@ public class InstancesTests
 
         var trials = RunPlan.Trials(options).ToList();
 
-        Assert.Equal(
-            ["100@n1@rtt0ms 0 w", "100@n1@rtt0ms 1 w", "100@n1@rtt0ms 0 r", "100@n1@rtt0ms 1 r", "100@n2@rtt0ms 0 w", "100@n2@rtt0ms 1 w", "100@n2@rtt0ms 0 r", "100@n2@rtt0ms 1 r",
-                "100@n1@rtt1ms 0 w", "100@n1@rtt1ms 1 w", "100@n1@rtt1ms 0 r", "100@n1@rtt1ms 1 r", "100@n2@rtt1ms 0 w", "100@n2@rtt1ms 1 w", "100@n2@rtt1ms 0 r", "100@n2@rtt1ms 1 r"],
-            trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? "r" : "w")}"));
+        // Alternate order: units in arm, count, round-trip order; the warm-ups of every unit first, then one repetition.
+        string[] units = ["100@n1@rtt0ms 0", "100@n1@rtt1ms 0", "100@n2@rtt0ms 0", "100@n2@rtt1ms 0", "100@n1@rtt0ms 1", "100@n1@rtt1ms 1", "100@n2@rtt0ms 1", "100@n2@rtt1ms 1"];
+        Assert.Equal([.. units.Select(u => u + " w"), .. units.Select(u => u + " r")], trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? "r" : "w")}"));
         Assert.Equal(Enumerable.Range(1, trials.Count), trials.Select(t => t.Sequence));
         Assert.All(trials, t => Assert.Equal(t.Key.Contains("@n2", StringComparison.Ordinal) ? 2 : 1, t.Instances));
     }

@@ -110,18 +110,23 @@ public class RunPlanTests
     }
 
     [Fact]
-    public void With_store_rtt_the_whole_plan_runs_once_per_round_trip_under_its_own_keys()
+    public void With_store_rtt_every_arm_at_every_round_trip_is_a_unit_of_each_repetition_under_its_own_key()
     {
         var options = Options(rates: [100]) with { StoreRtt = [TimeSpan.Zero, TimeSpan.FromMilliseconds(0.25)] };
 
         var trials = RunPlan.Trials(options).ToList();
 
         Assert.Equal(
-            ["100@rtt0ms 0 w", "100@rtt0ms 1 w", "100@rtt0ms 0 r1", "100@rtt0ms 1 r1", "100@rtt0ms 0 r2", "100@rtt0ms 1 r2",
-             "100@rtt0.25ms 0 w", "100@rtt0.25ms 1 w", "100@rtt0.25ms 0 r1", "100@rtt0.25ms 1 r1", "100@rtt0.25ms 0 r2", "100@rtt0.25ms 1 r2"],
+            ["100@rtt0ms 0 w", "100@rtt0.25ms 0 w", "100@rtt0ms 1 w", "100@rtt0.25ms 1 w",
+             "100@rtt0ms 0 r1", "100@rtt0.25ms 0 r1", "100@rtt0ms 1 r1", "100@rtt0.25ms 1 r1",
+             "100@rtt0ms 0 r2", "100@rtt0.25ms 0 r2", "100@rtt0ms 1 r2", "100@rtt0.25ms 1 r2"],
             trials.Select(t => $"{t.Key} {t.Arm} {(t.Record ? $"r{t.Repetition}" : "w")}"));
         Assert.Equal(Enumerable.Range(1, 12), trials.Select(t => t.Sequence));
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(0.25)], trials.Select(t => t.StoreRtt!.Value).Distinct());
+        // Seeded random order: the round trips of one arm are shuffled into each repetition, not run as blocks.
+        var shuffled = RunPlan.Trials(options with { Order = ArmOrder.Random, Seed = 5, Repeat = 10 }).Where(t => t.Record).ToList();
+        Assert.All(shuffled.GroupBy(t => t.Repetition), rep => Assert.Equal(4, rep.Select(t => (t.Arm, t.StoreRtt)).Distinct().Count()));
+        Assert.Contains(shuffled.GroupBy(t => t.Repetition), rep => rep.First().StoreRtt != TimeSpan.Zero);
     }
 
     [Fact]

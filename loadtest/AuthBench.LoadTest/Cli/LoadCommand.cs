@@ -120,11 +120,11 @@ public static class LoadCommand
     private static readonly Option<string?> StoreRtt = new("--store-rtt")
     {
         Description = "Round trips added between API and store by a delaying TCP relay on the generator's CPUs, e.g. 0,0.25ms,1ms (units ms or us; 0: through the relay, "
-            + "no delay): the whole plan runs once per value, every store-backed arm's API connecting to the store through the relay",
+            + "no delay): every arm at every value is one unit of each repetition, shuffled together, every store-backed arm's API connecting to the store through the relay",
     };
     private static readonly Option<string?> Instances = new("--instances")
     {
-        Description = "API servers per arm behind a load balancer (round robin, no stickiness), e.g. 1,2,4: the whole plan runs once per count; server CPU "
+        Description = "API servers per arm behind a load balancer (round robin, no stickiness), e.g. 1,2,4: every arm at every count is one unit of each repetition; server CPU "
             + "is summed over the instances, the balancer's recorded apart (default: one API, no balancer)",
     };
     private static readonly Option<string> BalancerOption = new("--balancer")

@@ -48,14 +48,17 @@ public static class RunPlan
             }
             return options.Rates.SelectMany(rate => Rounds(options, rate, string.Create(CultureInfo.InvariantCulture, $"{rate:0.##}"), random));
         }
-        // --store-rtt: the whole plan once per round trip, warm-ups included, each block with its own arm orders, so
-        // that every arm is compared with the baseline at the same round trip and every block starts warm.
-        // --instances: likewise the whole plan once per server count (inside each round trip), so that every count
-        // has its own warm-up and arm orders and the ratio to one server compares trials run close together.
-        IEnumerable<PlannedTrial> PerCount() => options.Instances.Count == 0 ? Plan()
-            : options.Instances.SelectMany(n => Plan().Select(t => t with { Instances = n, Key = t.Key + LoadOptions.InstancesKey(n) }));
-        var trials = options.StoreRtt.Count == 0 ? PerCount()
-            : options.StoreRtt.SelectMany(rtt => PerCount().Select(t => t with { StoreRtt = rtt, Key = t.Key + LoadOptions.StoreRttKey(rtt) }));
+        // --store-rtt and --instances are dimensions of the units of Rounds: every arm at every round trip and server
+        // count is shuffled into each repetition, so drift over the run falls on all of them alike (the relay's delay is
+        // set per trial; every server of every count is running, those not in a trial stopped). A soak keeps them as blocks.
+        var trials = Plan();
+        if (options.Soak is not null)
+        {
+            IEnumerable<PlannedTrial> PerCount() => options.Instances.Count == 0 ? Plan()
+                : options.Instances.SelectMany(n => Plan().Select(t => t with { Instances = n, Key = t.Key + LoadOptions.InstancesKey(n) }));
+            trials = options.StoreRtt.Count == 0 ? PerCount()
+                : options.StoreRtt.SelectMany(rtt => PerCount().Select(t => t with { StoreRtt = rtt, Key = t.Key + LoadOptions.StoreRttKey(rtt) }));
+        }
         // --store-connections: the outermost block, since the APIs restart with each count (the runner restarts the fleet
         // when the count changes); inside a block, arms alternate as always, so each is compared at the same count.
         if (options.StoreConnections.Count > 0)
@@ -112,13 +115,18 @@ public static class RunPlan
     private static IEnumerable<PlannedTrial> Rounds(LoadOptions options, double? rate, string key, Random random)
     {
         IReadOnlyList<EdgeWire?> edges = options.EdgeIsDimension ? [.. options.EdgeWires] : [null];
-        var units = Enumerable.Range(0, options.Arms.Count).SelectMany(arm => edges.Select(edge => (Arm: arm, Edge: edge))).ToArray();
-        string KeyOf(EdgeWire? edge) => key + (edge?.Key ?? "");
+        IReadOnlyList<int?> counts = options.Instances.Count > 0 ? [.. options.Instances.Select(n => (int?)n)] : [null];
+        IReadOnlyList<TimeSpan?> rtts = options.StoreRtt.Count > 0 ? [.. options.StoreRtt.Select(r => (TimeSpan?)r)] : [null];
+        var units = Enumerable.Range(0, options.Arms.Count)
+            .SelectMany(arm => edges.SelectMany(edge => counts.SelectMany(n => rtts.Select(rtt => new Unit(arm, edge, n, rtt))))).ToArray();
+        string KeyOf(Unit u) => key + (u.Edge?.Key ?? "") + LoadOptions.InstancesKey(u.Instances) + (u.StoreRtt is { } rtt ? LoadOptions.StoreRttKey(rtt) : "");
+        PlannedTrial Of(Unit u, int rep, TimeSpan duration, bool record) =>
+            new(u.Arm, rate, rep, duration, KeyOf(u), record, SoakMinute: null, StoreRtt: u.StoreRtt, Instances: u.Instances, Edge: u.Edge);
         if (options.Warmup > TimeSpan.Zero)
         {
-            foreach (var (arm, edge) in units)
+            foreach (var u in units)
             {
-                yield return new PlannedTrial(arm, rate, 0, options.Warmup, KeyOf(edge), Record: false, SoakMinute: null, Edge: edge);
+                yield return Of(u, 0, options.Warmup, record: false);
             }
         }
         for (var rep = 1; rep <= options.Repeat; rep++)
@@ -134,10 +142,13 @@ public static class RunPlan
             }
             foreach (var u in order)
             {
-                yield return new PlannedTrial(units[u].Arm, rate, rep, options.Duration, KeyOf(units[u].Edge), Record: true, SoakMinute: null, Edge: units[u].Edge);
+                yield return Of(units[u], rep, options.Duration, record: true);
             }
         }
     }
+
+    /// <summary>One unit of a repetition: an arm on one edge, behind one server count, at one store round trip (null: the run's one).</summary>
+    private sealed record Unit(int Arm, EdgeWire? Edge, int? Instances, TimeSpan? StoreRtt);
 
     /// <summary>Soak: per arm, back-to-back one-minute trials at the one rate; the summary compares the first and last minute.</summary>
     private static IEnumerable<PlannedTrial> Soak(LoadOptions options, TimeSpan soak)

@@ -42,8 +42,9 @@ public sealed class StoreRttSection : IReportSection
             + $"APIs {RunSelection.SpinName(run)}). The APIs of store-backed arms reach the store through the load tool's delaying relay, "
             + $"which holds each read for half the set round trip in each direction (set RTTs: {string.Join(", ", rtts.Select(Ms))} ms); "
             + $"at {Ms(reference)} ms the relay is still in the path, so every difference below is against the same arm through the relay at "
-            + $"{Ms(reference)} ms, and the relay's own cost (its calibration below) cancels. Each RTT is a block of its own with every arm in "
-            + "it, in seeded order; arms without a store are the control: their rows should not move."
+            + $"{Ms(reference)} ms, and the relay's own cost (its calibration below) cancels. Files written since the round trips became a unit "
+            + "of each repetition shuffle every arm at every RTT together in seeded order (each trial's `sequence` shows the order run); older ones ran "
+            + "each RTT as a block of its own. Arms without a store are the control: their rows should not move."
             + (run.Results.Environment.StoreRelay is { } relay ? $" Relay: {relay}." : ""));
         report.Line();
         report.Line($"How to read this: \"Δ vs {Ms(reference)} ms\" is the arm's figure at that RTT minus its own at {Ms(reference)} ms. Latency cells are "
