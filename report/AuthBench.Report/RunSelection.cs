@@ -70,7 +70,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun),
             RelayCalibration = NewestRelayCalibration(results),
             // Several multiplexers in one API (--store-connections), not several instances: a fleet run has a section of its own.
-            StoreConnections = NewestAny(r => IsStoreCostRun(r) && !r.IsInstances && r.Trials.Any(t => t.StoreConnections > 1)),
+            StoreConnections = NewestAny(r => IsStoreCostRun(r) && !r.IsInstances && (r.Results.Settings.StoreConnections is { Count: > 0 } || r.Trials.Any(t => t.StoreConnections > 1))),
             Replication = NewestAny(r => IsStoreCostRun(r) && r.Trials.Any(t => t.StoreNodes?.Any(n => n.Role == ReplicaRole) == true)),
             Instances = NewestAny(r => r.IsInstances),
             StoreTopologies = [.. new[] { StoreRealismSection.ReplicaAof, StoreRealismSection.Cluster3 }

@@ -79,8 +79,10 @@ public static class RedisInfo
             CommandUsec: commandUsec,
             UsedCpuSys: Double(fields, "used_cpu_sys"),
             UsedCpuUser: Double(fields, "used_cpu_user"),
-            NetInputBytes: Long(fields, "total_net_input_bytes"),
-            NetOutputBytes: Long(fields, "total_net_output_bytes"),
+            // Redis 7 counts the replication stream apart (total_net_repl_*: what a replica receives, what its primary
+            // sends); it is traffic the node carries for the arm's writes, so it is in the node's bytes (0 when standalone).
+            NetInputBytes: Long(fields, "total_net_input_bytes") + Long(fields, "total_net_repl_input_bytes"),
+            NetOutputBytes: Long(fields, "total_net_output_bytes") + Long(fields, "total_net_repl_output_bytes"),
             KeyspaceHits: fields.ContainsKey("keyspace_hits") ? Long(fields, "keyspace_hits") : Long(fields, "total_found"),
             KeyspaceMisses: fields.ContainsKey("keyspace_misses") ? Long(fields, "keyspace_misses") : Long(fields, "total_notfound"),
             CommandStats: commands);

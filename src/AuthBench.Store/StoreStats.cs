@@ -10,8 +10,8 @@ namespace AuthBench.Store;
 /// <param name="CommandUsec">Sum of usec over all commandstats entries (server time spent in commands).</param>
 /// <param name="UsedCpuSys">used_cpu_sys in seconds (Garnet reports none; see <see cref="RedisInfo.ReadStatsAsync(IProvisionedStore, StackExchange.Redis.IConnectionMultiplexer, CancellationToken)"/>).</param>
 /// <param name="UsedCpuUser">used_cpu_user in seconds.</param>
-/// <param name="NetInputBytes">total_net_input_bytes.</param>
-/// <param name="NetOutputBytes">total_net_output_bytes.</param>
+/// <param name="NetInputBytes">total_net_input_bytes plus total_net_repl_input_bytes (Redis 7 counts the replication stream apart).</param>
+/// <param name="NetOutputBytes">total_net_output_bytes plus total_net_repl_output_bytes.</param>
 /// <param name="KeyspaceHits">keyspace_hits (Garnet: total_found).</param>
 /// <param name="KeyspaceMisses">keyspace_misses (Garnet: total_notfound).</param>
 /// <param name="CommandStats">Per command (lower case, e.g. "get"): calls and usec.</param>

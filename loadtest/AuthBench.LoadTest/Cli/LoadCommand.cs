@@ -503,6 +503,10 @@ public static class LoadCommand
             ApiPath = parse.GetValue(Api),
             LoginParallelism = loginParallelism,
             StoreRtt = storeRtt,
+            Instances = instances,
+            Balancer = balancer,
+            MetricsUrl = metricsUrl,
+            ApiMetrics = apiMetricsText,
             StoreConnections = storeConnections,
             CommandLine = string.Join(' ', commandLine.Select(Quote)),
         };
