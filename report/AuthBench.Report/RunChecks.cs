@@ -130,10 +130,14 @@ public static class RunChecks
     /// </summary>
     public const double RelayMedianErrorBoundUs = 500;
 
+    /// <summary>The longest the relay may hold one read beyond its due time before a calibration step counts as stalled.</summary>
+    public const double RelayStallUs = 100_000;
+
     /// <summary>
     /// A relay calibration (<c>relay-calibrate</c>): every step has samples on both sides; no step is early (the added
     /// round trip's interval lies wholly below the set value); no step's median error is beyond
-    /// <see cref="RelayMedianErrorBoundUs"/> (its interval lies wholly above the bound). Prints one line per step.
+    /// <see cref="RelayMedianErrorBoundUs"/> (its interval lies wholly above the bound); no step held a read more than
+    /// <see cref="RelayStallUs"/> beyond its due time (a stalled release thread). Prints one line per step.
     /// </summary>
     public static CheckResult Relay(RelayCalibrationResults calibration)
     {
@@ -157,6 +161,10 @@ public static class RunChecks
             if (step.AddedMedianUs.High < set)
             {
                 failures.Add(string.Create(Inv, $"relay: {what} is early: it added {step.AddedMedianUs.High:0.0} µs at most (interval) to a set {set:0.0} µs"));
+            }
+            if (step.Lateness.LatenessMaxUs > RelayStallUs)
+            {
+                failures.Add(string.Create(Inv, $"relay: {what} stalled: it released a read {step.Lateness.LatenessMaxUs / 1000:0.0} ms late (more than {RelayStallUs / 1000:0} ms)"));
             }
             if (step.AddedMedianUs.Low - set > RelayMedianErrorBoundUs)
             {

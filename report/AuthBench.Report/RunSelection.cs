@@ -67,7 +67,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             Fanout = NewestPath(r => r.IsFanout),
             Http2 = NewestPath(IsHttp2Run),
             Windows = [.. WindowKinds.Select(kind => NewestPath(r => r.HasWindow(kind))).OfType<string>().Distinct()],
-            StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun),
+            StoreRtt = NewestAny(r => r.IsRatesRunAnyTopology && r.IsStoreRttRun && !r.IsInstances),
             RelayCalibration = NewestRelayCalibration(results),
             // Several multiplexers in one API (--store-connections), not several instances: a fleet run has a section of its own.
             StoreConnections = NewestAny(r => IsStoreCostRun(r) && !r.IsInstances && (r.Results.Settings.StoreConnections is { Count: > 0 } || r.Trials.Any(t => t.StoreConnections > 1))),

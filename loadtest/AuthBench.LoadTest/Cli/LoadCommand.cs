@@ -423,7 +423,8 @@ public static class LoadCommand
         {
             // Each of these drives or restarts one API (or chain) of its own; none is built for a fleet behind a balancer.
             var clash = target is not null ? "--target" : fault is not null ? "--fault" : window is not null ? "--window" : parse.GetValue(Fanout) is not null ? "--fanout"
-                : refreshOnly ? "--refresh-only" : slo.Count > 0 ? "--slo" : http != Engine.Http2.HttpWire.Http11 ? "--http 2-*" : null;
+                : refreshOnly ? "--refresh-only" : slo.Count > 0 ? "--slo" : httpList.Any(h => h != Engine.Http2.HttpWire.Http11) ? "--http 2-*"
+                : usersPerConnectionList.Count > 1 ? "a --users-per-connection list" : null;
             if (clash is not null)
             {
                 throw new UsageException($"--instances cannot be combined with {clash}: run the API servers behind the balancer without it");

@@ -92,6 +92,13 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
     /// <summary>The balancer of an --instances run (null otherwise), e.g. for its version in the results.</summary>
     public HaproxyBalancer? Balancer => _balancer;
 
+    /// <summary>
+    /// The arguments every server of an arm gets, the first and (--instances) every other alike: the shared key file and
+    /// key ring (or the fan-out edge's), the store multiplexer count, the metrics endpoint.
+    /// </summary>
+    private string[] ServerArgs(ArmSpec arm, IReadOnlyList<string> shared) =>
+        [.. shared, .. StoreConnectionArgs(arm), .. arm.Metrics ? (string[])["--metrics", "on"] : []];
+
     /// <summary>--store-connections for an API that uses the store, when the run sets a count.</summary>
     private string[] StoreConnectionArgs(ArmSpec arm) =>
         arm.NeedsStore && options.ApiStoreConnections is { } n ? ["--store-connections", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
@@ -119,7 +126,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                 IReadOnlyList<string> shared = _secrets is null ? chain.EdgeArgs
                     : ["--dp-keys", _secrets.DataProtectionKeys, .. arm.Alg is { } alg && arm.Arm.HasAlgorithm ? (string[])["--key-file", _secrets.NewKeyFile(alg)] : []];
                 api = await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime, log,
-                    options.SpinLimit, pinning, ct, options.AdminKey, arm.Metrics ? [.. shared, .. StoreConnectionArgs(arm), "--metrics", "on"] : [.. shared, .. StoreConnectionArgs(arm)], h2c: options.AnyHttp2).ConfigureAwait(false);
+                    options.SpinLimit, pinning, ct, options.AdminKey, ServerArgs(arm, shared), h2c: options.AnyHttp2).ConfigureAwait(false);
                 baseUri = api.BaseUri;
                 progress.Line($"{arm.Label}: API pid {api.Pid} at {baseUri} (log api-{arm.Label}.log)");
                 try
@@ -128,7 +135,7 @@ public sealed class ApiFleet(LoadOptions options, CpuPinning pinning, Progress p
                     {
                         var name = $"api-{arm.Label}-i{i}.log";
                         peers.Add(await ApiProcess.StartAsync(apiDll!, arm, arm.NeedsStore ? redis : null, options.Users, options.Password, lifetime,
-                            Path.Combine(options.OutputDirectory, name), options.SpinLimit, pinning, ct, options.AdminKey, shared).ConfigureAwait(false));
+                            Path.Combine(options.OutputDirectory, name), options.SpinLimit, pinning, ct, options.AdminKey, ServerArgs(arm, shared)).ConfigureAwait(false));
                         progress.Line($"{arm.Label}: instance {i} pid {peers[^1].Pid} at {peers[^1].BaseUri} (log {name})");
                     }
                     for (var i = 0; i < chain.Ports.Count; i++)
