@@ -49,10 +49,16 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     {
         var all = Complete(Path.Combine(results, "load"));
         // The standard sections read runs over the default topology only; the topology sections pick theirs from all.
-        var runs = all.Where(r => r.Run.IsDefaultTopology).ToList();
+        // Runs that compare the instrument rather than the arms (--target read through the metrics endpoint, --api-metrics
+        // off,on) are published beside the others and quoted from their own summary.md; no standard section reads them.
+        var runs = all.Where(r => r.Run.IsDefaultTopology && !IsInstrumentRun(r.Run)).ToList();
         string? NewestPath(Func<LoadRun, bool> kind) => Newest(runs, kind)?.Path;
+        // The load tables compare the arms: of the runs of a kind, the newest of those with the most arms (a newer run of
+        // two arms, made for another comparison, does not replace a run of every arm).
+        string? WidestPath(Func<LoadRun, bool> kind) =>
+            runs.Where(r => kind(r.Run)).GroupBy(r => r.Run.Trials.Select(t => t.Label).Distinct().Count()).MaxBy(g => g.Key)?.Last().Path;
         string? NewestAny(Func<LoadRun, bool> kind) => Newest(all, kind)?.Path;
-        var spinFree = NewestPath(r => IsSpinFreeRates(r) && IsStandard(r));
+        var spinFree = WidestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
         var load = explicitLoad ?? spinFree ?? NewestPath(r => r.IsRatesRun && IsStandard(r)) ?? NewestPath(r => r.IsRatesRun);
         var selection = new RunSelection(load, null, NewestPath(r => r.IsFindMax && !r.IsInstances && !r.IsEdgeRun), null, NewestPath(IsSloRun), NewestPath(IsOutageRun),
@@ -61,7 +67,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         return selection with
         {
             SpinFree = loadRun is { IsSpinFree: true } ? null : spinFree,
-            AsShipped = loadRun is { IsAsShipped: true } ? null : NewestPath(r => IsAsShippedRates(r) && IsStandard(r)),
+            AsShipped = loadRun is { IsAsShipped: true } ? null : WidestPath(r => IsAsShippedRates(r) && IsStandard(r)),
             Configurations = [.. runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load)
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
@@ -122,6 +128,9 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// <summary>The newest run of a kind, or null.</summary>
     public static (string Path, LoadRun Run)? Newest(IReadOnlyList<(string Path, LoadRun Run)> runs, Func<LoadRun, bool> kind) =>
         runs.LastOrDefault(r => kind(r.Run)) is { Run: not null } found ? found : null;
+
+    /// <summary>A run that compares the instrument, not the arms: driven through --target, or with --api-metrics.</summary>
+    public static bool IsInstrumentRun(LoadRun run) => run.Results.Settings.Target is not null || run.Results.Settings.ApiMetrics is not null;
 
     /// <summary>A fixed-rate run with every API spin-free (<see cref="LoadRun.IsSpinFree"/>).</summary>
     public static bool IsSpinFreeRates(LoadRun run) => run.IsRatesRun && run.IsSpinFree;

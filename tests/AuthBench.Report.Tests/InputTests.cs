@@ -31,9 +31,11 @@ public sealed class InputTests : IDisposable
         Assert.NotEmpty(run.Trials);
         // A transport variant (jwt-cookie-ES256) is its arm's (jwt) with another label stem; a fan-out chain's label
         // (jwt-ES256-fan2, session-fan4-edge-token) is its arm's label followed by the chain's length and mode.
+        // A fan-out chain's label ends in its chain; an --api-metrics arm's in "-metrics" (the load tool's ArmSpec.MetricsSuffix).
         string ArmLabel(TrialResult t) =>
             run.Results.Arms.FirstOrDefault(a => a.Label == t.Label)?.Fanout is { } chain && t.Label.LastIndexOf($"-fan{chain.Services}", StringComparison.Ordinal) is > 0 and var at
                 ? t.Label[..at]
+                : run.Results.Settings.ApiMetrics is not null && t.Label.EndsWith("-metrics", StringComparison.Ordinal) ? t.Label[..^"-metrics".Length]
                 : t.Label;
         Assert.All(run.Results.Trials, t => Assert.Equal((t.Arm, t.Alg), ArmCatalogue.ParseLabel(ArmLabel(t)) is { } parsed ? (parsed.Arm.Name, parsed.Alg) : default));
         // Published runs predate results.json's histogram list: their files are found by the names the load tool gave them.
