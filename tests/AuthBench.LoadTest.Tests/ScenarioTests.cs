@@ -29,6 +29,23 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void An_answer_that_arrives_while_the_restart_is_awaited_is_not_accepted_during_the_outage()
+    {
+        // The restart begins at 2,000; the store listens (and the API reconnects) before StartAsync returns at 2,500.
+        var window = new OutageWindow();
+        var recorder = new Recorder(0, 1_000_000, window);
+        window.OnStart(0);
+        window.MarkOutageStart(1_000);
+        recorder.Record(1_990, 1_990, 1_995, 503, null);
+        window.MarkRestartBegin(2_000);
+        recorder.Record(1_995, 1_995, 2_100, 200, null);   // sent in the outage, answered once the store was back
+        window.MarkOutageEnd(2_000, 2_500);
+
+        Assert.Equal(0, window.AcceptedDuringOutage);
+        Assert.Equal(1_995, window.First503AfterStop);
+    }
+
+    [Fact]
     public void The_window_keeps_the_first_503_and_the_last_acceptance_of_the_outage()
     {
         var window = new OutageWindow();

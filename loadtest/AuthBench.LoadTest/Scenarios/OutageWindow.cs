@@ -93,6 +93,18 @@ public sealed class OutageWindow : IResponseObserver
         }
     }
 
+    /// <summary>
+    /// Marks the restart as begun, before the store is started: an answer that arrives while the restart is still being
+    /// awaited (the store already listens, the API already reconnected) is not one the arm gave without its store.
+    /// </summary>
+    public void MarkRestartBegin(long restartBeginTicks)
+    {
+        lock (_gate)
+        {
+            _outageEnd = restartBeginTicks;
+        }
+    }
+
     /// <summary>Marks the outage as over: restart begun at <paramref name="restartBeginTicks"/>, finished at <paramref name="restartedTicks"/>.</summary>
     public void MarkOutageEnd(long restartBeginTicks, long restartedTicks)
     {

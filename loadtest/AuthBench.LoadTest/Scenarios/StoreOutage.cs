@@ -52,6 +52,7 @@ public sealed class StoreOutage(FaultSpec spec, IProvisionedStore store, TimePro
         _stoppedAt = Seconds(stopped - origin);
         await DelayUntilAsync(origin + Ticks(spec.Start + spec.Length)).ConfigureAwait(false);
         var begin = time.GetTimestamp();
+        _window.MarkRestartBegin(begin);
         await store.StartAsync(ct).ConfigureAwait(false);
         var back = time.GetTimestamp();
         _window.MarkOutageEnd(begin, back);

@@ -403,7 +403,7 @@ public sealed class CapacityModelSection : IReportSection
         {
             parts.Add($"the store limits much later than claimed, so the claim's threshold is too low, with {string.Join("; with ", later.Select(p => $"{Assumption(p)} (at {Fill(p)})"))}");
         }
-        string With(IEnumerable<Projection> ps) => string.Join(", ", ps.Select(p => $"{Ms(p.AppCpuMs)} ms ({p.CoresOverReference.Show(SentenceDecimals)})"));
+        string With(IEnumerable<Projection> ps) => string.Join(", ", ps.Select(p => $"{Ms(p.AppCpuMs)} ms, {p.Store!.Name} store ({p.CoresOverReference.Show(SentenceDecimals)})"));
         var fewer = rows.Where(p => p.CoresOverReference.HasInterval && p.CoresOverReference.High < 1).ToList();
         var more = rows.Where(p => p.CoresOverReference.HasInterval && p.CoresOverReference.Low > 1).ToList();
         var same = rows.Except(fewer).Except(more).ToList();
@@ -425,6 +425,16 @@ public sealed class CapacityModelSection : IReportSection
         report.Line($"- **Tested: {claim}**, for `{arm}` against `{rows[0].Reference}`, servers at {ReportContext.Percent(ServerUtilisation)} of their cores, "
             + $"\"holds\" meaning one store primary fills between {ClaimServers.ToString("N0", CultureInfo.InvariantCulture)} and "
             + $"{(ClaimServers * ClaimSpan).ToString("N0", CultureInfo.InvariantCulture)} servers: {string.Join("; ", parts)}.{cost}");
+        // The connection-count points were measured at one total rate: a store serving many connections at a higher total
+        // rate finds several ready per event-loop turn, so its CPU per request there is at most what was measured.
+        var totals = rows.SelectMany(p => p.Store!.Points).Where(pt => pt.Connections > 1).Select(pt => pt.TotalRate).Distinct().Order().ToList();
+        if (totals.Count > 0)
+        {
+            report.Line($"- **Where the store figure comes from.** The points with several connections were measured at a total of "
+                + $"{string.Join(", ", totals.Select(ReportContext.Rate))} requests/s, far below the fleet rates at which a primary fills: there each "
+                + "connection's commands arrive as rarely as measured, but the store finds several connections ready in one event-loop turn, so its CPU per "
+                + "request at those fleet rates is at most the measured figure, and the server counts above are lower bounds for the store-backed arms.");
+        }
         report.Line("- **What the model leaves out.** Queueing near a full core, the store's network round trip (see [Store across a network](#store-across-a-network): "
             + "waiting costs the API memory and connections, not CPU), and the servers' own variation; one primary per store means sharding by key "
             + "beyond it, which needs no coordination but is one more system to run.");
