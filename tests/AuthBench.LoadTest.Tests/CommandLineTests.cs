@@ -2,27 +2,12 @@ using AuthBench.Contracts.Arms;
 using AuthBench.LoadTest.Cli;
 using AuthBench.LoadTest.Plan;
 
+using static AuthBench.LoadTest.Tests.CommandLineHarness;
+
 namespace AuthBench.LoadTest.Tests;
 
 public class CommandLineTests
 {
-    private static async Task<(int Code, LoadOptions? Options, string Error)> RunAsync(params string[] args)
-    {
-        LoadOptions? seen = null;
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            var code = await LoadCommand.RunAsync(args, (o, _) => { seen = o; return Task.FromResult(0); }, CancellationToken.None);
-            return (code, seen, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
-
     [Theory]
     [InlineData("--rates", "-5")]
     [InlineData("--rates", "abc")]

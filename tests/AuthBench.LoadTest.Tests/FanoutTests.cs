@@ -6,28 +6,13 @@ using AuthBench.LoadTest.Orchestration;
 using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Results;
 
+using static AuthBench.LoadTest.Tests.CommandLineHarness;
+
 namespace AuthBench.LoadTest.Tests;
 
 /// <summary><c>--fanout</c> and <c>--fanout-mode</c>: which chains a run starts, how each service is started, and the summary table.</summary>
 public class FanoutTests
 {
-    private static async Task<(int Code, LoadOptions? Options, string Error)> RunAsync(params string[] args)
-    {
-        LoadOptions? seen = null;
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            var code = await LoadCommand.RunAsync(args, (o, _) => { seen = o; return Task.FromResult(0); }, CancellationToken.None);
-            return (code, seen, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
-
     [Fact]
     public async Task Fanout_expands_each_arm_into_chains_and_modes()
     {

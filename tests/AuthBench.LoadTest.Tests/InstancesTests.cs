@@ -6,28 +6,13 @@ using AuthBench.LoadTest.Orchestration;
 using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Results;
 
+using static AuthBench.LoadTest.Tests.CommandLineHarness;
+
 namespace AuthBench.LoadTest.Tests;
 
 /// <summary><c>--instances</c> and <c>--balancer</c>: parsing, refusals, the plan's dimension, haproxy's configuration and statistics.</summary>
 public class InstancesTests
 {
-    private static async Task<(int Code, LoadOptions? Options, string Error)> RunAsync(params string[] args)
-    {
-        LoadOptions? seen = null;
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            var code = await LoadCommand.RunAsync(args, (o, _) => { seen = o; return Task.FromResult(0); }, CancellationToken.None);
-            return (code, seen, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
-
     [Fact]
     public void Instances_parse_in_order_without_duplicates()
     {

@@ -6,6 +6,8 @@ using AuthBench.LoadTest.Plan;
 using AuthBench.LoadTest.Scenarios;
 using Microsoft.Extensions.Time.Testing;
 
+using static AuthBench.LoadTest.Tests.CommandLineHarness;
+
 namespace AuthBench.LoadTest.Tests;
 
 /// <summary>The revocation and staleness windows' bookkeeping on a fake clock (one tick is one microsecond), their option, and the pool's held users.</summary>
@@ -201,23 +203,6 @@ public class WindowTests
         await pool.ReleaseAsync([1], CancellationToken.None);
         Assert.NotEqual(held, Request(1));
         Assert.Equal(6, server.Logins);
-    }
-
-    private static async Task<(int Code, LoadOptions? Options, string Error)> RunAsync(params string[] args)
-    {
-        LoadOptions? seen = null;
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            var code = await LoadCommand.RunAsync(args, (o, _) => { seen = o; return Task.FromResult(0); }, CancellationToken.None);
-            return (code, seen, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
     }
 
     [Fact]
