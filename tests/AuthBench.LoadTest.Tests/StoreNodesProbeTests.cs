@@ -74,7 +74,7 @@ public class StoreNodesProbeTests
         {
             await db.StringSetAsync($"sess:{i}", new string('x', 100));
         }
-        await Task.Delay(200);
+        await WaitForReplicaToApplyAsync(probeMux, store.Nodes, TimeSpan.FromSeconds(10));
         var after = await probe.ReadAsync(CancellationToken.None);
         var cost = StoreProbe.Cost(before, after, requests);
 
@@ -84,6 +84,31 @@ public class StoreNodesProbeTests
         Assert.Equal(nodes[0].CommandsPerRequest, cost.CommandsPerRequest, 3);
         // The replica applies the replication stream: its bytes carry every write.
         Assert.True(nodes[1].BytesPerRequest > 100, $"replica bytes per request {nodes[1].BytesPerRequest}");
+    }
+
+    /// <summary>
+    /// Waits, bounded, until the replica has acknowledged the primary's replication offset: a fixed delay was not
+    /// enough on a loaded machine (the stream had not reached the replica when the second snapshot was taken).
+    /// INFO only, so no command is added to the primary's per-request count.
+    /// </summary>
+    private static async Task WaitForReplicaToApplyAsync(IConnectionMultiplexer mux, IReadOnlyList<StoreNode> nodes, TimeSpan bound)
+    {
+        var primary = mux.GetServer(nodes.Single(n => n.Role == StoreNode.Primary).Endpoint);
+        var replica = mux.GetServer(nodes.Single(n => n.Role == StoreNode.Replica).Endpoint);
+        var target = await OffsetAsync(primary, "master_repl_offset");
+        var deadline = DateTime.UtcNow + bound;
+        while (await OffsetAsync(replica, "slave_repl_offset") < target)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the replica did not reach the primary's offset {target} within {bound.TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<long> OffsetAsync(IServer server, string field)
+    {
+        var info = await server.InfoRawAsync("replication") ?? "";
+        var line = info.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return line is null ? -1 : long.Parse(line[(field.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void RequireRedisServer()
