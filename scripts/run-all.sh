@@ -64,7 +64,7 @@ phase() { # phase NAME TRIALS NEEDS -- command...
 out() { echo "$results/load/$stamp-$1"; }
 
 if [[ $mode == quick ]]; then
-    phase micro 0 - -- "${bench[@]}" --filter '*' --job dry --artifacts "$results/micro"
+    phase micro 0 - -- "${bench[@]}" --filter '*' --job dry --inProcess --artifacts "$results/micro"
     phase quick 20 - -- "${lt[@]}" --out "$(out quick)" --arms all,jwt-cookie --alg HS256,ES256 --claims typical --quick
 else
     if [[ $mode == full ]]; then
