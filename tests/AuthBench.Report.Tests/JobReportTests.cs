@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuthBench.Common;
 using AuthBench.Contracts.Arms;
 using AuthBench.Contracts.Results;
 using AuthBench.Report.Sections;
@@ -262,5 +263,19 @@ public sealed class JobReportTests : IDisposable
         Assert.Contains("\n## Headline\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\n## Load tests\n", text, StringComparison.Ordinal);
         Assert.Contains("\n## Load tests\n", File.ReadAllText(Path.Combine(_root, "README.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_workflow_summarises_through_the_report_tool_and_uploads_both_benchmark_files()
+    {
+        var workflow = File.ReadAllText(Path.Combine(RepoPaths.FindRoot()!, ".github", "workflows", "bench.yml"));
+        var step = workflow[workflow.IndexOf("- name: Job summary", StringComparison.Ordinal)..workflow.IndexOf("- name: Upload results", StringComparison.Ordinal)];
+
+        Assert.Contains("--summary", step, StringComparison.Ordinal);
+        Assert.Contains("GITHUB_STEP_SUMMARY", step, StringComparison.Ordinal);
+        // No extraction by the heading that follows a section: sections move.
+        Assert.DoesNotContain("sed ", step, StringComparison.Ordinal);
+        Assert.Contains("results/quick/" + ReportBuilder.SmallerIsBetterFile, workflow, StringComparison.Ordinal);
+        Assert.Contains("results/quick/" + ReportBuilder.BiggerIsBetterFile, workflow, StringComparison.Ordinal);
     }
 }
