@@ -14,7 +14,7 @@ public sealed record JobPhase(string Name, string? Status, double? DurationS, st
 /// What run.json says about the job that produced the results: its status, the phase it stopped in and its phases.
 /// Read tolerantly: files written before the job recorded a status or phases read as complete with no phases.
 /// </summary>
-public sealed record JobStatus(string? Status, string? InterruptedPhase, IReadOnlyList<JobPhase> Phases)
+public sealed record JobStatus(string? Status, string? InterruptedPhase, IReadOnlyList<JobPhase> Phases, string? Commit = null)
 {
     /// <summary>The run.json statuses of a job that did not finish.</summary>
     public const string Interrupted = "interrupted";
@@ -31,7 +31,7 @@ public sealed record JobStatus(string? Status, string? InterruptedPhase, IReadOn
     {
         if (runInfo.ValueKind != JsonValueKind.Object)
         {
-            return new JobStatus(null, null, []);
+            return new JobStatus(null, null, [], null);
         }
         var phases = new List<JobPhase>();
         if (runInfo.TryGetProperty("phases", out var list) && list.ValueKind == JsonValueKind.Array)
@@ -41,7 +41,7 @@ public sealed record JobStatus(string? Status, string? InterruptedPhase, IReadOn
                 phases.Add(new JobPhase(Text(p, "name") ?? "(unnamed)", Text(p, "status"), Number(p, "duration_s"), Text(p, "command"), Text(p, "output")));
             }
         }
-        return new JobStatus(Text(runInfo, "status"), Text(runInfo, "interrupted_phase"), phases);
+        return new JobStatus(Text(runInfo, "status"), Text(runInfo, "interrupted_phase"), phases, Text(runInfo, "commit"));
     }
 
     /// <summary>A string field, or a number's text; null where absent.</summary>
@@ -88,7 +88,9 @@ public sealed record JobStatus(string? Status, string? InterruptedPhase, IReadOn
         if (inputs.Micro is { } micro)
         {
             shown.Add($"microbenchmarks `{relative(micro.Directory)}` (commit {micro.Provenance.CommitText}, {micro.Provenance.DateText})"
-                + (Phases.Any(p => p.Name == MicroPhase && p.Status == Complete) ? "" : " (not from a complete micro phase of this job)"));
+                + (!Phases.Any(p => p.Name == MicroPhase && p.Status == Complete) ? " (not from a complete micro phase of this job)"
+                    : Commit is { Length: > 0 } job && micro.Provenance.Commit is { Length: > 0 } made && !job.StartsWith(made, StringComparison.Ordinal) && !made.StartsWith(job, StringComparison.Ordinal)
+                        ? " (made at another commit than this job's)" : ""));
         }
         lines.Add(">");
         lines.Add(shown.Count == 0 ? "> No complete run was found: every section is empty." : $"> Runs the sections show: {string.Join("; ", shown)}.");

@@ -221,6 +221,12 @@ public sealed class JobReportTests : IDisposable
         Assert.Contains($"Runs the sections show: fixed-rate tables `load/{LoadFolder}` (an earlier job's).", opening, StringComparison.Ordinal);
         Assert.Contains("Kept from this job but not compared", opening, StringComparison.Ordinal);
         Assert.Contains("[`load/20260102T000000Z-arms`](load/20260102T000000Z-arms/) (status interrupted, 2 trials recorded)", opening, StringComparison.Ordinal);
+        // A micro run of another commit than the job's is marked, even where the job's micro phase completed.
+        Fixtures.WriteMicro(Path.Combine(_root, "micro"), "HeadToHeadBenchmarks", [("SessionLookup", "", 40_000), ("Jwt_HS256", "", 8_000)]);
+        File.WriteAllText(Path.Combine(_root, "micro", "run.md"), "- Commit: def\n- Date (UTC): 2026-01-02 00:10\n");
+        var micro = MicroRun.Read(Path.Combine(_root, "micro"))!;
+        var banner = JobStatus.Read(Json(InterruptedRunJson)).Banner(new ReportInputs(null, micro, default, _root, null), p => p);
+        Assert.Contains("(commit def, 2026-01-02 00:10 UTC (run.md)) (made at another commit than this job's)", Assert.Single(banner, l => l.Contains("microbenchmarks", StringComparison.Ordinal)), StringComparison.Ordinal);
         // Its figures are in no table: its 999 µs of CPU appear nowhere.
         Assert.DoesNotContain("999", md, StringComparison.Ordinal);
     }
