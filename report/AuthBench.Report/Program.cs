@@ -33,11 +33,15 @@ var requestsPerUserOption = new Option<string?>("--requests-per-user")
     Description = "API requests per active user and second that the hybrid refresh cost is amortised over, comma-separated (default: "
         + string.Join(",", AuthBench.Report.Sections.RefreshCostSection.DefaultRequestsPerUser.Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")",
 };
+var summaryOption = new Option<FileInfo?>("--summary")
+{
+    Description = "also write the CI job summary to FILE: the report's opening (with the banner of an unfinished job), its Verdict and its Headline, markdown",
+};
 var provenanceOption = new Option<bool>("--provenance") { Description = "print the repository's commit and whether its work tree is dirty ('<sha> true|false'), for run.json" };
 
 var root = new RootCommand("AuthBench report: builds results/README.md, its charts and a github-action-benchmark JSON from results JSON alone.")
 {
-    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, armInfoOption, requestsPerUserOption, provenanceOption,
+    resultsOption, microOption, loadOption, outOption, chartsOption, rateOption, checkOption, figuresOption, armInfoOption, requestsPerUserOption, provenanceOption, summaryOption,
 };
 
 var parse = root.Parse(args);
@@ -76,7 +80,8 @@ root.SetAction(result =>
             return Check(check, output);
         }
         var perUser = result.GetValue(requestsPerUserOption) is { } text ? AuthBench.Report.Sections.RefreshCostSection.ParseRequestsPerUser(text) : null;
-        return Build(results, result.GetValue(microOption), result.GetValue(loadOption), output, result.GetValue(chartsOption), result.GetValue(rateOption), perUser);
+        return Build(results, result.GetValue(microOption), result.GetValue(loadOption), output, result.GetValue(chartsOption), result.GetValue(rateOption), perUser,
+            result.GetValue(summaryOption)?.FullName);
     }
     catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
     {
@@ -135,7 +140,8 @@ static string RunFile(string path)
     return File.Exists(file) ? file : throw new ArgumentException($"no results.json at {file}");
 }
 
-static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate, IReadOnlyList<double>? requestsPerUser)
+static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, string output, DirectoryInfo? chartsDir, double? rate, IReadOnlyList<double>? requestsPerUser,
+    string? summary)
 {
     // Every complete run, read once; each kind is the newest of its mode and settings (RunSelection), --load replaces the load run.
     var runs = RunSelection.Find(results, load is null ? null : RunFile(load.FullName));
@@ -167,11 +173,16 @@ static int Build(string results, DirectoryInfo? microDir, FileSystemInfo? load, 
         StoreRtt: runs.Run(runs.StoreRtt), RelayCalibration: runs.RelayCalibration is { } relay ? RelayCalibrationRun.Read(relay) : null,
         StoreConnections: runs.Run(runs.StoreConnections), Replication: runs.Run(runs.Replication),
         Instances: runs.Run(runs.Instances), Http2: runs.Run(runs.Http2),
-        StoreTopologies: [.. runs.StoreTopologies.Select(runs.Run).OfType<LoadRun>()]));
+        StoreTopologies: [.. runs.StoreTopologies.Select(runs.Run).OfType<LoadRun>()],
+        Incomplete: RunSelection.NotComplete(Path.Combine(results, "load"))));
     var markdown = builder.Build(charts);
     AtomicFile.WriteAllText(output, markdown);
 
     builder.WriteBenchmarkFiles(Path.GetDirectoryName(output)!);
+    if (summary is not null)
+    {
+        AtomicFile.WriteAllText(summary, builder.Summary());
+    }
     string Beside(string? path, bool loadHasIt) => path ?? (loadHasIt ? "the load run" : "no run");
     Console.WriteLine($"report: wrote {output} ({builder.HeadlineFigures.Count} headline figures; load: {loadPath ?? "no run"}; "
         + $"spin-free: {Beside(runs.SpinFree, loadRun is { IsSpinFree: true })}; as shipped: {Beside(runs.AsShipped, loadRun is { IsAsShipped: true })}; "

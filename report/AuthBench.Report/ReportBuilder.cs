@@ -14,14 +14,15 @@ namespace AuthBench.Report;
 /// <paramref name="RefreshSaturation"/> the newest refresh-only runs at fixed rates and closed loop;
 /// <paramref name="RequestsPerUser"/> the API requests per active user and second the refresh cost is amortised over
 /// (null: <see cref="RefreshCostSection.DefaultRequestsPerUser"/>); <paramref name="Http2"/> the newest run that compared wires
-/// (<see cref="RunSelection.IsHttp2Run"/>).
+/// (<see cref="RunSelection.IsHttp2Run"/>); <paramref name="Incomplete"/> the load runs that are not complete (interrupted,
+/// failed), which no section compares and the banner of an unfinished job lists (<see cref="JobStatus.Banner"/>).
 /// </summary>
 public sealed record ReportInputs(LoadRun? Load, MicroRun? Micro, JsonElement RunInfo, string ResultsRoot, double? HeadlineRate, LoadRun? Saturation = null,
     LoadRun? Slo = null, LoadRun? SpinFree = null, LoadRun? AsShipped = null, string? CrosscheckDirectory = null, LoadRun? Outage = null,
     IReadOnlyList<LoadRun>? Configurations = null, LoadRun? Refresh = null, LoadRun? RefreshSaturation = null, IReadOnlyList<double>? RequestsPerUser = null,
     LoadRun? Fanout = null, IReadOnlyList<LoadRun>? Windows = null, LoadRun? StoreRtt = null, RelayCalibrationRun? RelayCalibration = null,
     LoadRun? StoreConnections = null, LoadRun? Replication = null, LoadRun? Instances = null, LoadRun? Http2 = null,
-    IReadOnlyList<LoadRun>? StoreTopologies = null);
+    IReadOnlyList<LoadRun>? StoreTopologies = null, IReadOnlyList<LoadRun>? Incomplete = null);
 
 /// <summary>A relay-calibration.json (<c>relay-calibrate</c>) with the path it was read from.</summary>
 public sealed record RelayCalibrationRun(string Path, Contracts.Results.RelayCalibrationResults Results)
@@ -36,7 +37,6 @@ public sealed class ReportBuilder(ReportInputs inputs)
     /// <summary>The report's sections, in order.</summary>
     public static readonly IReadOnlyList<IReportSection> DefaultSections =
     [
-        new EnvironmentSection(),
         new HeadlineSection(),
         new MicrobenchmarksSection(),
         new LoadTestsSection(),
@@ -55,6 +55,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new InstancesSection(),
         new ChartsSection(),
         new CaveatsSection(),
+        new EnvironmentSection(),
         new RawDataSection(),
     ];
 
@@ -67,7 +68,14 @@ public sealed class ReportBuilder(ReportInputs inputs)
     /// <summary>github-action-benchmark's input, tool "customBiggerIsBetter": throughput and the other figures where more is better.</summary>
     public const string BiggerIsBetterFile = "headline-benchmark-bigger.json";
 
+    /// <summary>The sections the CI job summary shows (<see cref="Summary"/>), found by heading wherever they stand in the report.</summary>
+    public static readonly IReadOnlyList<string> SummaryHeadings = ["## Verdict", new HeadlineSection().Heading];
+
     private List<HeadlineFigure> _headline = [];
+
+    private readonly List<(string Heading, string Markdown)> _sections = [];
+
+    private string _opening = "";
 
     public IReadOnlyList<HeadlineFigure> HeadlineFigures => _headline;
 
@@ -80,18 +88,48 @@ public sealed class ReportBuilder(ReportInputs inputs)
             + "[Raw data](#raw-data); every figure below is read from them, none is typed in. "
             + "Regenerate it with the same command: the same inputs give the same file.");
         report.Line();
+        var banner = JobStatus.Read(inputs.RunInfo).Banner(inputs, report.Relative);
+        foreach (var line in banner)
+        {
+            report.Line(line);
+        }
+        if (banner.Count > 0)
+        {
+            report.Line();
+        }
+        report.Line($"What produced these figures (machine, runtime, store, the job's commands and phases): [{EnvironmentSection.Title}](#{EnvironmentSection.Anchor}).");
+        report.Line();
+        _opening = report.Markdown.ToString();
+        _sections.Clear();
         foreach (var section in DefaultSections)
         {
+            var start = report.Markdown.Length;
             report.Line(section.Heading);
             report.Line();
             section.Write(report);
+            _sections.Add((section.Heading, report.Markdown.ToString(start, report.Markdown.Length - start)));
         }
         _headline = report.Headline;
         return report.Markdown.ToString();
     }
 
     /// <summary>
-    /// github-action-benchmark's inputs, [{ name, unit, value, range }]: the smaller-is-better figures in
+    /// The CI job summary of the last <see cref="Build"/>: the title and banner, then the sections of
+    /// <see cref="SummaryHeadings"/> that the report has, in report order, and a line saying where the rest is.
+    /// </summary>
+    public string Summary()
+    {
+        var text = new System.Text.StringBuilder(_opening);
+        foreach (var (heading, markdown) in _sections.Where(s => SummaryHeadings.Contains(s.Heading)))
+        {
+            text.Append(markdown);
+        }
+        text.AppendLine("The whole report (every section, the raw data) is README.md in the results artifact.");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// github-action-benchmark's inputs, [{ name, unit, value, range, extra }]: the smaller-is-better figures in
     /// <see cref="SmallerIsBetterFile"/>, the bigger-is-better ones (throughput) in <see cref="BiggerIsBetterFile"/>.
     /// </summary>
     public void WriteBenchmarkFiles(string directory)
@@ -107,6 +145,10 @@ public sealed class ReportBuilder(ReportInputs inputs)
                 if (f.Range is not null)
                 {
                     entry["range"] = f.Range;
+                }
+                if (f.Extra is not null)
+                {
+                    entry["extra"] = $"source: {f.Extra}";
                 }
                 return entry;
             });

@@ -125,6 +125,35 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             .Select(p => (Path: p, Run: LoadRun.Read(p)))
             .Where(r => r.Run.Status == "complete")];
 
+    /// <summary>
+    /// Every run under <paramref name="loadRoot"/> whose status is not complete (interrupted, failed, still running), oldest
+    /// first: no section compares them; the banner of an unfinished job lists those of its phases. A results.json that
+    /// does not read (cut short) is left out.
+    /// </summary>
+    public static IReadOnlyList<LoadRun> NotComplete(string loadRoot)
+    {
+        if (!Directory.Exists(loadRoot))
+        {
+            return [];
+        }
+        var runs = new List<LoadRun>();
+        foreach (var path in Directory.GetDirectories(loadRoot).Select(d => Path.Combine(d, "results.json")).Where(File.Exists).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                if (LoadRun.Read(path) is { Status: not "complete" } run)
+                {
+                    runs.Add(run);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // A file cut short by the interruption: nothing in it can be listed.
+            }
+        }
+        return runs;
+    }
+
     /// <summary>The newest run of a kind, or null.</summary>
     public static (string Path, LoadRun Run)? Newest(IReadOnlyList<(string Path, LoadRun Run)> runs, Func<LoadRun, bool> kind) =>
         runs.LastOrDefault(r => kind(r.Run)) is { Run: not null } found ? found : null;

@@ -145,6 +145,52 @@ public static class Bootstrap
         return new Ratio(estimate, Quantile(ratios, tail), Quantile(ratios, 1 - tail), a.Length, b.Length);
     }
 
+    /// <summary>
+    /// The ratio of two differences over one baseline, (arm − baseline) / (reference − baseline), each a median over
+    /// repetitions, with the same bootstrap: the three sides resampled independently. A resample whose reference difference is
+    /// zero or below counts as an unbounded ratio; a bound its tail reaches is NaN (no interval). Everything is NaN where the
+    /// reference's own difference is not above zero. NArm and NBaseline are the arm's and the reference's repetitions.
+    /// </summary>
+    public static Ratio OfRatioOfDifferences(IEnumerable<double> arm, IEnumerable<double> reference, IEnumerable<double> baseline)
+    {
+        var a = Statistics.Sorted(arm);
+        var r = Statistics.Sorted(reference);
+        var b = Statistics.Sorted(baseline);
+        if (a.Length == 0 || r.Length == 0 || b.Length == 0)
+        {
+            return new Ratio(double.NaN, double.NaN, double.NaN, a.Length, r.Length);
+        }
+        var baselineMedian = Statistics.MedianOfSorted(b);
+        var denominator = Statistics.MedianOfSorted(r) - baselineMedian;
+        if (!(denominator > 0))
+        {
+            return new Ratio(double.NaN, double.NaN, double.NaN, a.Length, r.Length);
+        }
+        var estimate = (Statistics.MedianOfSorted(a) - baselineMedian) / denominator;
+        if (a.Length < 2 || r.Length < 2 || b.Length < 2)
+        {
+            return new Ratio(estimate, double.NaN, double.NaN, a.Length, r.Length);
+        }
+        var random = new Random(Seed);
+        var ratios = new double[Resamples];
+        var ra = new double[a.Length];
+        var rr = new double[r.Length];
+        var rb = new double[b.Length];
+        for (var i = 0; i < Resamples; i++)
+        {
+            var mb = ResampledMedian(b, rb, random);
+            var d = ResampledMedian(r, rr, random) - mb;
+            var n = ResampledMedian(a, ra, random) - mb;
+            // A reference difference at or below zero has no finite ratio: it counts as unbounded on the numerator's side,
+            // so a bound stays finite only while such resamples are fewer than its tail.
+            ratios[i] = d > 0 ? n / d : n >= 0 ? double.PositiveInfinity : double.NegativeInfinity;
+        }
+        Array.Sort(ratios);
+        var tail = (1 - Level) / 2;
+        static double Finite(double v) => double.IsFinite(v) ? v : double.NaN;
+        return new Ratio(estimate, Finite(Quantile(ratios, tail)), Finite(Quantile(ratios, 1 - tail)), a.Length, r.Length);
+    }
+
     private static double ResampledMedian(double[] source, double[] buffer, Random random)
     {
         for (var i = 0; i < buffer.Length; i++)

@@ -53,7 +53,7 @@ public sealed class ReportTests : IDisposable
     public void Report_has_every_published_section_in_order()
     {
         // The headings are public (CI's --check report and links from other documents): pinned here, not derived.
-        string[] published = ["## Environment", "## Headline", "## Microbenchmarks", "## Load tests", "## Store across a network", "## Claims and response size", "## HTTP/2 at the edge", "## CPU reconciliation", "## SLO capacity", "## Store outage", "## Store realism", "## Revocation and staleness windows", "## Generator", "## Capacity model", "## Hybrid: refresh cost", "## Fan-out", "## Several API servers", "## Charts", "## Caveats", "## Raw data"];
+        string[] published = ["## Headline", "## Microbenchmarks", "## Load tests", "## Store across a network", "## Claims and response size", "## HTTP/2 at the edge", "## CPU reconciliation", "## SLO capacity", "## Store outage", "## Store realism", "## Revocation and staleness windows", "## Generator", "## Capacity model", "## Hybrid: refresh cost", "## Fan-out", "## Several API servers", "## Charts", "## Caveats", "## Appendix: environment", "## Raw data"];
         var (md, _) = Build();
         Assert.Equal(published, ReportBuilder.Sections);
         var positions = published.Select(s => md.IndexOf("\n" + s + "\n", StringComparison.Ordinal)).ToList();
@@ -73,10 +73,11 @@ public sealed class ReportTests : IDisposable
     public void Headline_subtracts_the_baseline_median_at_the_middle_rate()
     {
         var (md, headline) = Build();
-        Assert.Contains("**200 requests/s**", md, StringComparison.Ordinal);
-        var cpu = headline.Single(h => h!["name"]!.GetValue<string>() == "Server CPU per request over none at this rate (includes idle thread-pool spinning, see Caveats) (µs) [session]");
+        Assert.Contains("| fixed rate at 200 requests/s, as shipped (includes idle thread-pool spinning) |", md, StringComparison.Ordinal);
+        var cpu = headline.Single(h => h!["name"]!.GetValue<string>() == "Server CPU per request over none, fixed rate at 200 requests/s, as shipped (includes idle thread-pool spinning) [session]");
         Assert.Equal(50.0, cpu!["value"]!.GetValue<double>()); // medians 152 - 102
-        var bytes = headline.Single(h => h!["name"]!.GetValue<string>() == "Client + store bytes per request over none [jwt-HS256]");
+        var bytes = headline.Single(h => h!["name"]!.GetValue<string>().StartsWith("Client + store bytes per request over none, fixed rate at 200 requests/s", StringComparison.Ordinal)
+            && h!["name"]!.GetValue<string>().EndsWith("[jwt-HS256]", StringComparison.Ordinal));
         Assert.Equal(460.0, bytes!["value"]!.GetValue<double>());
     }
 
@@ -131,7 +132,7 @@ public sealed class ReportTests : IDisposable
         Assert.True(saturation.IsFindMax);
         Assert.False(saturation.IsRatesRun);
         Assert.Contains("### Saturation (closed loop)", md, StringComparison.Ordinal);
-        var cpu = builder.HeadlineFigures.Single(h => h.Name.StartsWith("Server CPU per request over none at saturation", StringComparison.Ordinal) && h.Name.EndsWith("[session]", StringComparison.Ordinal));
+        var cpu = builder.HeadlineFigures.Single(h => h.Name == "Server CPU per request over none, saturation (closed loop) [session]");
         Assert.Equal(15.0, cpu.Value);
     }
 

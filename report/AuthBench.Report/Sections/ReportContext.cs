@@ -5,9 +5,10 @@ namespace AuthBench.Report.Sections;
 
 /// <summary>
 /// A figure of the headline table for github-action-benchmark: smaller is better unless <paramref name="BiggerIsBetter"/>
-/// (throughput); <paramref name="Range"/> is its 95 % interval where it is a difference.
+/// (throughput); <paramref name="Range"/> is its 95 % interval where it is a difference; <paramref name="Extra"/> names the
+/// run it was read from (github-action-benchmark's "extra").
 /// </summary>
-public sealed record HeadlineFigure(string Name, string Unit, double Value, bool BiggerIsBetter = false, string? Range = null);
+public sealed record HeadlineFigure(string Name, string Unit, double Value, bool BiggerIsBetter = false, string? Range = null, string? Extra = null);
 
 /// <summary>The latency quantiles compared as a shift of the whole distribution, with their names in the report.</summary>
 public static class Quantiles

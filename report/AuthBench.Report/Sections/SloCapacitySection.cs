@@ -52,11 +52,6 @@ public sealed class SloCapacitySection : IReportSection
                 var perCore = r.CapacityRpsPerApiCore ?? (r.CapacityRps is { } c && r.ApiCores > 0 ? c / r.ApiCores : null);
                 report.Line($"| `{r.Label}` | {Capacity(r)} | {Bracket(r)} | {Rps(perCore)} | {r.ApiCores.ToString(CultureInfo.InvariantCulture)} "
                     + $"| {Rps(r.SaturationRps)} | {r.Steps.Count.ToString(CultureInfo.InvariantCulture)} | {ReportContext.Cell(Note(r))} |");
-                if (r.CapacityRps is { } capacity)
-                {
-                    report.Headline.Add(new HeadlineFigure($"SLO capacity, p99 under {Ms(target)} ms (requests/s) [{r.Label}]", "requests/s", Math.Round(capacity, 3),
-                        BiggerIsBetter: true, Range: $"[{Rps(capacity)}, {Rps(Upper(r))}]"));
-                }
             }
             report.Line();
         }
