@@ -58,8 +58,11 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new RawDataSection(),
     ];
 
-    /// <summary>Section headings; CI checks that a generated report has every one.</summary>
-    public static readonly string[] Sections = [.. DefaultSections.Select(s => s.Heading)];
+    /// <summary>The verdict: written after every other section (from their findings), placed first.</summary>
+    public static readonly IReportSection Verdict = new VerdictSection();
+
+    /// <summary>Section headings in the order of the report; CI checks that a generated report has every one.</summary>
+    public static readonly string[] Sections = [Verdict.Heading, .. DefaultSections.Select(s => s.Heading)];
 
     /// <summary>github-action-benchmark's input, tool "customSmallerIsBetter": every headline figure where less is better.</summary>
     public const string SmallerIsBetterFile = "headline-benchmark.json";
@@ -80,14 +83,29 @@ public sealed class ReportBuilder(ReportInputs inputs)
             + "[Raw data](#raw-data); every figure below is read from them, none is typed in. "
             + "Regenerate it with the same command: the same inputs give the same file.");
         report.Line();
+        // Each section into its own stretch of the buffer: the verdict, built last from what the others found, goes first.
+        var title = Take(report);
+        var bodies = new List<string>();
         foreach (var section in DefaultSections)
         {
             report.Line(section.Heading);
             report.Line();
             section.Write(report);
+            bodies.Add(Take(report));
         }
+        report.Line(Verdict.Heading);
+        report.Line();
+        Verdict.Write(report);
+        var verdict = Take(report);
         _headline = report.Headline;
-        return report.Markdown.ToString();
+        return title + verdict + string.Concat(bodies);
+
+        static string Take(ReportContext report)
+        {
+            var text = report.Markdown.ToString();
+            report.Markdown.Clear();
+            return text;
+        }
     }
 
     /// <summary>
