@@ -35,6 +35,10 @@ public enum FindingKind
     StalenessWindow,
     /// <summary>What an arm did with the store down (Store outage).</summary>
     OutageBehaviour,
+    /// <summary>Requests/s one API core serves with p99 under a target (SLO capacity); detail: "p99 under N ms".</summary>
+    SloCapacityPerCore,
+    /// <summary>A refresh's server CPU amortised per API request (Hybrid: refresh cost), with its interval; detail: "lifetime, r".</summary>
+    RefreshPerApiRequest,
     /// <summary>Server CPU per added service of a fan-out chain (Fan-out), median over repetitions; detail: "mode, services".</summary>
     FanoutPerService,
 }

@@ -335,7 +335,16 @@ public sealed class VerdictSection : IReportSection
         {
             text += $". Rarely (a change may wait for the credential's renewal): {Names(keeps)} ({keeps[0].Figure})";
         }
-        return text + "." + Caveat(stale[0].Regime, stale[0]);
+        // A shorter access lifetime narrows the stale window at the price of more refreshes: the dearest and the cheapest case priced.
+        var refresh = f.Of(FindingKind.RefreshPerApiRequest).ToList();
+        var label = refresh.Select(x => x.Label).FirstOrDefault(l => ArmCatalogue.ParseLabel(l)?.Alg == CapacityModelSection.ReferenceAlg) ?? refresh.Select(x => x.Label).FirstOrDefault();
+        var priced = refresh.Where(x => x.Label == label).ToList();
+        if (priced.Count > 0)
+        {
+            text += $". Shortening `{label}`'s access lifetime costs server CPU per API request of {priced[0].Figure} µs ({priced[0].Detail})"
+                + (priced.Count > 1 ? $" down to {priced[^1].Figure} µs ({priced[^1].Detail})" : "");
+        }
+        return text + "." + Caveat(stale[0].Regime + (priced.Count > 0 ? $"; refresh {priced[0].Regime}" : ""), stale[0], priced.FirstOrDefault());
     }
 
     // ---- the decision table ----
@@ -347,25 +356,30 @@ public sealed class VerdictSection : IReportSection
         report.Line($"Arms as the results name them; price per request as the linked sections measured it (CPU over `{ReportContext.BaselineLabel}` at saturation where the "
             + "saturation run has the arm, else at the fixed rate).");
         report.Line();
-        report.Line("| requirement | arms that meet it | their measured price |");
-        report.Line("| --- | --- | --- |");
+        report.Line("| requirement | arms that meet it | their measured price | detail |");
+        report.Line("| --- | --- | --- | --- |");
         var labels = TableLabels(report, f);
         var revocable = labels.Where(l => Arm(l) is { RevokesBeforeExpiry: true }).ToList();
-        report.Line($"| {Requirements[0]} | {List(revocable)} | {Cell(Prices(f, revocable, withWindow: true), "no fixed-rate run")} |");
+        report.Line($"| {Requirements[0]} | {List(revocable)} | {Cell(Prices(f, revocable, withWindow: true), "no fixed-rate run")} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.RevocationWindow, FindingKind.OutageBehaviour)} |");
         var hops = f.Of(FindingKind.FanoutPerService).ToList();
         report.Line($"| {Requirements[1]} | {List(hops.Select(h => h.Label).Distinct())} | "
-            + $"{Cell(string.Join("; ", hops.Select(h => $"`{h.Label}`: {h.Figure}")), MissingLine("no fan-out run", "its fan-out phase (`--fanout`)"))} |");
+            + $"{Cell(string.Join("; ", hops.Select(h => $"`{h.Label}`: {h.Figure}")), MissingLine("no fan-out run", "its fan-out phase (`--fanout`)"))} | {Links(f, FindingKind.FanoutPerService)} |");
         var native = labels.Where(l => Arm(l) is { Transport: CredentialTransport.BearerHeader }).ToList();
         var noneBytes = f.Get(FindingKind.SentBytes, ReportContext.BaselineLabel);
         report.Line($"| {Requirements[2]} | {List(native)} | "
-            + $"{Cell(string.Join("; ", native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().Select(x => $"`{x.Label}`: {x.Figure} request bytes per request")) + (noneBytes is null ? "" : $" (`{noneBytes.Label}`: {noneBytes.Figure})"), "no fixed-rate run")} |");
+            + $"{Cell(string.Join("; ", native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().Select(x => $"`{x.Label}`: {x.Figure} request bytes per request")) + (noneBytes is null ? "" : $" (`{noneBytes.Label}`: {noneBytes.Figure})"), "no fixed-rate run")} | {Links(f, FindingKind.SentBytes, FindingKind.CredentialBytes)} |");
         var fresh = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { PlanChange: PlanChangeEffect.SeenOnNextRequest }).ToList();
-        report.Line($"| {Requirements[3]} | {List(fresh)} | {Cell(Prices(f, fresh, withWindow: false), "no fixed-rate run")} |");
+        report.Line($"| {Requirements[3]} | {List(fresh)} | {Cell(Prices(f, fresh, withWindow: false), "no fixed-rate run")} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.StalenessWindow)} |");
         var fills = f.Of(FindingKind.ServersToFill).Where(x => labels.Contains(x.Label)).ToList();
         var stateless = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { UsesStore: false }).ToList();
         var fleet = string.Join("; ", fills.GroupBy(x => x.Label).Select(g => $"`{g.Key}`: one store primary fills at " + string.Join(", ", g.Select(x => $"{x.Figure} servers ({x.Detail})"))));
+        var slo = f.Of(FindingKind.SloCapacityPerCore).ToList();
+        var targets = slo.Select(x => x.Detail).Distinct().ToList();
+        var target = targets.Count == 0 ? null : targets[(targets.Count - 1) / 2];
+        var perCore = slo.Where(x => x.Detail == target && labels.Contains(x.Label)).Select(x => $"`{x.Label}` {x.Figure}").ToList();
+        var sloText = perCore.Count == 0 ? MissingLine("no SLO capacity run", "its SLO phase (`--slo`)") : $"requests/s one API core serves with {target}: {string.Join(", ", perCore)}";
         report.Line($"| {Requirements[4]} | no store read per request, no primary to fill: {List(stateless)}; store-backed, up to the servers shown | "
-            + $"{Cell(fleet, MissingLine("no capacity model", "its saturation and store phases"))} |");
+            + $"{Cell(fleet, MissingLine("no capacity model", "its saturation and store phases"))}; {ReportContext.Cell(sloText)} | {Links(f, FindingKind.ServersToFill, FindingKind.SloCapacityPerCore)} |");
         report.Line();
     }
 
@@ -408,6 +422,10 @@ public sealed class VerdictSection : IReportSection
     }));
 
     // ---- helpers ----
+
+    /// <summary>Links to the sections that published findings of these kinds.</summary>
+    private static string Links(Findings f, params FindingKind[] kinds) =>
+        string.Join(", ", kinds.SelectMany(f.Of).Select(x => x.Anchor).Distinct().Select(a => $"[{Title(a)}]({a})")) is { Length: > 0 } links ? links : "–";
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
