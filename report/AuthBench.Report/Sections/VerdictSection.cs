@@ -51,6 +51,8 @@ public sealed class VerdictSection : IReportSection
 
     private const string Job = "`scripts/run-all.sh`";
 
+    private static string NoLoadRun => MissingLine("no fixed-rate run", "its load phase");
+
     private static string SessionLabel => ArmCatalogue.Session.Label(null);
 
     public void Write(ReportContext report)
@@ -99,9 +101,10 @@ public sealed class VerdictSection : IReportSection
         var latency = p50.Difference is null ? $"latency not compared ({p50.Figure})"
             : noDifference ? $"**no measurable difference** in p50 latency on loopback ({p50.Figure} µs)"
             : $"p50 latency over `{ReportContext.BaselineLabel}` {p50.Figure} µs on loopback";
+        var p99 = f.Get(FindingKind.LatencyShiftP99, session);
         var parts = new List<string>
         {
-            $"{answer}: {latency}",
+            $"{answer}: {latency}" + (p99 is null ? "" : $", at p99 {p99.Figure}{(p99.Difference is null ? "" : " µs")}"),
             $"{commands.Figure} store commands and {storeCpu?.Figure ?? "–"} µs of store CPU per request",
         };
         if (rtt is not null)
@@ -360,26 +363,26 @@ public sealed class VerdictSection : IReportSection
         report.Line("| --- | --- | --- | --- |");
         var labels = TableLabels(report, f);
         var revocable = labels.Where(l => Arm(l) is { RevokesBeforeExpiry: true }).ToList();
-        report.Line($"| {Requirements[0]} | {List(revocable)} | {Cell(Prices(f, revocable, withWindow: true), "no fixed-rate run")} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.RevocationWindow, FindingKind.OutageBehaviour)} |");
+        report.Line($"| {Requirements[0]} | {List(revocable)} | {Cell(Prices(f, revocable, withWindow: true), NoLoadRun)} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.RevocationWindow, FindingKind.OutageBehaviour)} |");
         var hops = f.Of(FindingKind.FanoutPerService).ToList();
         report.Line($"| {Requirements[1]} | {List(hops.Select(h => h.Label).Distinct())} | "
             + $"{Cell(string.Join("; ", hops.Select(h => $"`{h.Label}`: {h.Figure}")), MissingLine("no fan-out run", "its fan-out phase (`--fanout`)"))} | {Links(f, FindingKind.FanoutPerService)} |");
         var native = labels.Where(l => Arm(l) is { Transport: CredentialTransport.BearerHeader }).ToList();
         var noneBytes = f.Get(FindingKind.SentBytes, ReportContext.BaselineLabel);
         report.Line($"| {Requirements[2]} | {List(native)} | "
-            + $"{Cell(string.Join("; ", native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().Select(x => $"`{x.Label}`: {x.Figure} request bytes per request")) + (noneBytes is null ? "" : $" (`{noneBytes.Label}`: {noneBytes.Figure})"), "no fixed-rate run")} | {Links(f, FindingKind.SentBytes, FindingKind.CredentialBytes)} |");
+            + $"{Cell(string.Join("; ", native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().Select(x => $"`{x.Label}`: {x.Figure} request bytes per request")) + (noneBytes is null ? "" : $" (`{noneBytes.Label}`: {noneBytes.Figure})"), NoLoadRun)} | {Links(f, FindingKind.SentBytes, FindingKind.CredentialBytes)} |");
         var fresh = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { PlanChange: PlanChangeEffect.SeenOnNextRequest }).ToList();
-        report.Line($"| {Requirements[3]} | {List(fresh)} | {Cell(Prices(f, fresh, withWindow: false), "no fixed-rate run")} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.StalenessWindow)} |");
+        report.Line($"| {Requirements[3]} | {List(fresh)} | {Cell(Prices(f, fresh, withWindow: false), NoLoadRun)} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.StalenessWindow)} |");
         var fills = f.Of(FindingKind.ServersToFill).Where(x => labels.Contains(x.Label)).ToList();
         var stateless = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { UsesStore: false }).ToList();
-        var fleet = string.Join("; ", fills.GroupBy(x => x.Label).Select(g => $"`{g.Key}`: one store primary fills at " + string.Join(", ", g.Select(x => $"{x.Figure} servers ({x.Detail})"))));
+        var fleet = string.Join("; ", fills.GroupBy(x => x.Label).Select(g => $"`{g.Key}`: one store primary fills at " + string.Join(", ", g.Select(x => $"{x.Figure} servers ({x.Detail})")))) + (fills.Count > 0 ? "." : "");
         var slo = f.Of(FindingKind.SloCapacityPerCore).ToList();
         var targets = slo.Select(x => x.Detail).Distinct().ToList();
         var target = targets.Count == 0 ? null : targets[(targets.Count - 1) / 2];
         var perCore = slo.Where(x => x.Detail == target && labels.Contains(x.Label)).Select(x => $"`{x.Label}` {x.Figure}").ToList();
-        var sloText = perCore.Count == 0 ? MissingLine("no SLO capacity run", "its SLO phase (`--slo`)") : $"requests/s one API core serves with {target}: {string.Join(", ", perCore)}";
+        var sloText = perCore.Count == 0 ? MissingLine("no SLO capacity run", "its SLO phase (`--slo`)") : $"Requests/s one API core serves with {target}: {string.Join(", ", perCore)}.";
         report.Line($"| {Requirements[4]} | no store read per request, no primary to fill: {List(stateless)}; store-backed, up to the servers shown | "
-            + $"{Cell(fleet, MissingLine("no capacity model", "its saturation and store phases"))}; {ReportContext.Cell(sloText)} | {Links(f, FindingKind.ServersToFill, FindingKind.SloCapacityPerCore)} |");
+            + $"{Cell(fleet, MissingLine("no capacity model", "its saturation and store phases"))} {ReportContext.Cell(sloText)} | {Links(f, FindingKind.ServersToFill, FindingKind.SloCapacityPerCore)} |");
         report.Line();
     }
 
