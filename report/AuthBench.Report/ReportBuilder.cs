@@ -59,8 +59,11 @@ public sealed class ReportBuilder(ReportInputs inputs)
         new RawDataSection(),
     ];
 
-    /// <summary>Section headings; CI checks that a generated report has every one.</summary>
-    public static readonly string[] Sections = [.. DefaultSections.Select(s => s.Heading)];
+    /// <summary>The verdict: written after every other section (from their findings), placed first.</summary>
+    public static readonly IReportSection Verdict = new VerdictSection();
+
+    /// <summary>Section headings in the order of the report; CI checks that a generated report has every one.</summary>
+    public static readonly string[] Sections = [Verdict.Heading, .. DefaultSections.Select(s => s.Heading)];
 
     /// <summary>github-action-benchmark's input, tool "customSmallerIsBetter": every headline figure where less is better.</summary>
     public const string SmallerIsBetterFile = "headline-benchmark.json";
@@ -69,7 +72,7 @@ public sealed class ReportBuilder(ReportInputs inputs)
     public const string BiggerIsBetterFile = "headline-benchmark-bigger.json";
 
     /// <summary>The sections the CI job summary shows (<see cref="Summary"/>), found by heading wherever they stand in the report.</summary>
-    public static readonly IReadOnlyList<string> SummaryHeadings = ["## Verdict", new HeadlineSection().Heading];
+    public static readonly IReadOnlyList<string> SummaryHeadings = [Verdict.Heading, new HeadlineSection().Heading];
 
     private List<HeadlineFigure> _headline = [];
 
@@ -99,18 +102,29 @@ public sealed class ReportBuilder(ReportInputs inputs)
         }
         report.Line($"What produced these figures (machine, runtime, store, the job's commands and phases): [{EnvironmentSection.Title}](#{EnvironmentSection.Anchor}).");
         report.Line();
-        _opening = report.Markdown.ToString();
+        // Each section into its own stretch of the buffer: the verdict, built last from what the others found, goes first.
+        _opening = Take(report);
         _sections.Clear();
         foreach (var section in DefaultSections)
         {
-            var start = report.Markdown.Length;
             report.Line(section.Heading);
             report.Line();
             section.Write(report);
-            _sections.Add((section.Heading, report.Markdown.ToString(start, report.Markdown.Length - start)));
+            _sections.Add((section.Heading, Take(report)));
         }
+        report.Line(Verdict.Heading);
+        report.Line();
+        Verdict.Write(report);
+        _sections.Insert(0, (Verdict.Heading, Take(report)));
         _headline = report.Headline;
-        return report.Markdown.ToString();
+        return _opening + string.Concat(_sections.Select(x => x.Markdown));
+
+        static string Take(ReportContext report)
+        {
+            var text = report.Markdown.ToString();
+            report.Markdown.Clear();
+            return text;
+        }
     }
 
     /// <summary>

@@ -53,7 +53,7 @@ public sealed class ReportTests : IDisposable
     public void Report_has_every_published_section_in_order()
     {
         // The headings are public (CI's --check report and links from other documents): pinned here, not derived.
-        string[] published = ["## Headline", "## Microbenchmarks", "## Load tests", "## Store across a network", "## Claims and response size", "## HTTP/2 at the edge", "## CPU reconciliation", "## SLO capacity", "## Store outage", "## Store realism", "## Revocation and staleness windows", "## Generator", "## Capacity model", "## Hybrid: refresh cost", "## Fan-out", "## Several API servers", "## Charts", "## Caveats", "## Appendix: environment", "## Raw data"];
+        string[] published = ["## Verdict", "## Headline", "## Microbenchmarks", "## Load tests", "## Store across a network", "## Claims and response size", "## HTTP/2 at the edge", "## CPU reconciliation", "## SLO capacity", "## Store outage", "## Store realism", "## Revocation and staleness windows", "## Generator", "## Capacity model", "## Hybrid: refresh cost", "## Fan-out", "## Several API servers", "## Charts", "## Caveats", "## Appendix: environment", "## Raw data"];
         var (md, _) = Build();
         Assert.Equal(published, ReportBuilder.Sections);
         var positions = published.Select(s => md.IndexOf("\n" + s + "\n", StringComparison.Ordinal)).ToList();

@@ -333,6 +333,10 @@ public sealed class CapacityModelSection : IReportSection
         foreach (var p in filling)
         {
             var c = p.StoreCost!.Value;
+            report.Findings.Add(new Finding(FindingKind.ServersToFill, p.Arm, FindingDetail(p), ReportContext.Rate(p.ServersToFill), "servers", "",
+                Findings.Anchor(new CapacityModelSection().Heading),
+                $"a model from measured costs, not a measured fleet: servers at {ReportContext.Percent(ServerUtilisation)} of their cores, one store connection each; {c.How}")
+            { Value = p.ServersToFill });
             report.Line($"| `{p.Arm}` | {p.Store!.Name} | {Ms(p.AppCpuMs)} | {LoadRun.Format(p.ApiUsPerRequest)} | {ReportContext.Rate(p.PerServerRate)} | {LoadRun.Format(c.CpuUsPerRequest)} "
                 + $"| {(p.Store.Replicated ? LoadRun.Format(c.ReplicaCpuUsPerRequest) : "–")} | **{ReportContext.Rate(p.ServersToFill)}** | {ReportContext.Rate(p.FleetRateToFill)} | {c.How} |");
         }
@@ -362,6 +366,9 @@ public sealed class CapacityModelSection : IReportSection
                 var primaries = p.StoreCost is { } s ? Math.Ceiling(rate * s.CpuUsPerRequest / 1e6).ToString("N0", CultureInfo.InvariantCulture) : "–";
                 return $"{ReportContext.Rate(rate)}, {LoadRun.Format(cores)} ({LoadRun.Format(refCores)}), {primaries}";
             });
+            report.Findings.Add(new Finding(FindingKind.FleetCoresOverJwt, p.Arm, FindingDetail(p), p.CoresOverReference.Show(SentenceDecimals), $"× `{p.Reference}`'s cores", "",
+                Findings.Anchor(new CapacityModelSection().Heading), "a model from measured costs: busy API and store cores at the same fleet rate")
+            { Value = p.CoresOverReference.Estimate, Ratio = p.CoresOverReference });
             report.Line($"| `{p.Arm}` | `{p.Reference}` | {p.Store?.Name ?? "none"} | {Ms(p.AppCpuMs)} | {p.CoresOverReference.Show()} | {string.Join(" | ", cells)} |");
         }
         report.Line();
@@ -442,6 +449,9 @@ public sealed class CapacityModelSection : IReportSection
     }
 
     private static string Ms(double ms) => ms.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>"0.1 ms app CPU, standalone store": the assumption a projection was made under, the detail of its findings.</summary>
+    public static string FindingDetail(Projection p) => $"{Ms(p.AppCpuMs)} ms app CPU, {p.Store?.Name ?? "no"} store";
 
     /// <summary>The claim sentence shows ratios one decimal finer than the table, so that a ratio just below one does not read as one.</summary>
     private const int SentenceDecimals = 3;

@@ -56,6 +56,16 @@ public sealed class FanoutSection : IReportSection
                 var over = g.Key.Services > 1 && single > 0 ? LoadRun.Format(cpu / single, 2) : "–";
                 var perAdded = g.Key.Services > 1 ? LoadRun.Format((cpu - single) / (g.Key.Services - 1)) : "–";
                 var mode = g.Key.Services == 1 ? "(edge alone)" : g.Key.Mode;
+                if (g.Key.Services > 1)
+                {
+                    report.Findings.Add(new Finding(FindingKind.FanoutPerService, g.Key.Base, $"{g.Key.Mode}, {g.Key.Services.ToString(CultureInfo.InvariantCulture)}",
+                        $"{perAdded} µs server CPU per added service ({g.Key.Mode}, chain of {g.Key.Services.ToString(CultureInfo.InvariantCulture)}), "
+                        + $"{LoadRun.Format(Median(ok.Select(t => t.Store?.CommandsPerRequest ?? double.NaN)), 2)} store commands per user request "
+                        + $"({(g.Count() - ok.Count).ToString(CultureInfo.InvariantCulture)} of {g.Count().ToString(CultureInfo.InvariantCulture)} trials overloaded, left out)",
+                        "µs", Findings.SourceOf(run), Findings.Anchor(Heading),
+                        $"{ReportContext.Rate(rate)} user requests/s, every service on the API's CPU set over loopback; median over repetitions, the section gives no interval")
+                    { Value = (cpu - single) / (g.Key.Services - 1) });
+                }
                 report.Line($"| `{g.Key.Base}` | {mode} | {g.Key.Services.ToString(CultureInfo.InvariantCulture)} | {LoadRun.Format(Median(ok.Select(t => t.Latency.P50)), 0)} "
                     + $"| {LoadRun.Format(Median(ok.Select(t => t.Latency.P99)), 0)} | {LoadRun.Format(cpu)} | {over} | {perAdded} "
                     + $"| {LoadRun.Format(Median(ok.Select(t => t.Store?.CommandsPerRequest ?? double.NaN)), 2)} "

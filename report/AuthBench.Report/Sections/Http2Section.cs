@@ -81,6 +81,13 @@ public sealed class Http2Section : IReportSection
                 var cells = edges.Select(e =>
                 {
                     var cell = sentAtRate.Where(t => t.Trial.Label == label && t.Http == e.Http && t.UsersPerConnection == e.UsersPerConnection).ToList();
+                    if (cell.Count > 0)
+                    {
+                        var credential = cell.Select(t => t.CredentialBytes).Where(v => !double.IsNaN(v)).ToList();
+                        report.Findings.Add(new Finding(FindingKind.CredentialBytes, label, $"{e.Http}, {EdgeName(e.UsersPerConnection)}", LoadRun.Format(Median(credential), 0), "bytes",
+                            Findings.SourceOf(run), Findings.Anchor(new Http2Section().Heading), $"{ReportContext.Rate(rate)} req/s, loopback without TLS")
+                        { Value = Median(credential), Exact = credential.Count > 0 && credential.Min() == credential.Max() });
+                    }
                     return cell.Count == 0 ? "–"
                         : $"{LoadRun.Format(Median(cell.Select(t => t.Trial.BytesSent)), 0)} ({LoadRun.Format(Median(cell.Select(t => t.CredentialBytes)), 0)})";
                 });

@@ -47,8 +47,56 @@ public sealed class LoadTestsSection : IReportSection
             }
             report.Line();
             WriteShifts(report, rate, arms);
+            if (rate == report.ModerateRate())
+            {
+                Publish(report, load, rate, arms);
+            }
         }
         WriteSaturation(report);
+    }
+
+    /// <summary>"1,000 req/s open loop, spin-free, typical claims, store standalone on loopback": how a fixed-rate figure was measured.</summary>
+    public static string FixedRateRegime(LoadRun load, double rate) =>
+        $"{ReportContext.Rate(rate)} req/s open loop, {(load.IsSpinFree ? "spin-free" : "as shipped (idle spinning in CPU)")}, "
+        + $"{string.Join("/", load.Trials.Select(t => t.Claims).Where(c => c.Length > 0).Distinct())} claims, {StoreRegime(load)}";
+
+    /// <summary>"one standalone store on loopback": the store topology a run recorded.</summary>
+    public static string StoreRegime(LoadRun run) =>
+        $"one {run.Results.Environment.Store?.Topology ?? "unrecorded"} store ({run.Results.Environment.Store?.Kind ?? "kind not recorded"}) on loopback";
+
+    /// <summary>The moderate rate's figures the verdict quotes, as this section shows them.</summary>
+    private static void Publish(ReportContext report, LoadRun load, double rate, IReadOnlyList<string> arms)
+    {
+        var source = Findings.SourceOf(load);
+        var anchor = Findings.Anchor(new LoadTestsSection().Heading);
+        var regime = FixedRateRegime(load, rate);
+        foreach (var arm in arms)
+        {
+            Spread S(Func<Trial, double> f) => report.At(arm, rate, f);
+            Finding F(FindingKind kind, string figure, string unit) => new(kind, arm, "", figure, unit, source, anchor, regime);
+            var commands = S(t => t.Store?.CommandsPerRequest ?? 0);
+            report.Findings.Add(F(FindingKind.StoreCommands, commands.Show(2), "commands") with { Value = commands.Median });
+            var storeCpu = S(t => t.Store?.CpuUsPerRequest ?? 0);
+            report.Findings.Add(F(FindingKind.StoreCpu, storeCpu.Show(), "µs") with { Value = storeCpu.Median });
+            var sent = S(t => t.BytesSent);
+            report.Findings.Add(F(FindingKind.SentBytes, sent.Show(0), "bytes") with { Value = sent.Median, Exact = sent.Min == sent.Max });
+            var storeBytes = S(t => t.Store?.BytesPerRequest ?? 0);
+            report.Findings.Add(F(FindingKind.StoreBytes, storeBytes.Show(0), "bytes") with { Value = storeBytes.Median, Exact = storeBytes.Min == storeBytes.Max });
+            if (arm == ReportContext.BaselineLabel)
+            {
+                continue;
+            }
+            var cpu = report.DeltaCi(arm, rate, t => t.ServerCpuUsPerRequest);
+            var overloaded = report.IsOverloaded(arm, rate) || report.IsOverloaded(ReportContext.BaselineLabel, rate);
+            report.Findings.Add(F(FindingKind.FixedRateCpuOverBaseline, cpu.Show() + (overloaded ? " (overloaded)" : ""), "µs") with { Difference = cpu, Value = cpu.Estimate });
+            foreach (var (kind, q) in new[] { (FindingKind.LatencyShiftP50, Quantiles.Compared[0]), (FindingKind.LatencyShiftP99, Quantiles.Compared[2]) })
+            {
+                var shift = report.LatencyShift(arm, rate, q);
+                report.Findings.Add(shift is { } d
+                    ? F(kind, d.Show(0), "µs") with { Difference = d, Value = d.Estimate }
+                    : F(kind, report.IsOverloaded(arm, rate) ? report.OverloadMark(arm, rate) : $"not compared: `{ReportContext.BaselineLabel}` {report.OverloadMark(ReportContext.BaselineLabel, rate)}", "µs"));
+            }
+        }
     }
 
     /// <summary>The latency shift of each arm over the baseline at one rate: quantile differences with their intervals.</summary>
@@ -125,6 +173,13 @@ public sealed class LoadTestsSection : IReportSection
         {
             Spread S(Func<Trial, double> f) => report.Sat(arm, f);
             var delta = arm == baseline ? "–" : report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest).Show();
+            if (arm != baseline)
+            {
+                var d = report.SatDeltaCi(arm, t => t.ServerCpuUsPerRequest);
+                report.Findings.Add(new Finding(FindingKind.SaturationCpuOverBaseline, arm, "", d.Show(), "µs", Findings.SourceOf(sat), Findings.Anchor(new LoadTestsSection().Heading),
+                    $"closed loop at saturation, {(isolated ? $"API alone on CPU set {isolation!.ApiCpus}" : "API, generator and store sharing every CPU")}, {StoreRegime(sat)}")
+                    { Difference = d, Value = d.Estimate });
+            }
             report.Line($"| `{arm}` | {S(t => t.AchievedRps).Show(0)} | {S(t => t.ServerCpuUsPerRequest).Show()}{MetricsMark(sat, arm, null)} | {delta} | {S(t => t.Latency.P99).Show(0)} | {S(t => t.BytesSent).Show(0)} "
                 + $"| {S(t => t.Store?.CommandsPerRequest ?? 0).Show(2)} | {S(t => t.Store?.CpuUsPerRequest ?? 0).Show()} | {S(t => t.Store?.BytesPerRequest ?? 0).Show(0)} | {S(t => t.Failures).Show(0)} |"
                 + (isolated ? $" {S(t => t.ApiCpuBusy).Show(3)} | {S(t => t.LoadgenCpusBusy).Show(3)} | {NotFull(sat, arm)} |" : ""));

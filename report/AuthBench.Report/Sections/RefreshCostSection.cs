@@ -130,6 +130,10 @@ public sealed class RefreshCostSection : IReportSection
                     var k = RefreshesPerApiRequest(lifetime, r);
                     cells.Add(Fraction(k, 4));
                     cells.Add(Show(price.Cpu.Scaled(k), 2));
+                    report.Findings.Add(new Finding(FindingKind.RefreshPerApiRequest, price.Label, $"{Fraction(lifetime.TotalMinutes)} min, r = {Fraction(r)}/s",
+                        Show(price.Cpu.Scaled(k), 2), "µs", "", Findings.Anchor(Heading),
+                        $"priced at {price.Where}{(price.Where == ClosedLoop ? "" : " (a fixed rate: idle work included, an upper bound)")}; an active user sending r API requests/s, refreshing at {Fraction(CredentialRenewal.AfterFraction)} of the access lifetime")
+                    { Value = price.Cpu.Scaled(k).Estimate });
                     cells.Add(LoadRun.Format(price.StoreCommands.Median * k, 4));
                 }
                 report.Line("| " + string.Join(" | ", cells) + " |");

@@ -42,6 +42,9 @@ public sealed class ReportContext(ReportInputs inputs, string chartsDirectory)
 
     public List<HeadlineFigure> Headline { get; } = [];
 
+    /// <summary>What the sections measured that the verdict quotes, filled as they write.</summary>
+    public Findings Findings { get; } = new();
+
     public void Line(string text = "") => Markdown.AppendLine(text);
 
     /// <summary>The arm labels of the load run, in catalogue order.</summary>

@@ -50,6 +50,9 @@ public sealed class SloCapacitySection : IReportSection
             foreach (var r in labels.SelectMany(l => records.Where(r => r.Label == l && r.P99TargetMs == target)))
             {
                 var perCore = r.CapacityRpsPerApiCore ?? (r.CapacityRps is { } c && r.ApiCores > 0 ? c / r.ApiCores : null);
+                report.Findings.Add(new Finding(FindingKind.SloCapacityPerCore, r.Label, $"p99 under {Ms(target)} ms",
+                    perCore is null ? $"{Capacity(r)} (no step passed)" : $"{Rps(perCore)} per API core (bracket {Bracket(r)})", "requests/s",
+                    Findings.SourceOf(run), Findings.Anchor(Heading), Regime(run)) { Value = perCore ?? double.NaN });
                 report.Line($"| `{r.Label}` | {Capacity(r)} | {Bracket(r)} | {Rps(perCore)} | {r.ApiCores.ToString(CultureInfo.InvariantCulture)} "
                     + $"| {Rps(r.SaturationRps)} | {r.Steps.Count.ToString(CultureInfo.InvariantCulture)} | {ReportContext.Cell(Note(r))} |");
             }

@@ -44,6 +44,10 @@ public sealed class StoreOutageSection : IReportSection
         {
             var of = trials.Where(t => t.Label == label).Select(t => t.Fault!).ToList();
             var arm = ArmCatalogue.Find(trials.First(t => t.Label == label).Arm);
+            report.Findings.Add(new Finding(FindingKind.OutageBehaviour, label, "",
+                Verdict(arm, of), "requests",
+                Findings.SourceOf(run), Findings.Anchor(new StoreOutageSection().Heading), "median over repetitions [min, max]")
+            { Value = of.Count(f => f.AcceptedDuringOutage > 0) });
             report.Line($"| `{label}` | {StoreUse(arm)} | {of.Count.ToString(Inv)} | {Cell(of.Select(f => f.TimeTo503Ms))} | {Cell(of.Select(f => (double?)f.AcceptedDuringOutage))} "
                 + $"| {Cell(of.Select(f => f.LastAcceptedAfterStopMs), noneIs: "-")} | {Cell(of.Select(f => f.TimeToFirstNon503Ms))} | {Cell(of.Select(f => f.TimeToRecoverMs))} | {ReportContext.Cell(Verdict(arm, of))} |");
         }

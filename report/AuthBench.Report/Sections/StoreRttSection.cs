@@ -84,6 +84,13 @@ public sealed class StoreRttSection : IReportSection
                             : LatencyShift(run, trials, baseTrials, arm, rate, rtt, reference, q).Show(0);
                         return $"{own} | {shift}";
                     });
+                    if (rtt == rtts[^1] && rtt != reference && !overloaded && !baseOverloaded)
+                    {
+                        var d = LatencyShift(run, trials, baseTrials, arm, rate, rtt, reference, Compared[0]);
+                        report.Findings.Add(new Finding(FindingKind.StoreRttP50, arm, Ms(rtt), d.Show(0), "µs", Findings.SourceOf(run), Findings.Anchor(new StoreRttSection().Heading),
+                            $"{ReportContext.Rate(rate)} req/s open loop, the store behind a delaying relay at {Ms(rtt)} ms RTT against {Ms(reference)} ms, {LoadTestsSection.StoreRegime(run)}")
+                        { Difference = d, Value = d.Estimate });
+                    }
                     var cpu = Spread.Of(trials.Select(t => t.ServerCpuUsPerRequest));
                     var cpuShift = rtt == reference ? "–" : Bootstrap.OfMedians(trials.Select(t => t.ServerCpuUsPerRequest), baseTrials.Select(t => t.ServerCpuUsPerRequest)).Show();
                     // An arm without a store sends the relay nothing: no lateness to show.

@@ -64,6 +64,16 @@ public sealed class WindowsSection : IReportSection
                 var sent = rows.Sum(r => r.Method.SentAfter);
                 var never = rows.Count(r => r.Method.FirstRejectionMs is null);
                 var rejection = Spread(rows.Select(r => r.Method.FirstRejectionMs));
+                var interval = Spread(rows.Select(r => r.Trial.Window!.UserRequestIntervalMs));
+                var units = Units(rows.Select(r => r.Method.LongestAcceptedLifetimes), rows[0].Trial.Window!);
+                report.Findings.Add(new Finding(FindingKind.RevocationWindow, label, method.Key,
+                    accepted > 0
+                        ? $"{Count(accepted)} of {Count(sent)} accepted, the last {Spread(rows.Select(r => r.Method.LongestAcceptedMs))} ms after"
+                          + (units == "–" ? "" : $" ({units})")
+                        : $"{Count(accepted)} of {Count(sent)} accepted, first rejection {(never == 0 ? rejection : "never in some trials")} ms",
+                    "ms", Findings.SourceOf(run), Findings.Anchor(new WindowsSection().Heading),
+                    $"{Describe(run)}; resolution one request per user every {interval} ms; median over trials [min–max], no bootstrap interval")
+                { Value = accepted });
                 report.Line($"| `{label}` | {method.Key} | {ReportContext.Cell(Expected(arm, method.Key))} | {Count(rows.Count)} | {Count(accepted)} / {Count(sent)} "
                     + $"| {Spread(rows.Select(r => r.Method.LongestAcceptedMs))} | {Units(rows.Select(r => r.Method.LongestAcceptedLifetimes), rows[0].Trial.Window!)} "
                     + $"| {(never == rows.Count ? "never" : never > 0 ? $"{rejection}; never in {Count(never)} of {Count(rows.Count)} trials" : rejection)} "
@@ -91,6 +101,14 @@ public sealed class WindowsSection : IReportSection
             var arm = ArmCatalogue.Find(ofArm[0].Arm);
             var s = ofArm.Select(t => t.Window!.Staleness!).ToList();
             var unseen = s.Count(x => x.VisibleAfterMs is null);
+            var visibleUnits = Units(s.Select(x => x.VisibleAfterLifetimes), ofArm[0].Window!);
+            report.Findings.Add(new Finding(FindingKind.StalenessWindow, label, "",
+                unseen == s.Count
+                    ? $"not seen in {Count(unseen)} of {Count(s.Count)} trials (old plan still served {Spread(s.Select(x => x.LastStaleMs))} ms after the change)"
+                    : $"new plan visible after {Spread(s.Select(x => x.VisibleAfterMs))} ms" + (visibleUnits == "–" ? "" : $" ({visibleUnits})")
+                      + (unseen > 0 ? $"; not seen in {Count(unseen)} of {Count(s.Count)} trials" : ""),
+                "ms", Findings.SourceOf(run), Findings.Anchor(new WindowsSection().Heading), $"{Describe(run)}; median over trials [min–max], no bootstrap interval")
+            { Value = unseen == s.Count ? double.PositiveInfinity : Statistics.Median(s.Where(x => x.VisibleAfterMs is not null).Select(x => x.VisibleAfterMs!.Value).ToList()) });
             report.Line($"| `{label}` | {ReportContext.Cell(Expected(arm))} | {Count(ofArm.Count)} | {(unseen == s.Count ? "not seen" : Spread(s.Select(x => x.VisibleAfterMs)))} "
                 + $"| {Units(s.Select(x => x.VisibleAfterLifetimes), ofArm[0].Window!)} | {Spread(s.Select(x => x.LastStaleMs))} | {Count(unseen)} "
                 + $"| {Count(s.Sum(x => x.Probes))} ({Count(s.Sum(x => x.ProbeErrors))}) |");

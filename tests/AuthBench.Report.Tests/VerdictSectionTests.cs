@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using AuthBench.Contracts.Arms;
+using AuthBench.Contracts.Results;
+using AuthBench.Report.Sections;
+
+namespace AuthBench.Report.Tests;
+
+/// <summary>The verdict: first, one line per claim, question and requirement, built from the sections' findings only.</summary>
+public sealed partial class VerdictSectionTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("authbench-verdict-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly ArmDescriptor None = ArmCatalogue.None;
+    private static readonly ArmDescriptor Session = ArmCatalogue.Session;
+    private static readonly ArmDescriptor Jwt = ArmCatalogue.Jwt;
+
+    /// <summary>A fixed-rate run of none, session and jwt-HS256; <paramref name="sessionP50"/> gives the session's p50 per repetition (none's is 100, 130, 160).</summary>
+    private ReportInputs Inputs(Func<int, long> sessionP50)
+    {
+        var trials = new List<TrialResult>();
+        foreach (var rate in new[] { 100, 200, 400 })
+        {
+            foreach (var rep in new[] { 1, 2, 3 })
+            {
+                trials.Add(Fixtures.Trial(None, null, rate, rep, 100 + rep, 300, 100, null, p50: 70 + (30 * rep)));
+                trials.Add(Fixtures.Trial(Session, null, rate, rep, 150 + rep, 450, 160, 420, p50: sessionP50(rep)));
+                trials.Add(Fixtures.Trial(Jwt, "HS256", rate, rep, 130 + rep, 390, 560, null, p50: 150 + rep));
+            }
+        }
+        var dir = Path.Combine(_root, "load", "20260101T000000Z");
+        Fixtures.Write(dir, Fixtures.Run(trials));
+        return new ReportInputs(LoadRun.Read(Path.Combine(dir, "results.json")), null, default, _root, null);
+    }
+
+    private string Build(ReportInputs inputs) => new ReportBuilder(inputs).Build(Path.Combine(_root, "charts"));
+
+    private static string VerdictOf(string md)
+    {
+        var start = md.IndexOf("\n## Verdict\n", StringComparison.Ordinal);
+        var end = md.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return md[start..end];
+    }
+
+    private static string LineOf(string verdict, string start) =>
+        verdict.Split('\n').Single(l => l.StartsWith(start, StringComparison.Ordinal));
+
+    [Fact]
+    public void Verdict_is_the_first_section_and_has_a_line_for_every_claim_question_and_requirement()
+    {
+        var md = Build(Inputs(rep => 300 + rep));
+        Assert.Equal(md.IndexOf("\n## ", StringComparison.Ordinal), md.IndexOf("\n## Verdict\n", StringComparison.Ordinal));
+        Assert.Equal("## Verdict", ReportBuilder.Sections[0]);
+        var verdict = VerdictOf(md);
+        foreach (var claim in VerdictSection.Claims)
+        {
+            Assert.Contains($"- **\"{claim}\"**: ", verdict, StringComparison.Ordinal);
+        }
+        foreach (var question in VerdictSection.Questions)
+        {
+            Assert.Contains($"- **{question}** ", verdict, StringComparison.Ordinal);
+        }
+        foreach (var requirement in VerdictSection.Requirements)
+        {
+            Assert.Contains($"| {requirement} | ", verdict, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_missing_run_gives_the_missing_line_with_the_command_that_makes_it_never_a_figure()
+    {
+        var verdict = VerdictOf(Build(Inputs(rep => 300 + rep)));
+        // The fixture has a fixed-rate run only: no windows, no HTTP/2, no fan-out (the capacity model reads the fixed-rate run).
+        foreach (var claim in new[] { VerdictSection.Claims[3], VerdictSection.Claims[4] })
+        {
+            var line = LineOf(verdict, $"- **\"{claim}\"**");
+            Assert.Contains(VerdictSection.Missing, line, StringComparison.Ordinal);
+            Assert.Contains("scripts/run-all.sh", line, StringComparison.Ordinal);
+        }
+        Assert.Contains("no revocation window run", LineOf(verdict, $"- **\"{VerdictSection.Claims[3]}\"**"), StringComparison.Ordinal);
+        Assert.Contains("no staleness window run", LineOf(verdict, $"- **{VerdictSection.Questions[3]}**"), StringComparison.Ordinal);
+        Assert.Contains(VerdictSection.Missing, LineOf(verdict, $"| {VerdictSection.Requirements[1]} |"), StringComparison.Ordinal);
+        Assert.DoesNotContain(VerdictSection.Missing, LineOf(verdict, $"- **\"{VerdictSection.Claims[0]}\"**"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shift_whose_interval_contains_zero_says_no_measurable_difference()
+    {
+        // none's p50: 100, 130, 160; session's: 90, 140, 170: medians 10 apart, repetitions overlapping.
+        var inputs = Inputs(rep => rep switch { 1 => 90, 2 => 140, _ => 170 });
+        var shift = new ReportContext(inputs, _root).LatencyShift(Session.Name, 200, Quantiles.Compared[0])!.Value;
+        Assert.True(shift.ContainsZero);
+        var line = LineOf(VerdictOf(Build(inputs)), $"- **\"{VerdictSection.Claims[0]}\"**");
+        Assert.Contains("**no measurable difference** in p50 latency", line, StringComparison.Ordinal);
+        Assert.Contains(shift.Show(0), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_figure_of_the_verdict_is_the_sections_own_with_its_interval()
+    {
+        var inputs = Inputs(rep => 300 + rep);
+        var md = Build(inputs);
+        var verdict = VerdictOf(md);
+        var line = LineOf(verdict, $"- **\"{VerdictSection.Claims[0]}\"**");
+        // The session's shift over none at the moderate rate (200), as the load tests section shows it, interval and repetitions included.
+        var shift = new ReportContext(inputs, _root).LatencyShift(Session.Name, 200, Quantiles.Compared[0])!.Value;
+        Assert.True(shift.HasInterval);
+        Assert.Contains($"p50 latency over `{ReportContext.BaselineLabel}` {shift.Show(0)} µs", line, StringComparison.Ordinal);
+        Assert.Contains("1.00 store commands", line, StringComparison.Ordinal);
+        var bytes = LineOf(verdict, $"- **\"{VerdictSection.Claims[1]}\"**");
+        Assert.Contains($"`{None.Name}` 100, `{Session.Name}` 160, `{Jwt.Label("HS256")}` 560", bytes, StringComparison.Ordinal);
+        // No number in the verdict that the rest of the report (the sections, from the results) does not show.
+        var rest = md.Replace(verdict, "", StringComparison.Ordinal);
+        var strays = Number().Matches(verdict).Select(m => m.Value).Distinct().Where(n => !rest.Contains(n, StringComparison.Ordinal)).ToList();
+        Assert.Empty(strays);
+    }
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-])-?\d+(?:,\d{3})*(?:\.\d+)?")]
+    private static partial Regex Number();
+}
