@@ -6,8 +6,8 @@ namespace AuthBench.Report.Tests;
 
 /// <summary>
 /// The hand-written documents quote no figure that a result file does not hold. Every number with a unit (a time, a
-/// rate, a share, a size, or a count such as "36 permissions") in README.md, docs/methodology.md and
-/// results/micro/README.md is either cited (its paragraph links a result file under results/ that exists and holds
+/// rate, a share, a size, or a count such as "36 permissions") in README.md, docs/*.md and results/micro/README.md
+/// is either cited (its paragraph links a result file under results/ that exists and holds
 /// the number) or a setting of the code, listed below with where it lives. A measured result belongs in a result file
 /// and the generated report, and the document points there.
 /// What is not a claim: fenced code blocks (commands and their output) are skipped; inline code is option, command or
@@ -17,7 +17,13 @@ namespace AuthBench.Report.Tests;
 /// </summary>
 public sealed partial class DocsFigureTests
 {
-    private static readonly string[] Documents = ["README.md", "docs/methodology.md", "results/micro/README.md"];
+    /// <summary>The hand-written documents: README.md, every docs/*.md (a new one is covered as it is added) and the micro README.</summary>
+    private static readonly string[] Documents =
+    [
+        "README.md",
+        .. Directory.GetFiles(InRepo("docs"), "*.md").Select(p => "docs/" + Path.GetFileName(p)).Order(StringComparer.Ordinal),
+        "results/micro/README.md",
+    ];
 
     /// <summary>Why a figure is a setting, and optionally a repository file and a text in it that states the value.</summary>
     private sealed record Setting(string Reason, string? File = null, string? Holds = null);
@@ -57,11 +63,39 @@ public sealed partial class DocsFigureTests
         ["16384 slots"] = new("Redis Cluster's hash slot count (the protocol's)"),
         ["20 bytes"] = new("Http2Section.NghttpCookieIndexedFrom (nghttp2's rule, lib/nghttp2_hd.c)", "report/AuthBench.Report/Sections/Http2Section.cs", "NghttpCookieIndexedFrom = 20"),
         ["64 streams"] = new("EngineOptions.DefaultStreamsPerConnection", "loadtest/AuthBench.LoadTest/Engine/LoadEngine.cs", "DefaultStreamsPerConnection = 64"),
+        // docs/security.md, docs/remote.md, docs/fanout.md, docs/adding-an-arm.md: defaults, limits and test inputs.
+        ["30 min"] = new("SessionStore.DefaultIdleTimeout", "src/AuthBench.Core/SessionStore.cs", "DefaultIdleTimeout = TimeSpan.FromMinutes(30)"),
+        ["15 minutes"] = new("JwtTokens.DefaultLifetime", "src/AuthBench.Core/JwtTokens.cs", "DefaultLifetime = TimeSpan.FromMinutes(15)"),
+        ["24 h"] = new("the longest --token-lifetime", "src/AuthBench.Api/AuthBenchOptions.cs", "lifetime > TimeSpan.FromDays(1)"),
+        ["24 hours"] = new("the longest --token-lifetime", "src/AuthBench.Api/AuthBenchOptions.cs", "lifetime > TimeSpan.FromDays(1)"),
+        ["30 days"] = new("RefreshTokenStore.DefaultLifetime (--refresh-lifetime)", "src/AuthBench.Core/RefreshTokenStore.cs", "DefaultLifetime = TimeSpan.FromDays(30)"),
+        ["10 min"] = new("AuthBenchOptions.MaxNearCacheTtl", "src/AuthBench.Api/AuthBenchOptions.cs", "MaxNearCacheTtl = TimeSpan.FromMinutes(10)"),
+        ["1 s"] = new("the near caches' lease", "src/AuthBench.Contracts/Arms/ArmCatalogue.cs", "Lease: TimeSpan.FromSeconds(1)"),
+        ["250 ms"] = new("the store connection's heartbeat (and the near caches')", "src/AuthBench.Core/RedisConnections.cs", "HeartbeatInterval = TimeSpan.FromMilliseconds(250)"),
+        ["0.75 s"] = new("a paused store's bound: the 500 ms timeouts plus one 250 ms heartbeat", "src/AuthBench.Core/RedisConnections.cs", "TimeoutMs = 500"),
+        ["256 bits"] = new("session ids, refresh secrets, HS256 keys at least (RFC 7518 §3.2)", "src/AuthBench.Core/RefreshTokenStore.cs", "SecretBytes = 32"),
+        ["128-bit"] = new("the refresh family handle", "src/AuthBench.Core/RefreshTokenStore.cs", "FamilyBytes = 16"),
+        ["66 characters"] = new("a refresh token: 22 base64url characters of family, a dot, 43 of secret", "src/AuthBench.Core/RefreshTokenStore.cs", "FamilyBytes = 16"),
+        ["45 bytes"] = new("a used-secret marker's field: 'u:' and the 43 base64url characters of a SHA-256", "src/AuthBench.Core/RefreshTokenStore.cs", "'u:' .. ARGV[1]"),
+        ["2048 bits"] = new("the smallest RSA key accepted", "src/AuthBench.Core/JwtKeySet.cs", "rsa.KeySize < 2048"),
+        ["32 KB"] = new("Kestrel's default MaxRequestHeadersTotalSize"),
+        ["8192 bytes"] = new("JwtTokens.MaximumTokenBytes, the positive control's length", "src/AuthBench.Core/JwtTokens.cs", "MaximumTokenBytes = 8 * 1024"),
+        ["9 KB"] = new("JwtOverKestrelTests' oversized token", "tests/AuthBench.Api.Tests/JwtOverKestrelTests.cs", "[InlineData(9 * 1024)]"),
+        ["30 KB"] = new("JwtOverKestrelTests' oversized token", "tests/AuthBench.Api.Tests/JwtOverKestrelTests.cs", "[InlineData(30 * 1024)]"),
+        ["20 s"] = new("MaliciousJwtTests' tokens just inside the skew", "tests/AuthBench.Api.Tests/MaliciousJwtTests.cs", "Jws.Now - 20"),
+        ["6 files"] = new("the rows of the table that follows it in docs/adding-an-arm.md"),
         ["1024 tokens"] = new("the benchmarks' credential ring (user1 … user1024)"),
         ["99.9 %"] = new("BenchmarkDotNet's Error column: half the 99.9 % confidence interval"),
         ["15 to 100 iterations"] = new("BenchmarkDotNet's default job: its minimum and maximum iteration counts"),
         ["about 0.5 s"] = new("BenchmarkDotNet's default job: its iteration time"),
     };
+
+    [Fact]
+    public void The_documents_include_the_readme_and_the_methodology()
+    {
+        Assert.Contains("README.md", Documents);
+        Assert.Contains("docs/methodology.md", Documents);
+    }
 
     [Fact]
     public void Documents_quote_no_figure_that_is_neither_cited_nor_a_setting()
@@ -284,7 +318,7 @@ public static partial class DocFigures
         + "|significant digits|million|thousand";
 
     /// <summary>A number (or a range "1.5 to 1.9"), optionally "about"/"~", then a unit, spaced, unspaced or hyphenated ("2-core").</summary>
-    [GeneratedRegex(@"(?<![\w./@:-])(?:(?:about|around|roughly|nearly|over|under|some) |~)?\d[\d,.]*(?:\s?(?:to|-|–)\s?\d[\d,.]*)?[\s-]?(?:" + Units + @")(?![\w/])")]
+    [GeneratedRegex(@"(?<![\w./@:-])(?:(?:about|around|roughly|nearly) |~)?\d[\d,.]*(?:\s?(?:to|-|–)\s?\d[\d,.]*)?[\s-]?(?:" + Units + @")(?![\w/])")]
     private static partial Regex Figure();
 
     /// <summary>Inside inline code, only a figure written as prose, with a space before its unit.</summary>
