@@ -10,7 +10,7 @@
 #
 # Why it looks like this:
 # - No image can be pulled here, so the image is built FROM scratch out of Debian's
-#   redis-server and redis-cli, the libraries ldd lists for them and the ELF loader (~1 s).
+#   redis-server and redis-cli, the libraries ldd lists for them and the ELF loader.
 # - The daemon runs with --bridge=none --iptables=false: test traffic stays on loopback and
 #   the machine's firewall is left alone; the tests therefore use host networking.
 #
