@@ -45,11 +45,17 @@ report_cmd=(dotnet report/AuthBench.Report/bin/Release/net10.0/AuthBench.Report.
 
 # ---- the plan --------------------------------------------------------------------------------------------------
 # Each phase: a name, the trials it runs (for the time estimate), what it needs, and its command. Trial settings:
-#   default: 1 s measured per trial after a 1 s warm-up per arm, 10 repetitions in a seeded random order for every
-#            comparison of arms; the window and outage scenarios (behaviour in time, each trial a whole scenario)
-#            5 repetitions (windows: 8 users each, so 40 windows per arm); HTTP/2 bytes 5 repetitions (a request's
-#            bytes do not vary between repetitions; the repetitions show that they do not).
-#   full:    the published per-section runs' settings (5 s trials, 2 s warm-up, every algorithm).
+#   default: 1 s measured per trial, after a warm-up of 500 ms per arm (and per unit of a trial dimension), 10
+#            repetitions in a seeded random order for every comparison of arms (fixed rates, saturation, store RTT,
+#            connections, topologies, servers, fan-out); the outage scenario 5 repetitions and the windows 3
+#            (each trial a whole scenario in time: an outage, or 8 revoked users / 4 changed plans, so 24 windows per
+#            arm; the report gives median [min-max] of those, no difference of arms); HTTP/2 bytes 3 repetitions (a
+#            request's bytes do not vary between repetitions: the repetitions show that they do not). The closed-loop
+#            saturation phase runs the arms whose per-request work differs; every arm runs at the fixed rate.
+#            Microbenchmarks in process with 100 ms iterations, 2 warm-up and 8 measured per benchmark, at the
+#            typical claim profile (the full run measures every profile; the large-claims phase prices large claims).
+#   full:    the published per-section runs' settings (5 s trials, 2 s warm-up, every algorithm, 10 repetitions
+#            everywhere but the windows' 5), BenchmarkDotNet's default job.
 names=() trials=() needs=() cmds=()
 phase() { # phase NAME TRIALS NEEDS -- command...
     local name=$1 n=$2 need=$3; shift 4
@@ -68,33 +74,47 @@ if [[ $mode == quick ]]; then
     phase quick 20 - -- "${lt[@]}" --out "$(out quick)" --arms all,jwt-cookie --alg HS256,ES256 --claims typical --quick
 else
     if [[ $mode == full ]]; then
-        d=5s w=2s r=10 wr=10 algs=HS256,RS256,ES256 arm_labels=20 bench_job=()
+        d=5s w=2s r=10 wr=10 ww=5 hr=10 algs=HS256,RS256,ES256 arm_labels=20 bench_filter=('*') bench_job=()
         conns=1,8,64 rtts=0,0.25ms,1ms counts=1,2,4 fan=1,2,4
     else
-        # In process (no process per benchmark) with 100 ms iterations: 10 measured iterations per benchmark, whose
+        # In process (no process per benchmark) with 100 ms iterations: 8 measured iterations per benchmark, whose
         # 99.9 % interval BenchmarkDotNet reports; the full run uses BenchmarkDotNet's default job.
-        d=1s w=1s r=10 wr=5 algs=ES256 arm_labels=10 bench_job=(--inProcess --launchCount 1 --warmupCount 3 --iterationCount 10 --iterationTime 100)
+        d=1s w=500ms r=10 wr=4 ww=3 hr=3 algs=ES256 arm_labels=10 bench_filter=('*Claims: Typical*' '*HeadToHeadBenchmarks*' '*PipelineBenchmarks*')
+        bench_job=(--inProcess --launchCount 1 --warmupCount 2 --iterationCount 8 --iterationTime 100)
         conns=1,8,64 rtts=0,1ms counts=1,2 fan=1,2
     fi
     common=(--claims typical --duration "$d" --warmup "$w")
     every=all,jwt-cookie
     store_arms=session,jwt-denylist,aspnet-cookie-store
     window_arms=session,session-cached,jwt,jwt-denylist,jwt-denylist-cached,hybrid,aspnet-cookie,aspnet-cookie-store
-    [[ $mode == default ]] && store_arms=session,jwt-denylist
-    phase micro 120 - -- "${bench[@]}" --filter '*' "${bench_job[@]}" --artifacts "$results/micro"
+    # Closed loop: every arm in the full run; in the default one the arms whose per-request work differs (the near-cached
+    # arms and hybrid do a jwt's or session's work per request, and are priced at the fixed rate).
+    sat_arms=all sat_labels=13 wd=4s h2_arms=none,session,jwt h2_labels=3
+    outage_arms=session,session-cached,jwt,jwt-denylist,jwt-denylist-cached,hybrid,aspnet-cookie-store outage_labels=7
+    if [[ $mode == default ]]; then
+        store_arms=session,jwt-denylist
+        sat_arms=none,session,jwt,jwt-denylist,aspnet-cookie,aspnet-cookie-store sat_labels=8
+        # One arm per way of meeting an outage: a store read per request, a near cache, a refresh token in the store.
+        outage_arms=session,session-cached,jwt-denylist,hybrid,aspnet-cookie-store outage_labels=5
+        # The windows' trials: revoked or changed 1 s in, a 2 s token lifetime, so every window closes within the trial.
+        wd=3500ms
+        # The credential's bytes per wire and client; the none arm's request (no credential) is in the arms phase.
+        h2_arms=session,jwt h2_labels=2
+    fi
+    phase micro 120 - -- "${bench[@]}" --filter "${bench_filter[@]}" "${bench_job[@]}" --artifacts "$results/micro"
     # Every arm at one moderate rate, spin-free: latency, bytes, server and store CPU per request (the load tables).
     phase arms $((arm_labels * r)) - -- "${lt[@]}" --out "$(out arms)" --arms "$every" --alg "$algs" "${common[@]}" --users 1000 --rates 1000 --repeat "$r" --spin-limit 0 --seed 1301
     # The same rate as shipped (the runtime's own spinning), beside it for the CPU reconciliation.
-    phase as-shipped $((4 * r)) - -- "${lt[@]}" --out "$(out as-shipped)" --arms none,session,jwt --alg HS256,ES256 "${common[@]}" --users 1000 --rates 1000 --repeat "$r" --seed 1302
+    phase as-shipped $((3 * r)) - -- "${lt[@]}" --out "$(out as-shipped)" --arms none,session,jwt --alg ES256 "${common[@]}" --users 1000 --rates 1000 --repeat "$r" --seed 1302
     # Closed loop: each arm's saturation throughput and CPU per request with the API core full.
-    phase saturation $((13 * r)) - -- "${lt[@]}" --out "$(out saturation)" --arms all --alg HS256,ES256 "${common[@]}" --users 2000 --find-max --repeat "$r" --seed 1303
+    phase saturation $((sat_labels * r)) - -- "${lt[@]}" --out "$(out saturation)" --arms "$sat_arms" --alg HS256,ES256 "${common[@]}" --users 1000 --find-max --repeat "$r" --seed 1303
     # The highest open-loop rate whose p99 stays under the target.
     phase slo 30 - -- "${lt[@]}" --out "$(out slo)" --arms none,session,jwt --alg ES256 "${common[@]}" --users 1000 --slo 5ms --slo-steps 2 --repeat 3 --seed 1304
     # What each arm does with its store down (fail closed: 503, never 200), and how it comes back.
-    phase outage $((7 * wr)) - -- "${lt[@]}" --out "$(out outage)" --arms session,session-cached,jwt,jwt-denylist,jwt-denylist-cached,hybrid,aspnet-cookie-store --alg ES256 --claims typical --duration 3s --warmup 1s --users 500 --rates 500 --repeat "$wr" --fault store-outage@1s:1s --seed 1305
+    phase outage $((outage_labels * wr)) - -- "${lt[@]}" --out "$(out outage)" --arms "$outage_arms" --alg ES256 --claims typical --duration 3s --warmup 1s --users 500 --rates 500 --repeat "$wr" --fault store-outage@1s:1s --seed 1305
     # How long a revoked credential and a changed plan still pass (token lifetime 2 s here: the window scales with it).
-    phase revocation $((8 * wr)) - -- "${lt[@]}" --out "$(out revocation)" --arms "$window_arms" --alg ES256 --claims typical --duration 4s --warmup 1s --users 50 --rates 500 --repeat "$wr" --window revocation@1s:8 --token-lifetime 2s --seed 1306
-    phase staleness $((8 * wr)) - -- "${lt[@]}" --out "$(out staleness)" --arms "$window_arms" --alg ES256 --claims typical --duration 4s --warmup 1s --users 50 --rates 500 --repeat "$wr" --window staleness@1s:4 --token-lifetime 2s --seed 1307
+    phase revocation $((8 * ww)) - -- "${lt[@]}" --out "$(out revocation)" --arms "$window_arms" --alg ES256 --claims typical --duration "$wd" --warmup 1s --users 50 --rates 500 --repeat "$ww" --window revocation@1s:8 --token-lifetime 2s --seed 1306
+    phase staleness $((8 * ww)) - -- "${lt[@]}" --out "$(out staleness)" --arms "$window_arms" --alg ES256 --claims typical --duration "$wd" --warmup 1s --users 50 --rates 500 --repeat "$ww" --window staleness@1s:4 --token-lifetime 2s --seed 1307
     # One refresh of the hybrid arm, priced alone.
     phase refresh $((r)) - -- "${lt[@]}" --out "$(out refresh)" --arms hybrid --alg ES256 "${common[@]}" --users 1000 --refresh-only --rates 200 --repeat "$r" --seed 1308
     # A chain of services, each authenticating the credential itself or trusting an edge token.
@@ -109,9 +129,9 @@ else
     phase store-replica $((2 * r)) redis-server -- "${lt[@]}" --out "$(out store-replica)" --arms "$store_arms" --alg HS256 "${common[@]}" --users 1000 --store redis-replica --rates 1000 --repeat "$r" --spin-limit 0 --seed 1313
     phase store-cluster $((2 * r)) redis-server -- "${lt[@]}" --out "$(out store-cluster)" --arms "$store_arms" --alg HS256 "${common[@]}" --users 1000 --store redis-cluster --rates 1000 --repeat "$r" --spin-limit 0 --seed 1314
     # Several API servers behind haproxy, round robin, no stickiness.
-    phase instances $((2 * 2 * r)) haproxy -- "${lt[@]}" --out "$(out instances)" --arms session,jwt --alg ES256 "${common[@]}" --users 2000 --instances "$counts" --balancer haproxy --rates 200 --repeat "$r" --spin-limit 0 --seed 1315
+    phase instances $((2 * 2 * r)) haproxy -- "${lt[@]}" --out "$(out instances)" --arms session,jwt --alg ES256 "${common[@]}" --users 1000 --instances "$counts" --balancer haproxy --rates 200 --repeat "$r" --spin-limit 0 --seed 1315
     # Bytes on the wire under HTTP/1.1 and HTTP/2 (credential never indexed / indexed), gateway and browser connections.
-    phase http2 $((3 * 6 * wr)) - -- "${lt[@]}" --out "$(out http2)" --arms none,session,jwt --alg ES256 "${common[@]}" --users 2000 --http 1.1,2-never-indexed,2-indexed --users-per-connection all,1 --rates 500 --repeat "$wr" --spin-limit 0 --seed 1316
+    phase http2 $((h2_labels * 6 * hr)) - -- "${lt[@]}" --out "$(out http2)" --arms "$h2_arms" --alg ES256 "${common[@]}" --users 1000 --http 1.1,2-never-indexed,2-indexed --users-per-connection all,1 --rates 500 --repeat "$hr" --spin-limit 0 --seed 1316
 fi
 
 # Seconds a phase is expected to take: its trials at the trial length plus a per-trial and per-run overhead measured
@@ -119,13 +139,13 @@ fi
 estimate() {
     local i=$1 name=${names[$1]} n=${trials[$1]}
     case $name in
-        micro) [[ $mode == quick ]] && echo 60 || { [[ $mode == full ]] && echo 2600 || echo 300; } ;;
+        micro) [[ $mode == quick ]] && echo 60 || { [[ $mode == full ]] && echo 2600 || echo 150; } ;;
         quick) echo 100 ;;
         relay-calibration) echo 25 ;;
-        outage) echo $(( n * 35 / 10 + 15 )) ;;
-        revocation|staleness) echo $(( n * 45 / 10 + 15 )) ;;
-        slo) echo 100 ;;
-        *) local tenths=$([[ $mode == full ]] && echo 56 || echo 14); echo $(( n * tenths / 10 + 15 )) ;;
+        outage) echo $(( n * 44 / 10 + 25 )) ;;
+        revocation|staleness) echo $(( n * 5 + 25 )) ;;
+        slo) echo 50 ;;
+        *) local tenths=$([[ $mode == full ]] && echo 53 || echo 13); echo $(( n * tenths / 10 + 35 )) ;;
     esac
 }
 
