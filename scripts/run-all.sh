@@ -31,7 +31,7 @@ while (($#)); do
         --only)
             [[ $# -ge 2 && "$2" =~ ^[a-z0-9-]+(,[a-z0-9-]+)*$ ]] || { echo "error: --only takes comma-separated phase names, e.g. --only arms,saturation (see --list)" >&2; exit 2; }
             only=$2; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
