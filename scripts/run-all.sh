@@ -274,6 +274,8 @@ if ((interrupted)); then status=interrupted; elif ((failed)); then status=failed
 write_run_json "$status"
 trap - INT TERM
 echo "== report: ${report_cmd[*]}"
-"${report_cmd[@]}"
+report_rc=0
+"${report_cmd[@]}" || report_rc=$?
+((report_rc == 0)) || echo "error: the report was not written (exit $report_rc): see the line above" >&2
 echo "== $status in $(clock $(( $(date +%s) - job_started ))): $results/README.md (phases and durations in $results/run.json)"
-if ((interrupted)); then exit 130; elif ((failed)); then exit 1; fi
+if ((interrupted)); then exit 130; elif ((failed || report_rc != 0)); then exit 1; fi

@@ -79,6 +79,14 @@ public sealed class Runner(LoadOptions options, Progress progress)
             exitCode = ExitCodes.Interrupted;
             progress.Line("interrupted: stopping the processes and keeping what was measured");
         }
+        catch (Exception e) when (ct.IsCancellationRequested && e is not UsageException)
+        {
+            // Ctrl+C at a terminal reaches every process of the foreground group: the store or an API may end of it
+            // before the cancellation is seen here, and what fails then is the interrupt's doing, not the run's.
+            _results.Status = "interrupted";
+            exitCode = ExitCodes.Interrupted;
+            progress.Line($"interrupted ({e.Message}): stopping the processes and keeping what was measured");
+        }
         catch (UsageException e)
         {
             _results.Status = "failed";
