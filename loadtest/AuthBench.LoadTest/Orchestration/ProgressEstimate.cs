@@ -10,7 +10,7 @@ namespace AuthBench.LoadTest.Orchestration;
 /// files, pausing the other APIs, a fleet restart). Before the first trial ends the overhead is unknown and taken as 0.
 /// When the outline's tail is only possible (the SLO search), the count and the time left are a range.
 /// </summary>
-public sealed class ProgressEstimate(PlanOutline outline, TimeProvider time)
+public sealed class ProgressEstimate(PlanOutline outline, TimeProvider time, string noun = "trial")
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private long? _firstStart;
@@ -91,9 +91,9 @@ public sealed class ProgressEstimate(PlanOutline outline, TimeProvider time)
         var certain = Math.Max(Outline.Certain, _current);
         if (certain >= total)
         {
-            return string.Create(Inv, $"trial {_current}/{total}, {(Fraction() ?? 0) * 100:0} %, about {ProgressText.Spoken(least)} left");
+            return string.Create(Inv, $"{noun} {_current}/{total}, {(Fraction() ?? 0) * 100:0} %, about {ProgressText.Spoken(least)} left");
         }
-        return string.Create(Inv, $"trial {_current} of {certain} to {total}, {ProgressText.Spoken(least)} to {ProgressText.Spoken(most)} left");
+        return string.Create(Inv, $"{noun} {_current} of {certain} to {total}, {ProgressText.Spoken(least)} to {ProgressText.Spoken(most)} left");
     }
 
     private static TimeSpan[] Prefix(IReadOnlyList<TimeSpan> durations)
