@@ -1,3 +1,5 @@
+using AuthBench.Common;
+
 namespace AuthBench.Benchmarks;
 
 /// <summary>
@@ -8,6 +10,18 @@ namespace AuthBench.Benchmarks;
 public sealed record HostOptions(string Store, bool StoreGiven, bool SizesOnly, bool CheckFloors, string[] BenchmarkArgs, string[] OriginalArgs)
 {
     private static readonly string[] ListingSwitches = ["--list", "--help", "-h", "-?", "--version", "--info"];
+
+    /// <summary>Switches that name the benchmarks to run: without one, BenchmarkSwitcher asks at the console.</summary>
+    private static readonly string[] SelectionSwitches = ["--filter", "-f", "--anyCategories", "--allCategories"];
+
+    /// <summary>
+    /// The live display at a terminal (<see cref="ProgressText.Detect"/>), when the benchmarks are named and nothing is
+    /// only listed: BenchmarkSwitcher's chooser and listings write to the console logger, which the live display replaces.
+    /// </summary>
+    public ProgressMode ProgressMode(ProgressMode console) =>
+        console is Common.ProgressMode.Live && !IsListing && BenchmarkArgs.Any(a => SelectionSwitches.Contains(a.Split('=')[0], StringComparer.OrdinalIgnoreCase))
+            ? Common.ProgressMode.Live
+            : Common.ProgressMode.Plain;
 
     public bool IsListing => BenchmarkArgs.Any(a => ListingSwitches.Contains(a.Split('=')[0], StringComparer.OrdinalIgnoreCase));
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using AuthBench.Common;
 using AuthBench.Store;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace AuthBench.Benchmarks;
@@ -37,9 +39,20 @@ public static class Program
             }
 
             var clock = Stopwatch.StartNew();
-            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
-                .Run(options.BenchmarkArgs, BenchConfig.Create(resultsDirectory))
-                .ToArray();
+            var progress = BenchProgress.For(options.ProgressMode(ProgressText.DetectConsole()));
+            Summary[] summaries;
+            try
+            {
+                summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(options.BenchmarkArgs, BenchConfig.Create(resultsDirectory, progress))];
+            }
+            finally
+            {
+                progress.Close();
+            }
+            if (progress.Mode is ProgressMode.Live && summaries.FirstOrDefault(s => !string.IsNullOrEmpty(s.LogFilePath)) is { } logged)
+            {
+                Console.WriteLine($"BenchmarkDotNet's output: {logged.LogFilePath}");
+            }
             if (options.IsListing)
             {
                 return 0;

@@ -42,7 +42,7 @@ public sealed class BalancedRunTests : IDisposable
         var code = await LoadCommand.RunAsync(
             ["--arms", $"{ArmCatalogue.Session.Name},{ArmCatalogue.Jwt.Name}", "--alg", "ES256", "--instances", "2", "--rates", "200", "--duration", "2s",
                 "--warmup", "1s", "--repeat", "1", "--users", "40", "--connections", "8", "--out", _out],
-            (options, ct) => new Runner(options, new Progress(output, false)).RunAsync(ct), CancellationToken.None);
+            (options, ct) => new Runner(options, new Progress(output)).RunAsync(ct), CancellationToken.None);
 
         Assert.True(code == 0, output.ToString());
         var results = ResultsJson.Read(Path.Combine(_out, "results.json"));

@@ -16,7 +16,7 @@ public class CpuPinningTests
             return;
         }
         var isolation = Isolation.Resolve(null, null, target: false, online);
-        var pinning = new CpuPinning(isolation, new Progress(TextWriter.Null, interactive: false));
+        var pinning = new CpuPinning(isolation, new Progress(TextWriter.Null));
         var before = CpuAffinity.CurrentThread();
 
         using var child = pinning.StartUnderApiSet(() => Process.Start(new ProcessStartInfo("sleep", "10") { UseShellExecute = false })!);
@@ -46,7 +46,7 @@ public class CpuPinningTests
         {
             return;
         }
-        var pinning = new CpuPinning(Isolation.Resolve(null, null, false, online), new Progress(TextWriter.Null, false));
+        var pinning = new CpuPinning(Isolation.Resolve(null, null, false, online), new Progress(TextWriter.Null));
         var store = new ExternalStore();
 
         pinning.PinStore(store, "start");

@@ -4,8 +4,8 @@ using HdrHistogram;
 namespace AuthBench.LoadTest.Engine;
 
 /// <summary>
-/// Everything one trial records, under one lock (a few hundred ns per request at most; the lock also makes
-/// the live display's reads safe). Latency runs from the intended send time, service time from the actual
+/// Everything one trial records, under one lock (a few hundred ns per request at most; the live display does not
+/// take it: see <see cref="Peek"/>). Latency runs from the intended send time, service time from the actual
 /// send, dispatch delay from the intended to the actual send (the generator's own lateness); all in
 /// microseconds, 3 significant digits, up to one hour.
 /// </summary>
@@ -82,16 +82,21 @@ public sealed class Recorder
         _observer?.OnRequest(index, sendTicks, doneTicks, status, error is not null);
     }
 
-    public Snapshot Read()
+    /// <summary>
+    /// The live display's figures, read without the lock the hot path takes: each count is one aligned 64-bit read, so
+    /// the figures may be a few requests apart from one another (and p99 a refresh behind), never torn; what the trial
+    /// records is read under the lock at its end, as before.
+    /// </summary>
+    public Snapshot Peek()
     {
-        lock (_gate)
+        long ok = 0;
+        for (var s = 200; s < 300; s++)
         {
-            var count = Latency.TotalCount;
-            return new Snapshot(
-                Responses,
-                TransportErrors + _errors.Where(e => e.Key.StartsWith("http_", StringComparison.Ordinal)).Sum(e => e.Value),
-                count == 0 ? 0 : Latency.GetValueAtPercentile(99));
+            ok += Volatile.Read(ref _statusCounts[s]);
         }
+        var responses = Responses;
+        var failed = Math.Max(0, responses - ok);
+        return new Snapshot(responses, TransportErrors + failed, Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(99));
     }
 
     public IReadOnlyDictionary<string, long> Errors()

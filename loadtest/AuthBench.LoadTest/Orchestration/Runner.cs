@@ -43,6 +43,8 @@ public sealed class Runner(LoadOptions options, Progress progress)
         progress.Line(string.Create(Inv, $"arm order: {options.Order.ToName()}, seed {options.Seed}; spin limit: {options.SpinLimitName}; ")
             + (options.Isolation.Enabled ? $"API on CPU {options.Isolation.Api}, generator and store on CPU {options.Isolation.Loadgen}" : $"isolation {options.Isolation.Note}"));
         var exitCode = ExitCodes.Ok;
+        var outline = RunPlan.Outline(options);
+        progress.Begin(outline);
         try
         {
             Write();
@@ -99,15 +101,22 @@ public sealed class Runner(LoadOptions options, Progress progress)
             _results.Status = "failed";
             _results.Error = e.Message;
             exitCode = ExitCodes.Failed;
-            Console.Error.WriteLine($"error: {e.Message}");
+            progress.Error($"error: {e.Message}");
         }
         finally
         {
             await TearDownAsync().ConfigureAwait(false);
             _results.FinishedUtc = DateTimeOffset.UtcNow;
             Write();
+            progress.Close();
         }
-        progress.Line($"{_results.Status}: {_results.Trials.Count} trial(s); results in {options.OutputDirectory} (summary.md, results.json, trials.csv, *.hgrm)");
+        var kept = _results.Status == "interrupted"
+            ? (progress.CurrentTrial == 0 ? "interrupted before the first trial: kept the run's settings and environment"
+                : string.Create(Inv, $"interrupted in trial {progress.CurrentTrial} of {outline.Durations.Count}: kept the {_results.Trials.Count} recorded trial(s) that ended before it"))
+                + (_results.Slo.Count > 0 ? string.Create(Inv, $" and {_results.Slo.Count} SLO capacit{(_results.Slo.Count == 1 ? "y" : "ies")}") : "")
+                + " (the trial under way is not kept)"
+            : string.Create(Inv, $"{_results.Status}: {_results.Trials.Count} trial(s)");
+        progress.Line($"{kept}; results in {options.OutputDirectory} (summary.md, results.json, trials.csv, *.hgrm)");
         return exitCode;
     }
 

@@ -57,7 +57,7 @@ public sealed class Trial(LoadOptions options, StoreSession store, CpuPinning pi
         {
             relay.SetRoundTrip(setRtt);
         }
-        progress.Line($"[{rateText}] {what}: {plan.Duration.TotalSeconds:0.#} s");
+        progress.TrialStarted(plan.Sequence, $"{what} @ {rateText}", plan.Duration);
         var started = DateTimeOffset.UtcNow;
         _ = relay?.TakeAccuracy();
         var probe = arm.Api?.Probe;

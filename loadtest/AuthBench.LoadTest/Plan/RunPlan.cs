@@ -13,6 +13,12 @@ namespace AuthBench.LoadTest.Plan;
 public sealed record PlannedTrial(int Arm, double? Rate, int Repetition, TimeSpan Duration, string Key, bool Record, int? SoakMinute, int Sequence = 0,
     TimeSpan? StoreRtt = null, int? Instances = null, EdgeWire? Edge = null, int? StoreConnections = null);
 
+/// <summary>
+/// The trials a run may take, in order (their planned durations, warm-ups included): the first <paramref name="Certain"/>
+/// run for sure, the rest only if the run needs them.
+/// </summary>
+public sealed record PlanOutline(IReadOnlyList<TimeSpan> Durations, int Certain);
+
 /// <summary>How the arms are ordered within each repetition.</summary>
 public enum ArmOrder
 {
@@ -67,6 +73,28 @@ public static class RunPlan
             trials = options.StoreConnections.SelectMany(n => inner.Select(t => t with { StoreConnections = n, Key = t.Key + LoadOptions.StoreConnectionsKey(n) }));
         }
         return trials.Select((t, i) => t with { Sequence = i + 1 });
+    }
+
+    /// <summary>
+    /// What the run's progress estimate knows in advance: the trials in order, of which the first
+    /// <see cref="PlanOutline.Certain"/> will run and the rest may (the SLO search stops climbing and bisecting when its
+    /// brackets close); every other mode's plan is known whole.
+    /// </summary>
+    public static PlanOutline Outline(LoadOptions options)
+    {
+        if (options.SloP99.Count == 0)
+        {
+            var all = Trials(options).Select(t => t.Duration).ToArray();
+            return new PlanOutline(all, all.Length);
+        }
+        // Per arm a warm-up and the saturation trial, then the ladder (every rung for every arm); the extension rungs and
+        // the bisection steps only while an arm's bracket is open.
+        var certain = Enumerable.Range(0, options.Arms.Count)
+            .SelectMany(_ => options.Warmup > TimeSpan.Zero ? new[] { options.Warmup, options.Duration } : [options.Duration])
+            .Concat(Enumerable.Repeat(options.Duration, options.Arms.Count * Scenarios.SloSearch.LadderFractions.Length))
+            .ToList();
+        var possible = options.Arms.Count * (Scenarios.SloSearch.ExtensionFractions.Length + (options.SloP99.Count * options.SloSteps));
+        return new PlanOutline([.. certain, .. Enumerable.Repeat(options.Duration, possible)], certain.Count);
     }
 
     /// <summary>Parses --order.</summary>

@@ -49,11 +49,17 @@ public static class RelayCalibration
         results.Scheduler = await relay.SchedulerInfo.WaitAsync(ct).ConfigureAwait(false);
         line($"relay calibration → {options.OutputPath}; release thread: {results.Scheduler}");
         Write(options.OutputPath, results);
+        var steps = options.Rates.Count * options.RoundTrips.Count;
+        // Each step runs its direct and its relayed blocks for the step's duration each.
+        var estimate = new Orchestration.ProgressEstimate(new Plan.PlanOutline([.. Enumerable.Repeat(2 * options.Duration, steps)], steps), TimeProvider.System, "step");
         foreach (var rate in options.Rates)
         {
             foreach (var rtt in options.RoundTrips)
             {
                 ct.ThrowIfCancellationRequested();
+                var done = results.Steps.Count;
+                estimate.Start(done + 1);
+                line(estimate.Describe() + string.Create(Inv, $": RTT {rtt.TotalMilliseconds:0.###} ms at {rate:0} msg/s, {2 * options.Duration.TotalSeconds:0.#} s"));
                 relay.SetRoundTrip(rtt);
                 // Direct and relayed blocks alternate (A B A B ...) so that the machine's drift, which on a shared box is larger
                 // than the delays calibrated, falls on both sides alike.
