@@ -78,11 +78,11 @@ public sealed partial class VerdictSection : IReportSection
         lines.Add("");
         // The repetition count most intervals share is said once, above, and left out of each figure; any other count stays where it is.
         var common = Repetitions().Matches(string.Join("\n", lines)).GroupBy(m => m.Groups["n"].Value).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
-        report.Line($"How to read: CPU and latency are differences over {Baseline} (a ratio where marked ×) with their {ReportContext.Percent(Bootstrap.Level)} bootstrap interval"
-            + (common is null ? "" : $" over n = {common} repetitions per arm unless a figure gives its own n")
-            + "; an interval that contains zero (one, for a ratio) reads **no measurable difference**; bytes are exact counts; windows are median [min–max] over trials; "
-            + $"the capacity model is a model output without interval. Token arms at {CapacityModelSection.ReferenceAlg}; every algorithm and repetition is in the linked sections.");
-        report.Line("Find your hardest requirement in the table: the arms that meet it and what they cost per request. The claims and questions below say why.");
+        report.Line($"How to read: CPU and latency are differences over {Baseline} (× marks a ratio) with {ReportContext.Percent(Bootstrap.Level)} bootstrap intervals"
+            + (common is null ? "" : $", n = {common} repetitions per arm unless a figure gives its own")
+            + "; an interval containing zero (one, for a ratio) reads **no measurable difference**; bytes are exact, windows median [min–max] over trials, "
+            + $"the capacity model a model output without interval. Token arms at {CapacityModelSection.ReferenceAlg}; the linked sections have every arm and algorithm.");
+        report.Line("Find your hardest requirement in the table: the arms that meet it and their price per request. The claims and questions below say why.");
         report.Line();
         foreach (var line in lines)
         {
@@ -108,7 +108,7 @@ public sealed partial class VerdictSection : IReportSection
         var (_, ended) = Revocable([.. f.Of(FindingKind.RevocationWindow)]);
         var window = ended.FirstOrDefault(w => w.Label == SessionLabel) ?? ended.FirstOrDefault();
         lines.Add(Row(Requirements[0], revocable, PerArm(revocable, l => [Cpu(f, l), Commands(f, l)], NoRun("a fixed-rate run", "arms")),
-            (window is null ? NoRun("a revocation window run", "revocation") : $"after an admin revoke, `{window.Label}`: {window.Figure}; a near cache serves its copies for its lease when the store is down")
+            (window is null ? NoRun("a revocation window run", "revocation") : $"after an admin revoke, `{window.Label}`: {window.Figure}; near caches serve their lease when the store is down")
             + ". " + Links(f, FindingKind.RevocationWindow, FindingKind.OutageBehaviour, FindingKind.SaturationCpuOverBaseline)));
 
         var hops = Shortest(f);
@@ -219,7 +219,7 @@ public sealed partial class VerdictSection : IReportSection
         var answer = addsLatency && addsLoad ? "**holds**" : addsLatency || addsLoad ? "**partly holds**" : "**does not hold**";
         var latency = p50.Difference is null ? $"latency not compared ({p50.Figure})"
             : p50.Difference is { ContainsZero: true } ? $"**no measurable difference** in p50 latency on loopback ({p50.Figure} µs)"
-            : $"p50 latency over {Baseline} {p50.Figure} µs on loopback";
+            : $"p50 latency over {Baseline} {p50.Figure} µs";
         var text = $"{answer}: {latency}, {commands.Figure} store commands per request";
         var ratios = JwtLabels(f, FindingKind.SaturationCpuOverReference).Select(l => f.Get(FindingKind.SaturationCpuOverReference, l, session)).OfType<Finding>().ToList();
         text += ratios.Count == 0 ? "" : $"; API CPU at saturation as a multiple of `{session}`'s: " + string.Join("; ", ratios.Select(r => $"`{r.Label}` {r.Figure}"
@@ -279,7 +279,7 @@ public sealed partial class VerdictSection : IReportSection
         var middle = MiddleFills(f).FirstOrDefault(x => x.Label == session) ?? fills[0];
         return $"{answer}. One store primary fills at {middle.Figure} `{session}` servers with {middle.Detail} (model output, no interval), "
             + $"{fills.MinBy(x => x.Value)!.Figure} to {fills.MaxBy(x => x.Value)!.Figure} across the assumptions."
-            + Caveat("a projection from medians, not a measured fleet; store CPU measured at far lower rates (so lower bounds); one primary, no sharding", middle);
+            + Caveat("a projection from medians, not a measured fleet; store CPU measured at lower rates (lower bounds); one unsharded primary", middle);
     }
 
     private static string RevocationHard(Findings f)
@@ -309,7 +309,7 @@ public sealed partial class VerdictSection : IReportSection
         var fresh = stale.Where(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.SeenOnNextRequest).ToList();
         var answer = keeps.Count == 0 ? "**does not hold** for any arm measured"
             : fresh.Count == 0 ? "**holds** for every arm measured"
-            : $"**holds** for a credential that carries the claims, not where the user is read from the store ({Names(fresh)})";
+            : $"**holds** for a credential carrying the claims, not where the store is read ({Names(fresh)})";
         var shown = keeps.FirstOrDefault() ?? stale[0];
         return $"{answer}. `{shown.Label}`: {shown.Figure}."
             + Caveat("a shorter token lifetime shortens it and costs more renewals", shown, f.Of(FindingKind.RefreshPerApiRequest).FirstOrDefault());
@@ -326,7 +326,7 @@ public sealed partial class VerdictSection : IReportSection
         }
         var (kept, ended) = Revocable(windows);
         var text = ended.Count == 0 ? "No arm measured refused a revoked credential before it expired"
-            : $"At once: an arm that reads the store per request (`{ended[0].Label}`: {ended[0].Figure})";
+            : $"At once: a store read per request (`{ended[0].Label}`: {ended[0].Figure})";
         if (kept.Count > 0)
         {
             text += $"; within the token lifetime: any other ({Names(kept)})";
@@ -375,13 +375,13 @@ public sealed partial class VerdictSection : IReportSection
             return NoRun("a staleness window run", "staleness");
         }
         var fresh = stale.Where(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.SeenOnNextRequest).ToList();
-        var text = fresh.Count > 0 ? $"Often: an arm that reads the user from the store (`{fresh[0].Label}` {fresh[0].Figure})" : "No arm measured showed a change on the next request";
+        var text = fresh.Count > 0 ? $"Often: a store read per request (`{fresh[0].Label}` {fresh[0].Figure})" : "No arm measured showed a change on the next request";
         var refresh = f.Of(FindingKind.RefreshPerApiRequest).ToList();
         var label = refresh.Select(x => x.Label).FirstOrDefault(l => ArmCatalogue.ParseLabel(l)?.Alg == CapacityModelSection.ReferenceAlg) ?? refresh.Select(x => x.Label).FirstOrDefault();
         var dearest = refresh.FirstOrDefault(x => x.Label == label);
         text += dearest is null ? $"; rarely: a token ({Job} refresh` prices shorter lifetimes)"
             : $"; rarely: a token; a shorter lifetime costs `{label}` {dearest.Figure} µs CPU per API request ({dearest.Detail})";
-        return text + "." + Caveat("the refresh price is an upper bound (a fixed rate includes idle work)", fresh.FirstOrDefault() ?? stale[0], dearest);
+        return text + "." + Caveat("the refresh price is an upper bound", fresh.FirstOrDefault() ?? stale[0], dearest);
     }
 
     /// <summary>The labels the table speaks of: every arm of the load run, token arms at the reference algorithm where the run has it.</summary>
