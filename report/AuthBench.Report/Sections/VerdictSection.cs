@@ -123,7 +123,7 @@ public sealed partial class VerdictSection : IReportSection
         var sent = native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().GroupBy(x => x.Figure).ToList();
         var reference = new[] { SessionLabel, ReportContext.BaselineLabel }.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().ToList();
         var bytes = string.Join("; ", credential.Select(x => $"`{x.Label}`: {x.Figure} credential bytes ({wire})")
-            .Concat(sent.Select(g => $"{string.Join(", ", g.Select(x => $"`{x.Label}`"))}: {g.Key} request bytes")))
+            .Concat(sent.Count == 1 ? [$"{sent[0].Key} request bytes each"] : sent.Select(g => $"{string.Join(", ", g.Select(x => $"`{x.Label}`"))}: {g.Key} request bytes")))
             + (sent.Count > 0 && reference.Count > 0 ? $" ({string.Join(", ", reference.Select(x => $"`{x.Label}` {x.Figure}"))})" : "");
         lines.Add(Row(Requirements[2], native, bytes.Length == 0 ? NoRun("a fixed-rate or HTTP/2 run", "arms", "http2") : bytes,
             "exact counts, typical claims, TLS framing not counted; a browser on HTTP/2 that indexes the header pays a few bytes for either. "
