@@ -46,6 +46,9 @@ public sealed partial class VerdictSectionTests : IDisposable
     private static string LineOf(string verdict, string start) =>
         verdict.Split('\n').Single(l => l.StartsWith(start, StringComparison.Ordinal));
 
+    /// <summary>A figure as the verdict prints it: the repetition count its intro states once is left out of each interval.</summary>
+    private static string Printed(string figure) => Repetitions().Replace(figure, "");
+
     [Fact]
     public void Verdict_is_the_first_section_and_has_a_line_for_every_claim_question_and_requirement()
     {
@@ -68,6 +71,45 @@ public sealed partial class VerdictSectionTests : IDisposable
     }
 
     [Fact]
+    public void The_decision_table_comes_before_the_claims_and_the_questions()
+    {
+        var verdict = VerdictOf(Build(Inputs(rep => 300 + rep)));
+        var table = verdict.IndexOf("\n| requirement |", StringComparison.Ordinal);
+        Assert.True(table > 0);
+        Assert.True(table < verdict.IndexOf($"- **\"{VerdictSection.Claims[0]}\"**", StringComparison.Ordinal));
+        Assert.True(table < verdict.IndexOf($"- **{VerdictSection.Questions[0]}**", StringComparison.Ordinal));
+        // Only the how-to-read lines stand between the heading and the table.
+        Assert.True(verdict[..table].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length <= 4);
+    }
+
+    [Fact]
+    public void Each_price_cell_gives_each_arm_at_most_three_figures_and_no_comparison_of_two_intervals()
+    {
+        var verdict = VerdictOf(Build(Inputs(rep => 300 + rep)));
+        Assert.DoesNotContain("overlap", verdict, StringComparison.Ordinal);
+        foreach (var requirement in VerdictSection.Requirements)
+        {
+            var price = LineOf(verdict, $"| {requirement} |").Split(" | ")[2];
+            foreach (var arm in price.Split("; ").Where(a => a.StartsWith('`') && a.Contains("`: ", StringComparison.Ordinal)))
+            {
+                Assert.True(TopLevelParts(arm[(arm.IndexOf("`: ", StringComparison.Ordinal) + 3)..]) <= 3, arm);
+            }
+        }
+    }
+
+    /// <summary>The comma-separated parts of a cell outside brackets and parentheses (an interval's comma is not a new figure).</summary>
+    private static int TopLevelParts(string text)
+    {
+        var (depth, parts) = (0, 1);
+        for (var i = 0; i < text.Length; i++)
+        {
+            depth += text[i] is '[' or '(' ? 1 : text[i] is ']' or ')' ? -1 : 0;
+            parts += depth == 0 && text[i] == ',' && i + 1 < text.Length && text[i + 1] == ' ' ? 1 : 0;
+        }
+        return parts;
+    }
+
+    [Fact]
     public void A_missing_run_gives_the_missing_line_with_the_command_that_makes_it_never_a_figure()
     {
         var verdict = VerdictOf(Build(Inputs(rep => 300 + rep)));
@@ -78,8 +120,11 @@ public sealed partial class VerdictSectionTests : IDisposable
             Assert.Contains(VerdictSection.Missing, line, StringComparison.Ordinal);
             Assert.Contains("scripts/run-all.sh", line, StringComparison.Ordinal);
         }
-        Assert.Contains("no revocation window run", LineOf(verdict, $"- **\"{VerdictSection.Claims[3]}\"**"), StringComparison.Ordinal);
-        Assert.Contains("no staleness window run", LineOf(verdict, $"- **{VerdictSection.Questions[3]}**"), StringComparison.Ordinal);
+        Assert.Contains("revocation window run is not in these results; `scripts/run-all.sh --only revocation` makes it",
+            LineOf(verdict, $"- **\"{VerdictSection.Claims[3]}\"**"), StringComparison.Ordinal);
+        Assert.Contains("staleness window run is not in these results; `scripts/run-all.sh --only staleness` makes it",
+            LineOf(verdict, $"- **{VerdictSection.Questions[3]}**"), StringComparison.Ordinal);
+        Assert.Contains("`scripts/run-all.sh --only fanout`", LineOf(verdict, $"| {VerdictSection.Requirements[1]} |"), StringComparison.Ordinal);
         Assert.Contains(VerdictSection.Missing, LineOf(verdict, $"| {VerdictSection.Requirements[1]} |"), StringComparison.Ordinal);
         Assert.DoesNotContain(VerdictSection.Missing, LineOf(verdict, $"- **\"{VerdictSection.Claims[0]}\"**"), StringComparison.Ordinal);
     }
@@ -93,7 +138,7 @@ public sealed partial class VerdictSectionTests : IDisposable
         Assert.True(shift.ContainsZero);
         var line = LineOf(VerdictOf(Build(inputs)), $"- **\"{VerdictSection.Claims[0]}\"**");
         Assert.Contains("**no measurable difference** in p50 latency", line, StringComparison.Ordinal);
-        Assert.Contains(shift.Show(0), line, StringComparison.Ordinal);
+        Assert.Contains(Printed(shift.Show(0)), line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,7 +151,8 @@ public sealed partial class VerdictSectionTests : IDisposable
         // The session's shift over none at the moderate rate (200), as the load tests section shows it, interval and repetitions included.
         var shift = new ReportContext(inputs, _root).LatencyShift(Session.Name, 200, Quantiles.Compared[0])!.Value;
         Assert.True(shift.HasInterval);
-        Assert.Contains($"p50 latency over `{ReportContext.BaselineLabel}` {shift.Show(0)} µs", line, StringComparison.Ordinal);
+        Assert.Contains($"p50 latency over `{ReportContext.BaselineLabel}` {Printed(shift.Show(0))} µs", line, StringComparison.Ordinal);
+        Assert.Contains($"n = {shift.NArm} repetitions", verdict, StringComparison.Ordinal);
         Assert.Contains("1.00 store commands", line, StringComparison.Ordinal);
         var bytes = LineOf(verdict, $"- **\"{VerdictSection.Claims[1]}\"**");
         Assert.Contains($"`{None.Name}` 100, `{Session.Name}` 160, `{Jwt.Label("HS256")}` 560", bytes, StringComparison.Ordinal);
@@ -118,4 +164,7 @@ public sealed partial class VerdictSectionTests : IDisposable
 
     [GeneratedRegex(@"(?<![A-Za-z0-9_.\-])-?\d+(?:,\d{3})*(?:\.\d+)?")]
     private static partial Regex Number();
+
+    [GeneratedRegex(@" n = (\d+)(?:/\1)+\b")]
+    private static partial Regex Repetitions();
 }

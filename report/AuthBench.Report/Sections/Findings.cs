@@ -41,6 +41,8 @@ public enum FindingKind
     RefreshPerApiRequest,
     /// <summary>Server CPU per added service of a fan-out chain (Fan-out), median over repetitions; detail: "mode, services".</summary>
     FanoutPerService,
+    /// <summary>Server CPU per request over the baseline at saturation as a multiple of the session arm's (Headline), a ratio of differences with its interval.</summary>
+    SaturationCpuOverReference,
 }
 
 /// <summary>

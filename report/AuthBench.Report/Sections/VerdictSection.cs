@@ -6,11 +6,11 @@ namespace AuthBench.Report.Sections;
 
 /// <summary>
 /// The verdict: one line per claim of the debate and per decision question (answer, figure with its interval, caveat,
-/// link), then the decision table. Written after every other section, from the <see cref="Findings"/> they published
+/// link), after the decision table. Written after every other section, from the <see cref="Findings"/> they published
 /// (so every figure here is one a section shows), and placed first by <see cref="ReportBuilder"/>. Where a run a line
 /// needs is missing, the line says which and what makes it.
 /// </summary>
-public sealed class VerdictSection : IReportSection
+public sealed partial class VerdictSection : IReportSection
 {
     public string Heading => "## Verdict";
 
@@ -49,36 +49,158 @@ public sealed class VerdictSection : IReportSection
     /// <summary>What a line says in place of an answer when the run it needs is missing.</summary>
     public const string Missing = "**missing**";
 
-    private const string Job = "`scripts/run-all.sh`";
-
-    private static string NoLoadRun => MissingLine("no fixed-rate run", "its load phase");
+    private const string Job = "`scripts/run-all.sh --only";
 
     private static string SessionLabel => ArmCatalogue.Session.Label(null);
+
+    private static string Baseline => $"`{ReportContext.BaselineLabel}`";
 
     public void Write(ReportContext report)
     {
         var f = report.Findings;
-        report.Line("Each line: the answer, the figure as the linked section shows it (differences over "
-            + $"`{ReportContext.BaselineLabel}` with their {ReportContext.Percent(Bootstrap.Level)} bootstrap interval and `n` repetitions; byte counts are exact and carry none), "
-            + "the caveat that limits it, and the section with the detail. Token arms are read at the algorithm "
-            + $"{CapacityModelSection.ReferenceAlg} where a run has it (every algorithm is in the sections). An interval that contains zero reads **no measurable difference**.");
+        var lines = new List<string>();
+        Table(lines, report, f);
+        lines.Add("");
+        lines.Add("### The debate's claims");
+        lines.Add("");
+        lines.Add($"- **\"{Claims[0]}\"**: {StoreLookup(f)}");
+        lines.Add($"- **\"{Claims[1]}\"**: {TokenBytes(f)}");
+        lines.Add($"- **\"{Claims[2]}\"**: {NorthOf(f)}");
+        lines.Add($"- **\"{Claims[3]}\"**: {RevocationHard(f)}");
+        lines.Add($"- **\"{Claims[4]}\"**: {UserInfo(f)}");
+        lines.Add("");
+        lines.Add("### The decision questions");
+        lines.Add("");
+        lines.Add($"- **{Questions[0]}** {RevocationSpeed(f)}");
+        lines.Add($"- **{Questions[1]}** {Distribution(f)}");
+        lines.Add($"- **{Questions[2]}** {ClientTypes(f, report)}");
+        lines.Add($"- **{Questions[3]}** {InfoChanges(f)}");
+        lines.Add("");
+        // The repetition count most intervals share is said once, above, and left out of each figure; any other count stays where it is.
+        var common = Repetitions().Matches(string.Join("\n", lines)).GroupBy(m => m.Groups["n"].Value).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
+        report.Line($"How to read: CPU and latency are differences over {Baseline} (× marks a ratio) with {ReportContext.Percent(Bootstrap.Level)} bootstrap intervals"
+            + (common is null ? "" : $", n = {common} repetitions per arm unless a figure gives its own")
+            + "; an interval containing zero (one, for a ratio) reads **no measurable difference**; bytes are exact, windows median [min–max] over trials, "
+            + $"the capacity model a model output without interval. Token arms at {CapacityModelSection.ReferenceAlg}; the linked sections have every arm and algorithm.");
+        report.Line("Find your hardest requirement in the table: the arms that meet it and their price per request. The claims and questions below say why.");
         report.Line();
-        report.Line("### The debate's claims");
-        report.Line();
-        report.Line($"- **\"{Claims[0]}\"**: {StoreLookup(f)}");
-        report.Line($"- **\"{Claims[1]}\"**: {TokenBytes(f)}");
-        report.Line($"- **\"{Claims[2]}\"**: {NorthOf(f)}");
-        report.Line($"- **\"{Claims[3]}\"**: {RevocationHard(f)}");
-        report.Line($"- **\"{Claims[4]}\"**: {UserInfo(f)}");
-        report.Line();
-        report.Line("### The decision questions");
-        report.Line();
-        report.Line($"- **{Questions[0]}** {RevocationSpeed(f)}");
-        report.Line($"- **{Questions[1]}** {Distribution(f)}");
-        report.Line($"- **{Questions[2]}** {ClientTypes(f, report)}");
-        report.Line($"- **{Questions[3]}** {InfoChanges(f)}");
-        report.Line();
-        WriteTable(report, f);
+        foreach (var line in lines)
+        {
+            report.Line(common is null ? line : Repetitions().Replace(line, m => m.Groups["n"].Value == common ? "" : m.Value));
+        }
+    }
+
+    /// <summary>" n = 10/10" or " n = 10/10/10": the repetitions of each side, all equal.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@" n = (?<n>\d+)(?:/\k<n>)+\b")]
+    private static partial System.Text.RegularExpressions.Regex Repetitions();
+
+    // ---- the decision table ----
+
+    private static void Table(List<string> lines, ReportContext report, Findings f)
+    {
+        lines.Add("### Decision table");
+        lines.Add("");
+        lines.Add($"| requirement | arms that meet it | price per request (CPU over {Baseline} at saturation, {FixedRate} at the fixed rate) | caveat, detail |");
+        lines.Add("| --- | --- | --- | --- |");
+        var labels = TableLabels(report, f);
+
+        var revocable = labels.Where(l => Arm(l) is { RevokesBeforeExpiry: true }).ToList();
+        var (_, ended) = Revocable([.. f.Of(FindingKind.RevocationWindow)]);
+        var window = ended.FirstOrDefault(w => w.Label == SessionLabel) ?? ended.FirstOrDefault();
+        lines.Add(Row(Requirements[0], revocable, PerArm(revocable, l => [Cpu(f, l), Commands(f, l)], NoRun("a fixed-rate run", "arms")),
+            (window is null ? NoRun("a revocation window run", "revocation") : $"after an admin revoke, `{window.Label}`: {window.Figure}; near caches serve their lease when the store is down")
+            + ". " + Links(f, FindingKind.RevocationWindow, FindingKind.OutageBehaviour, FindingKind.SaturationCpuOverBaseline)));
+
+        var hops = Shortest(f);
+        lines.Add(Row(Requirements[1], [.. hops.Select(h => h.Label).Distinct()],
+            hops.Count == 0 ? NoRun("a fan-out run", "fanout")
+            : string.Join("; ", hops.GroupBy(h => h.Label).Select(g => $"`{g.Key}`: " + string.Join(", ", g.Select(h => $"{LoadRun.Format(h.Value)} µs ({Mode(h)})")) + " CPU per added service")),
+            hops.Count == 0 ? "–" : $"chain of {Services(hops[0])}, {hops[0].Regime}; longer chains were overloaded here. " + Links(f, FindingKind.FanoutPerService)));
+
+        var native = labels.Where(l => Arm(l) is { Transport: CredentialTransport.BearerHeader }).ToList();
+        var wire = f.Of(FindingKind.CredentialBytes).Select(x => x.Detail).FirstOrDefault();
+        var credential = native.Select(l => f.Get(FindingKind.CredentialBytes, l, wire ?? "")).OfType<Finding>().ToList();
+        var sent = native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().GroupBy(x => x.Figure).ToList();
+        var reference = new[] { SessionLabel, ReportContext.BaselineLabel }.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().ToList();
+        var bytes = string.Join("; ", credential.Select(x => $"`{x.Label}`: {x.Figure} credential bytes ({wire})")
+            .Concat(sent.Count == 1 ? [$"{sent[0].Key} request bytes each"] : sent.Select(g => $"{string.Join(", ", g.Select(x => $"`{x.Label}`"))}: {g.Key} request bytes")))
+            + (sent.Count > 0 && reference.Count > 0 ? $" ({string.Join(", ", reference.Select(x => $"`{x.Label}` {x.Figure}"))})" : "");
+        lines.Add(Row(Requirements[2], native, bytes.Length == 0 ? NoRun("a fixed-rate or HTTP/2 run", "arms", "http2") : bytes,
+            "exact counts, typical claims, TLS framing not counted; a browser on HTTP/2 that indexes the header pays a few bytes for either. "
+            + Links(f, FindingKind.CredentialBytes, FindingKind.SentBytes)));
+
+        var fresh = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { PlanChange: PlanChangeEffect.SeenOnNextRequest }).ToList();
+        var stale = f.Of(FindingKind.StalenessWindow).FirstOrDefault(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.KeptUntilExpiry);
+        lines.Add(Row(Requirements[3], fresh,
+            PerArm(fresh, l => [f.Get(FindingKind.StalenessWindow, l)?.Figure, Cpu(f, l), Commands(f, l)], NoRun("a fixed-rate run", "arms")),
+            (stale is null ? NoRun("a staleness window run", "staleness") : $"a token keeps the old claims: `{stale.Label}` {stale.Figure}")
+            + ". " + Links(f, FindingKind.StalenessWindow, FindingKind.RefreshPerApiRequest)));
+
+        var fills = MiddleFills(f).Where(x => labels.Contains(x.Label)).OrderBy(x => x.Value).ToList();
+        var stateless = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { UsesStore: false }).ToList();
+        var all = f.Of(FindingKind.ServersToFill).ToList();
+        var fleet = new List<string>();
+        if (fills.Count > 0)
+        {
+            fleet.Add("one store primary fills at " + string.Join(", ", fills.Select(x => $"`{x.Label}` {x.Figure}")) + " servers");
+        }
+        if (stateless.Count > 0)
+        {
+            fleet.Add("none to fill: " + string.Join(", ", stateless.Select(l => $"`{l}`" + (Cpu(f, l) is { } c ? $" ({c})" : ""))));
+        }
+        lines.Add(Row(Requirements[4], fills.Count == 0 ? List(stateless) : "any (a store-backed one up to the servers shown)",
+            fleet.Count == 0 ? NoRun("a capacity model", "saturation", "arms") : string.Join("; ", fleet),
+            fills.Count == 0 ? NoRun("a capacity model", "saturation", "arms")
+            : $"model output, no interval, at {fills[0].Detail}; across the app-CPU assumptions {all.MinBy(x => x.Value)!.Figure} to {all.MaxBy(x => x.Value)!.Figure} servers. "
+                + Links(f, FindingKind.ServersToFill)));
+    }
+
+    private static string Row(string requirement, IEnumerable<string> arms, string price, string caveat) =>
+        Row(requirement, List(arms), price, caveat);
+
+    private static string Row(string requirement, string arms, string price, string caveat) =>
+        $"| {requirement} | {arms} | {ReportContext.Cell(price)} | {ReportContext.Cell(caveat)} |";
+
+    /// <summary>"`a`: x, y; `b`: x": each arm's figures (at most three, the caller's), the missing ones left out.</summary>
+    private static string PerArm(IEnumerable<string> labels, Func<string, string?[]> figures, string missing)
+    {
+        var cells = labels.Select(l => (l, Figures: figures(l).OfType<string>().ToList())).Where(x => x.Figures.Count > 0)
+            .Select(x => $"`{x.l}`: {string.Join(", ", x.Figures)}").ToList();
+        return cells.Count == 0 ? missing : string.Join("; ", cells);
+    }
+
+    /// <summary>The arm's API CPU over the baseline: at saturation where that run has the arm, else at the fixed rate (overloaded there where the section says so).</summary>
+    private static string? Cpu(Findings f, string label) =>
+        f.Get(FindingKind.SaturationCpuOverBaseline, label) is { } sat ? $"{sat.Figure} µs CPU"
+        : f.Get(FindingKind.FixedRateCpuOverBaseline, label) is { } cpu ? $"{FixedRate}{cpu.Figure} µs CPU"
+        : null;
+
+    /// <summary>Marks a CPU figure read at the fixed rate (the saturation run did not have the arm).</summary>
+    private const string FixedRate = "†";
+
+    private static string? Commands(Findings f, string label) => f.Get(FindingKind.StoreCommands, label) is { } c ? $"{c.Figure} store cmd/req" : null;
+
+    /// <summary>The shortest chain of each arm and mode: the longer ones were overloaded on this machine.</summary>
+    private static List<Finding> Shortest(Findings f) =>
+        [.. f.Of(FindingKind.FanoutPerService).GroupBy(h => (h.Label, Mode: Mode(h))).Select(g => g.MinBy(h => int.Parse(Services(h), CultureInfo.InvariantCulture))!)];
+
+    private static string Mode(Finding hop) => hop.Detail.Split(", ")[0];
+
+    private static string Services(Finding hop) => hop.Detail.Split(", ")[^1];
+
+    /// <summary>Servers to fill at the middle app-CPU assumption of the model, its first store.</summary>
+    private static List<Finding> MiddleFills(Findings f)
+    {
+        var fills = f.Of(FindingKind.ServersToFill).ToList();
+        var details = fills.Select(x => x.Detail).Distinct().ToList();
+        var appCpu = details.Select(d => d.Split(", ")[0]).Distinct().ToList();
+        if (appCpu.Count == 0)
+        {
+            return [];
+        }
+        var middle = appCpu[(appCpu.Count - 1) / 2];
+        var detail = details.First(d => d.Split(", ")[0] == middle);
+        return [.. fills.Where(x => x.Detail == detail)];
     }
 
     // ---- the claims ----
@@ -90,88 +212,53 @@ public sealed class VerdictSection : IReportSection
         var commands = f.Get(FindingKind.StoreCommands, session);
         if (p50 is null || commands is null)
         {
-            return MissingLine($"no fixed-rate run with `{session}` and `{ReportContext.BaselineLabel}`", "its load phase");
+            return NoRun($"a fixed-rate run with `{session}` and {Baseline}", "arms");
         }
-        var storeCpu = f.Get(FindingKind.StoreCpu, session);
-        var rtt = f.Of(FindingKind.StoreRttP50).FirstOrDefault(x => x.Label == session);
         var addsLatency = p50.Difference is { HasInterval: true, ContainsZero: false, Estimate: > 0 };
-        var noDifference = p50.Difference is { ContainsZero: true };
         var addsLoad = commands.Value > 0;
         var answer = addsLatency && addsLoad ? "**holds**" : addsLatency || addsLoad ? "**partly holds**" : "**does not hold**";
         var latency = p50.Difference is null ? $"latency not compared ({p50.Figure})"
-            : noDifference ? $"**no measurable difference** in p50 latency on loopback ({p50.Figure} µs)"
-            : $"p50 latency over `{ReportContext.BaselineLabel}` {p50.Figure} µs on loopback";
-        var p99 = f.Get(FindingKind.LatencyShiftP99, session);
-        var parts = new List<string>
-        {
-            $"{answer}: {latency}" + (p99 is null ? "" : $", at p99 {p99.Figure}{(p99.Difference is null ? "" : " µs")}"),
-            $"{commands.Figure} store commands and {storeCpu?.Figure ?? "–"} µs of store CPU per request",
-        };
-        if (rtt is not null)
-        {
-            parts.Add($"with the store {rtt.Detail} ms away, p50 moves by {rtt.Figure} µs ([store RTT]({rtt.Anchor}))");
-        }
-        var text = string.Join("; ", parts) + ".";
-        if (f.Get(FindingKind.SaturationCpuOverBaseline, session) is { Difference: { HasInterval: true } own } sat)
-        {
-            var others = JwtLabels(f, FindingKind.SaturationCpuOverBaseline).Select(l => f.Get(FindingKind.SaturationCpuOverBaseline, l)!)
-                .Where(x => x.Difference is { HasInterval: true }).Select(x => $"`{x.Label}` {x.Figure} ({Against(own, x.Difference!.Value)})");
-            text += $" Its API CPU over `{ReportContext.BaselineLabel}` at saturation (µs): `{session}` {sat.Figure}; " + string.Join("; ", others) + ".";
-        }
-        return text + Caveat($"{p50.Regime}; store CPU per request falls as the rate on a connection rises ([Capacity model](#capacity-model)); "
-            + "a store across a real network adds its round trip to every lookup", p50, rtt, f.Get(FindingKind.SaturationCpuOverBaseline, session));
+            : p50.Difference is { ContainsZero: true } ? $"**no measurable difference** in p50 latency on loopback ({p50.Figure} µs)"
+            : $"p50 latency over {Baseline} {p50.Figure} µs";
+        var text = $"{answer}: {latency}, {commands.Figure} store commands per request";
+        var ratios = JwtLabels(f, FindingKind.SaturationCpuOverReference).Select(l => f.Get(FindingKind.SaturationCpuOverReference, l, session)).OfType<Finding>().ToList();
+        text += ratios.Count == 0 ? "" : $"; API CPU at saturation as a multiple of `{session}`'s: " + string.Join("; ", ratios.Select(r => $"`{r.Label}` {r.Figure}"
+            + (r.Ratio is { ContainsOne: true } ? "" : " ×")));
+        return text + "." + Caveat("store on loopback; across a network its round trip adds to every lookup", p50, ratios.FirstOrDefault(), f.Of(FindingKind.StoreRttP50).FirstOrDefault());
     }
-
-    /// <summary>How another arm's interval lies against this one's: above, below, or overlapping (no test of the difference itself).</summary>
-    private static string Against(Difference own, Difference other) =>
-        other.Low > own.High ? "its interval above the session's"
-        : other.High < own.Low ? "its interval below the session's"
-        : "intervals overlap: no clear difference";
 
     private static string TokenBytes(Findings f)
     {
         var session = SessionLabel;
         var wires = f.Of(FindingKind.CredentialBytes).Select(x => x.Detail).Distinct().ToList();
-        var sent = f.Of(FindingKind.SentBytes).ToList();
-        if (wires.Count == 0 && sent.Count == 0)
-        {
-            return MissingLine("no fixed-rate run and no HTTP/2 run", "its load and HTTP/2 phases (`--http`)");
-        }
-        var parts = new List<string>();
         var holdsOn = new List<string>();
         var failsOn = new List<string>();
-        foreach (var wire in wires)
+        foreach (var w in wires)
         {
-            var cells = f.Of(FindingKind.CredentialBytes).Where(x => x.Detail == wire).ToList();
-            var cookie = cells.FirstOrDefault(x => x.Label == session);
-            var tokens = cells.Where(x => Arm(x.Label) == ArmCatalogue.Jwt).ToList();
-            if (cookie is null || tokens.Count == 0)
+            var cookie = f.Get(FindingKind.CredentialBytes, session, w);
+            var tokens = f.Of(FindingKind.CredentialBytes).Where(x => x.Detail == w && Arm(x.Label) == ArmCatalogue.Jwt).ToList();
+            if (cookie is not null && tokens.Count > 0)
             {
-                continue;
-            }
-            parts.Add($"`{wire}`: `{session}` {cookie.Figure}, " + string.Join(", ", tokens.Select(t => $"`{t.Label}` {t.Figure}")));
-            (tokens.All(t => t.Value > cookie.Value * TokenBig) ? holdsOn : failsOn).Add($"`{wire}`");
-        }
-        var requestBytes = sent.Where(x => x.Label == ReportContext.BaselineLabel || x.Label == session || Arm(x.Label) == ArmCatalogue.Jwt).ToList();
-        var answer = holdsOn.Count > 0 && failsOn.Count == 0 ? "**holds**"
-            : holdsOn.Count > 0 ? $"**partly holds**: on {string.Join(", ", holdsOn)} a token costs several times the session cookie's bytes; on {string.Join(", ", failsOn)} it does not (figures below)"
-            : failsOn.Count > 0 ? "**does not hold** on the wires measured"
-            : "**holds**";
-        var text = answer;
-        if (parts.Count > 0)
-        {
-            text += $". Credential bytes per request (exact counts; wire, client): {string.Join("; ", parts)}";
-        }
-        if (requestBytes.Count > 0)
-        {
-            text += $". Request bytes per request at the fixed rate: {string.Join(", ", requestBytes.Select(x => $"`{x.Label}` {x.Figure}"))}";
-            if (f.Get(FindingKind.StoreBytes, session) is { } storeBytes)
-            {
-                text += $"; the session's lookup moves {storeBytes.Figure} bytes per request between API and store, which a token does not";
+                (tokens.All(t => t.Value > cookie.Value * TokenBig) ? holdsOn : failsOn).Add($"`{w}`");
             }
         }
-        var any = f.Of(FindingKind.CredentialBytes).FirstOrDefault() ?? requestBytes.FirstOrDefault();
-        return text + "." + Caveat($"typical claims (larger claims, larger tokens: [Claims and response size](#claims-and-response-size)); {any?.Regime}; TLS framing not counted", any);
+        if (holdsOn.Count + failsOn.Count > 0)
+        {
+            var first = wires[0];
+            var figures = f.Of(FindingKind.CredentialBytes).Where(x => x.Detail == first && (x.Label == session || Arm(x.Label) == ArmCatalogue.Jwt)).ToList();
+            var answer = failsOn.Count == 0 ? "**holds**" : holdsOn.Count == 0 ? "**does not hold** on the wires measured" : $"**partly holds**: not on {string.Join(", ", failsOn)}";
+            return $"{answer}. Credential bytes per request on `{first}`: {string.Join(", ", figures.Select(x => $"`{x.Label}` {x.Figure}"))} (exact)."
+                + Caveat("typical claims (larger claims, larger tokens); an HTTP/2 connection that indexes the header sends a few bytes for either", figures.FirstOrDefault());
+        }
+        var sent = f.Of(FindingKind.SentBytes).Where(x => x.Label == ReportContext.BaselineLabel || x.Label == session || Arm(x.Label) == ArmCatalogue.Jwt).ToList();
+        if (sent.Count == 0)
+        {
+            return NoRun("a fixed-rate run and an HTTP/2 run", "arms", "http2");
+        }
+        var cookieSent = sent.FirstOrDefault(x => x.Label == session);
+        var big = cookieSent is not null && sent.Where(x => Arm(x.Label) == ArmCatalogue.Jwt).All(x => x.Value > cookieSent.Value * TokenBig);
+        return $"{(big ? "**holds**" : "**does not hold**")} for request bytes per request: {string.Join(", ", sent.Select(x => $"`{x.Label}` {x.Figure}"))} (exact)."
+            + Caveat($"no HTTP/2 run, so no credential bytes per wire ({Job} http2` makes it)", sent[0]);
     }
 
     private static string NorthOf(Findings f)
@@ -180,28 +267,19 @@ public sealed class VerdictSection : IReportSection
         var fills = f.Of(FindingKind.ServersToFill).Where(x => x.Label == session).ToList();
         if (fills.Count == 0)
         {
-            return MissingLine($"no capacity model for `{session}` (it needs a saturation run with `{session}`, `{ReportContext.BaselineLabel}` and a jwt arm, and store figures)", "its saturation and store phases");
+            return NoRun($"a capacity model for `{session}` (a saturation run with `{session}`, {Baseline} and a jwt arm, and store figures)", "saturation", "arms");
         }
         var claim = CapacityModelSection.ClaimServers;
-        var sooner = fills.Where(x => x.Value < claim).ToList();
-        var holds = fills.Where(x => x.Value >= claim && x.Value < claim * CapacityModelSection.ClaimSpan).ToList();
-        var later = fills.Where(x => x.Value >= claim * CapacityModelSection.ClaimSpan).ToList();
-        var answer = sooner.Count == 0 && later.Count == 0 ? "**holds**"
-            : holds.Count == 0 && later.Count == 0 ? "**does not hold**: one store primary fills sooner"
-            : sooner.Count == 0 && holds.Count == 0 ? "**does not hold**: the store fills much later than claimed"
+        var sooner = fills.Count(x => x.Value < claim);
+        var later = fills.Count(x => x.Value >= claim * CapacityModelSection.ClaimSpan);
+        var answer = sooner == 0 && later == 0 ? "**holds**"
+            : sooner == fills.Count ? "**does not hold**: one store primary fills sooner"
+            : later == fills.Count ? "**does not hold**: the store fills much later than claimed"
             : "**partly holds**: it depends on the application's own CPU per request";
-        var cores = f.Of(FindingKind.FleetCoresOverJwt).Where(x => x.Label == session).ToList();
-        var text = $"{answer}. API servers at which one store primary fills for `{session}` (a model output from medians, no interval): "
-            + string.Join("; ", fills.Select(x => $"{x.Figure} with {x.Detail}"));
-        if (cores.Count > 0)
-        {
-            var more = cores.Where(x => x.Ratio is { HasInterval: true, Low: > 1 }).ToList();
-            text += $". Busy cores of the `{session}` fleet over the jwt arm's: " + string.Join("; ", cores.Select(x => $"{x.Figure} with {x.Detail}"))
-                + (more.Count == 0 ? $": where `{session}` scales worse is the store primary, not the fleet's cores"
-                    : $": its fleet also needs more cores with {string.Join(", ", more.Select(x => x.Detail))}");
-        }
-        return text + "." + Caveat("a projection, not a measured fleet: servers at a fixed share of their cores, one store connection each, store CPU measured at far lower "
-            + "total rates (so the server counts are lower bounds), one primary without sharding", fills[0]);
+        var middle = MiddleFills(f).FirstOrDefault(x => x.Label == session) ?? fills[0];
+        return $"{answer}. One store primary fills at {middle.Figure} `{session}` servers with {middle.Detail} (model output, no interval), "
+            + $"{fills.MinBy(x => x.Value)!.Figure} to {fills.MaxBy(x => x.Value)!.Figure} across the assumptions."
+            + Caveat("a projection from medians, not a measured fleet; store CPU measured at lower rates (lower bounds); one unsharded primary", middle);
     }
 
     private static string RevocationHard(Findings f)
@@ -209,15 +287,15 @@ public sealed class VerdictSection : IReportSection
         var windows = f.Of(FindingKind.RevocationWindow).ToList();
         if (windows.Count == 0)
         {
-            return MissingLine("no revocation window run", "its windows phase (`--window revocation@…`)");
+            return NoRun("a revocation window run", "revocation");
         }
         var (kept, ended) = Revocable(windows);
         var answer = kept.Count == 0 ? "**does not hold** for any arm measured"
             : ended.Count == 0 ? "**holds** for every arm measured"
-            : "**partly holds**: hard only for a self-contained credential without a store read";
-        var text = $"{answer}. Requests after an admin revoke: " + string.Join("; ", kept.Concat(ended).Select(w => $"`{w.Label}` {w.Figure}"));
-        return text + "." + Caveat($"{windows[0].Regime}; revoked users kept sending their credential as a thief would; a self-contained credential's window is "
-            + "the lifetime the run set, so it scales with the lifetime a deployment configures", windows[0]);
+            : $"**partly holds**: hard only without a store read per request ({Names(kept)})";
+        var shown = kept.FirstOrDefault() ?? ended[0];
+        return $"{answer}. After an admin revoke, `{shown.Label}`: {shown.Figure}."
+            + Caveat("the window is the token lifetime the run set, so it scales with a deployment's lifetime", shown);
     }
 
     private static string UserInfo(Findings f)
@@ -225,17 +303,16 @@ public sealed class VerdictSection : IReportSection
         var stale = f.Of(FindingKind.StalenessWindow).ToList();
         if (stale.Count == 0)
         {
-            return MissingLine("no staleness window run", "its windows phase (`--window staleness@…`)");
+            return NoRun("a staleness window run", "staleness");
         }
         var keeps = stale.Where(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.KeptUntilExpiry).ToList();
         var fresh = stale.Where(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.SeenOnNextRequest).ToList();
         var answer = keeps.Count == 0 ? "**does not hold** for any arm measured"
             : fresh.Count == 0 ? "**holds** for every arm measured"
-            : "**holds for every credential that carries the claims**"
-              + (keeps.Any(x => Arm(x.Label) is { UsesStore: true }) ? $" (a store read per request does not help unless the change rewrites what it reads: {Names(keeps.Where(x => Arm(x.Label) is { UsesStore: true }))})" : "")
-              + $"; it does not hold for the arms that read the user's data from the store ({Names(fresh)})";
-        return $"{answer}. " + string.Join("; ", stale.Select(x => $"`{x.Label}` {x.Figure}")) + "."
-            + Caveat($"{stale[0].Regime}; a shorter token lifetime shortens the stale window and costs more renewals ([Hybrid: refresh cost](#hybrid-refresh-cost))", stale[0]);
+            : $"**holds** for a credential carrying the claims, not where the store is read ({Names(fresh)})";
+        var shown = keeps.FirstOrDefault() ?? stale[0];
+        return $"{answer}. `{shown.Label}`: {shown.Figure}."
+            + Caveat("a shorter token lifetime shortens it and costs more renewals", shown, f.Of(FindingKind.RefreshPerApiRequest).FirstOrDefault());
     }
 
     // ---- the decision questions ----
@@ -245,76 +322,49 @@ public sealed class VerdictSection : IReportSection
         var windows = f.Of(FindingKind.RevocationWindow).ToList();
         if (windows.Count == 0)
         {
-            return MissingLine("no revocation window run", "its windows phase (`--window revocation@…`)");
+            return NoRun("a revocation window run", "revocation");
         }
         var (kept, ended) = Revocable(windows);
         var text = ended.Count == 0 ? "No arm measured refused a revoked credential before it expired"
-            : $"Within one request: {Names(ended)}, each reading the store (or a near cache invalidated over pub/sub) per request";
-        var price = PriceOf(f, ended.Select(w => w.Label));
-        if (price.Length > 0)
-        {
-            text += $" (store commands per request: {price})";
-        }
+            : $"At once: a store read per request (`{ended[0].Label}`: {ended[0].Figure})";
         if (kept.Count > 0)
         {
-            text += $". Within the credential's lifetime only: {Names(kept)} ({kept[0].Figure})";
+            text += $"; within the token lifetime: any other ({Names(kept)})";
         }
-        return text + "." + Caveat($"{windows[0].Regime}; a near cache serves copies for its lease when the store goes silent ([Store outage](#store-outage))", windows[0]);
+        return text + "." + Caveat("a near cache keeps serving for its lease when the store goes silent", ended.FirstOrDefault() ?? kept[0], f.Of(FindingKind.OutageBehaviour).FirstOrDefault());
     }
 
     private static string Distribution(Findings f)
     {
-        var hops = f.Of(FindingKind.FanoutPerService).ToList();
-        var rtt = f.Of(FindingKind.StoreRttP50).ToList();
-        if (hops.Count == 0 && rtt.Count == 0)
+        var hops = Shortest(f);
+        var rtt = f.Of(FindingKind.StoreRttP50).FirstOrDefault(r => r.Label == SessionLabel) ?? f.Of(FindingKind.StoreRttP50).FirstOrDefault(r => Arm(r.Label) is { UsesStore: true });
+        if (hops.Count == 0 && rtt is null)
         {
-            return MissingLine("no fan-out run and no store-RTT run", "its fan-out (`--fanout`) and store-RTT (`--store-rtt`) phases");
+            return NoRun("a fan-out run and a store-RTT run", "fanout", "rtt");
         }
         var parts = new List<string>();
-        if (hops.Count > 0)
-        {
-            // The shortest chain of each arm and mode: the longer ones were overloaded on this machine.
-            var shortest = hops.GroupBy(h => (h.Label, Mode: h.Detail.Split(',')[0])).Select(g => g.MinBy(h => h.Detail)!).ToList();
-            parts.Add("each service that authenticates adds its own verification: " + string.Join("; ", shortest.Select(h => $"`{h.Label}` {h.Figure}")));
-        }
-        else
-        {
-            parts.Add(MissingLine("no fan-out run", "its fan-out phase (`--fanout`)"));
-        }
-        if (rtt.Count > 0)
-        {
-            var control = rtt.Where(r => Arm(r.Label) is { UsesStore: false }).Select(r => $"`{r.Label}` (control, no store) {r.Figure} µs");
-            parts.Add($"a store across the network adds its round trip to every store-backed request: p50 at {rtt[0].Detail} ms RTT over the same arm at the lowest, "
-                + string.Join("; ", rtt.Where(r => Arm(r.Label) is { UsesStore: true }).Select(r => $"`{r.Label}` {r.Figure} µs").Concat(control)));
-        }
-        var any = hops.FirstOrDefault() ?? rtt[0];
-        return $"{Capitalised(string.Join(". ", parts.Select(Capitalised)))}."
-            + Caveat($"{any.Regime}; chains longer than shown were overloaded on this machine ([Fan-out](#fan-out))", hops.FirstOrDefault(), rtt.FirstOrDefault());
+        parts.Add(hops.Count == 0 ? NoRun("a fan-out run", "fanout").TrimEnd('.')
+            : "Each service that authenticates pays its own verification, CPU per added service: "
+                + string.Join("; ", hops.GroupBy(h => h.Label).Select(g => $"`{g.Key}` " + string.Join(", ", g.Select(h => $"{LoadRun.Format(h.Value)} µs ({Mode(h)})")))));
+        parts.Add(rtt is null ? NoRun("a store-RTT run", "rtt").TrimEnd('.')
+            : $"a store {rtt.Detail} ms away moves `{rtt.Label}`'s p50 by {rtt.Figure} µs");
+        return string.Join("; ", parts) + "." + Caveat("one machine, medians without interval for fan-out", hops.FirstOrDefault(), rtt);
     }
 
     private static string ClientTypes(Findings f, ReportContext report)
     {
         var labels = TableLabels(report, f);
-        var cookies = labels.Where(l => Arm(l) is { Transport: CredentialTransport.Cookie }).ToList();
-        var bearers = labels.Where(l => Arm(l) is { Transport: CredentialTransport.BearerHeader }).ToList();
         if (labels.Count == 0)
         {
-            return MissingLine("no fixed-rate run", "its load phase");
+            return NoRun("a fixed-rate run", "arms");
         }
-        var text = $"Browsers: a cookie arm ({string.Join(", ", cookies.Select(l => $"`{l}`"))}): HttpOnly, out of script's reach, and in need of a CSRF defence; "
-            + $"native and service clients: a bearer arm ({string.Join(", ", bearers.Select(l => $"`{l}`"))}), no cookie jar needed";
-        var indexed = f.Of(FindingKind.CredentialBytes).Where(x => x.Detail.StartsWith(HttpWireNames.Http2Indexed, StringComparison.Ordinal) && x.Detail.EndsWith(Http2Section.EdgeName(1), StringComparison.Ordinal) && x.Label != ReportContext.BaselineLabel).ToList();
-        var never = f.Of(FindingKind.CredentialBytes).Where(x => x.Detail.StartsWith(HttpWireNames.Http2NeverIndexed, StringComparison.Ordinal) && x.Detail.EndsWith(Http2Section.EdgeName(null), StringComparison.Ordinal) && x.Label != ReportContext.BaselineLabel).ToList();
-        if (indexed.Count > 0)
-        {
-            text += $". A browser on HTTP/2 that indexes its credential pays credential bytes per request of {string.Join(", ", indexed.Select(x => $"`{x.Label}` {x.Figure}"))}";
-        }
-        if (never.Count > 0)
-        {
-            text += $"; a gateway that never indexes it: {string.Join(", ", never.Select(x => $"`{x.Label}` {x.Figure}"))}";
-        }
-        return text + "." + Caveat("the transport is the catalogue's; a native client can keep a cookie jar too, and a JWT can travel in a cookie (the `-cookie` variants)",
-            indexed.FirstOrDefault() ?? never.FirstOrDefault());
+        var cookie = labels.Count(l => Arm(l) is { Transport: CredentialTransport.Cookie });
+        var bearer = labels.Count(l => Arm(l) is { Transport: CredentialTransport.BearerHeader });
+        var wire = f.Of(FindingKind.CredentialBytes).Select(x => x.Detail).FirstOrDefault();
+        var jwt = f.Of(FindingKind.CredentialBytes).FirstOrDefault(x => x.Detail == wire && Arm(x.Label) == ArmCatalogue.Jwt);
+        return $"Browsers: a cookie arm ({cookie.ToString(CultureInfo.InvariantCulture)} measured; HttpOnly, needs a CSRF defence); native and service clients: a bearer arm "
+            + $"({bearer.ToString(CultureInfo.InvariantCulture)} measured, no cookie jar)" + (jwt is null ? "" : $", `{jwt.Label}` sending {jwt.Figure} credential bytes per request on `{wire}` (exact)") + "."
+            + Caveat("a native client can keep a cookie jar, and a JWT can travel in a cookie (the `-cookie` variants)", jwt);
     }
 
     private static string InfoChanges(Findings f)
@@ -322,68 +372,16 @@ public sealed class VerdictSection : IReportSection
         var stale = f.Of(FindingKind.StalenessWindow).ToList();
         if (stale.Count == 0)
         {
-            return MissingLine("no staleness window run", "its windows phase (`--window staleness@…`)");
+            return NoRun("a staleness window run", "staleness");
         }
         var fresh = stale.Where(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.SeenOnNextRequest).ToList();
-        var keeps = stale.Where(x => Arm(x.Label)?.PlanChange == PlanChangeEffect.KeptUntilExpiry).ToList();
-        var text = fresh.Count > 0
-            ? $"Often (a change must show on the next request): {Names(fresh)} ({fresh[0].Figure})"
-            : "No arm measured showed a change on the next request";
-        var price = PriceOf(f, fresh.Select(x => x.Label));
-        if (price.Length > 0)
-        {
-            text += $", at store commands per request {price}";
-        }
-        if (keeps.Count > 0)
-        {
-            text += $". Rarely (a change may wait for the credential's renewal): {Names(keeps)} ({keeps[0].Figure})";
-        }
-        // A shorter access lifetime narrows the stale window at the price of more refreshes: the dearest and the cheapest case priced.
+        var text = fresh.Count > 0 ? $"Often: a store read per request (`{fresh[0].Label}` {fresh[0].Figure})" : "No arm measured showed a change on the next request";
         var refresh = f.Of(FindingKind.RefreshPerApiRequest).ToList();
         var label = refresh.Select(x => x.Label).FirstOrDefault(l => ArmCatalogue.ParseLabel(l)?.Alg == CapacityModelSection.ReferenceAlg) ?? refresh.Select(x => x.Label).FirstOrDefault();
-        var priced = refresh.Where(x => x.Label == label).ToList();
-        if (priced.Count > 0)
-        {
-            text += $". Shortening `{label}`'s access lifetime costs server CPU per API request of {priced[0].Figure} µs ({priced[0].Detail})"
-                + (priced.Count > 1 ? $" down to {priced[^1].Figure} µs ({priced[^1].Detail})" : "");
-        }
-        return text + "." + Caveat(stale[0].Regime + (priced.Count > 0 ? $"; refresh {priced[0].Regime}" : ""), stale[0], priced.FirstOrDefault());
-    }
-
-    // ---- the decision table ----
-
-    private static void WriteTable(ReportContext report, Findings f)
-    {
-        report.Line("### Decision table");
-        report.Line();
-        report.Line($"Arms as the results name them; price per request as the linked sections measured it (CPU over `{ReportContext.BaselineLabel}` at saturation where the "
-            + "saturation run has the arm, else at the fixed rate).");
-        report.Line();
-        report.Line("| requirement | arms that meet it | their measured price | detail |");
-        report.Line("| --- | --- | --- | --- |");
-        var labels = TableLabels(report, f);
-        var revocable = labels.Where(l => Arm(l) is { RevokesBeforeExpiry: true }).ToList();
-        report.Line($"| {Requirements[0]} | {List(revocable)} | {Cell(Prices(f, revocable, withWindow: true), NoLoadRun)} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.RevocationWindow, FindingKind.OutageBehaviour)} |");
-        var hops = f.Of(FindingKind.FanoutPerService).ToList();
-        report.Line($"| {Requirements[1]} | {List(hops.Select(h => h.Label).Distinct())} | "
-            + $"{Cell(string.Join("; ", hops.Select(h => $"`{h.Label}`: {h.Figure}")), MissingLine("no fan-out run", "its fan-out phase (`--fanout`)"))} | {Links(f, FindingKind.FanoutPerService)} |");
-        var native = labels.Where(l => Arm(l) is { Transport: CredentialTransport.BearerHeader }).ToList();
-        var noneBytes = f.Get(FindingKind.SentBytes, ReportContext.BaselineLabel);
-        report.Line($"| {Requirements[2]} | {List(native)} | "
-            + $"{Cell(string.Join("; ", native.Select(l => f.Get(FindingKind.SentBytes, l)).OfType<Finding>().Select(x => $"`{x.Label}`: {x.Figure} request bytes per request")) + (noneBytes is null ? "" : $" (`{noneBytes.Label}`: {noneBytes.Figure})"), NoLoadRun)} | {Links(f, FindingKind.SentBytes, FindingKind.CredentialBytes)} |");
-        var fresh = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { PlanChange: PlanChangeEffect.SeenOnNextRequest }).ToList();
-        report.Line($"| {Requirements[3]} | {List(fresh)} | {Cell(Prices(f, fresh, withWindow: false), NoLoadRun)} | {Links(f, FindingKind.SaturationCpuOverBaseline, FindingKind.FixedRateCpuOverBaseline, FindingKind.StalenessWindow)} |");
-        var fills = f.Of(FindingKind.ServersToFill).Where(x => labels.Contains(x.Label)).ToList();
-        var stateless = labels.Where(l => l != ReportContext.BaselineLabel && Arm(l) is { UsesStore: false }).ToList();
-        var fleet = string.Join("; ", fills.GroupBy(x => x.Label).Select(g => $"`{g.Key}`: one store primary fills at " + string.Join(", ", g.Select(x => $"{x.Figure} servers ({x.Detail})")))) + (fills.Count > 0 ? "." : "");
-        var slo = f.Of(FindingKind.SloCapacityPerCore).ToList();
-        var targets = slo.Select(x => x.Detail).Distinct().ToList();
-        var target = targets.Count == 0 ? null : targets[(targets.Count - 1) / 2];
-        var perCore = slo.Where(x => x.Detail == target && labels.Contains(x.Label)).Select(x => $"`{x.Label}` {x.Figure}").ToList();
-        var sloText = perCore.Count == 0 ? MissingLine("no SLO capacity run", "its SLO phase (`--slo`)") : $"Requests/s one API core serves with {target}: {string.Join(", ", perCore)}.";
-        report.Line($"| {Requirements[4]} | no store read per request, no primary to fill: {List(stateless)}; store-backed, up to the servers shown | "
-            + $"{Cell(fleet, MissingLine("no capacity model", "its saturation and store phases"))} {ReportContext.Cell(sloText)} | {Links(f, FindingKind.ServersToFill, FindingKind.SloCapacityPerCore)} |");
-        report.Line();
+        var dearest = refresh.FirstOrDefault(x => x.Label == label);
+        text += dearest is null ? $"; rarely: a token ({Job} refresh` prices shorter lifetimes)"
+            : $"; rarely: a token; a shorter lifetime costs `{label}` {dearest.Figure} µs CPU per API request ({dearest.Detail})";
+        return text + "." + Caveat("the refresh price is an upper bound", fresh.FirstOrDefault() ?? stale[0], dearest);
     }
 
     /// <summary>The labels the table speaks of: every arm of the load run, token arms at the reference algorithm where the run has it.</summary>
@@ -394,43 +392,11 @@ public sealed class VerdictSection : IReportSection
             || !all.Any(o => ArmCatalogue.ParseLabel(o) is { Alg: CapacityModelSection.ReferenceAlg } p && p.Arm == ArmCatalogue.ParseLabel(l)!.Value.Arm))];
     }
 
-    private static string Prices(Findings f, IEnumerable<string> labels, bool withWindow) => string.Join("; ", labels.Select(l =>
-    {
-        var parts = new List<string>();
-        if (f.Get(FindingKind.SaturationCpuOverBaseline, l) is { } sat)
-        {
-            parts.Add($"CPU over `{ReportContext.BaselineLabel}` at saturation {sat.Figure} µs");
-        }
-        else if (f.Get(FindingKind.FixedRateCpuOverBaseline, l) is { } cpu)
-        {
-            parts.Add($"CPU over `{ReportContext.BaselineLabel}` at the fixed rate {cpu.Figure} µs");
-        }
-        if (f.Get(FindingKind.StoreCommands, l) is { } commands)
-        {
-            parts.Add($"{commands.Figure} store commands");
-        }
-        if (f.Get(FindingKind.StoreCpu, l) is { } storeCpu)
-        {
-            parts.Add($"{storeCpu.Figure} µs store CPU");
-        }
-        if (withWindow && f.Of(FindingKind.RevocationWindow).FirstOrDefault(w => w.Label == l && w.Detail == RevocationMethodAdmin) is { } window)
-        {
-            parts.Add($"after an admin revoke {window.Figure}");
-        }
-        if (withWindow && f.Get(FindingKind.OutageBehaviour, l) is { } outage)
-        {
-            parts.Add($"store down: {outage.Figure}");
-        }
-        return parts.Count == 0 ? $"`{l}`: –" : $"`{l}`: {string.Join(", ", parts)}";
-    }));
-
     // ---- helpers ----
 
     /// <summary>Links to the sections that published findings of these kinds.</summary>
     private static string Links(Findings f, params FindingKind[] kinds) =>
         string.Join(", ", kinds.SelectMany(f.Of).Select(x => x.Anchor).Distinct().Select(a => $"[{Title(a)}]({a})")) is { Length: > 0 } links ? links : "–";
-
-    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static ArmDescriptor? Arm(string label) => ArmCatalogue.ParseLabel(label)?.Arm;
 
@@ -447,27 +413,19 @@ public sealed class VerdictSection : IReportSection
     /// <summary>The revocation method whose window the verdict quotes: the admin revoke, which every revocable arm honours for every credential of the user.</summary>
     private const string RevocationMethodAdmin = "admin";
 
-    private static string PriceOf(Findings f, IEnumerable<string> labels) =>
-        string.Join(", ", labels.Select(l => f.Get(FindingKind.StoreCommands, l)).OfType<Finding>().Select(x => $"`{x.Label}` {x.Figure}"));
-
     private static string Names(IEnumerable<Finding> findings) => string.Join(", ", findings.Select(x => $"`{x.Label}`"));
 
     private static string List(IEnumerable<string> labels) => labels.Any() ? string.Join(", ", labels.Select(l => $"`{l}`")) : "–";
 
-    private static string Cell(string text, string missing) => ReportContext.Cell(string.IsNullOrEmpty(text) ? missing : text);
-
-    /// <summary>" _Caveat:_ … [Section](#anchor)." with the sections of the findings named.</summary>
-    private static string Caveat(string caveat, params Finding?[] sources)
-    {
-        var links = sources.OfType<Finding>().Select(s => s.Anchor).Distinct().Select(a => $"[{Title(a)}]({a})");
-        var runs = sources.OfType<Finding>().Select(s => s.Source).Where(s => s.Length > 0).Distinct().Select(s => $"`{s}`");
-        return $" _Caveat:_ {caveat}. Detail: {string.Join(", ", links)}" + (runs.Any() ? $" (run {string.Join(", ", runs)})" : "") + ".";
-    }
+    /// <summary>" _Caveat:_ … [Section](#anchor)." with the sections of the findings named (the runs are named there).</summary>
+    private static string Caveat(string caveat, params Finding?[] sources) =>
+        $" _Caveat:_ {caveat}. " + string.Join(", ", sources.OfType<Finding>().Select(s => s.Anchor).Distinct().Select(a => $"[{Title(a)}]({a})")) + ".";
 
     /// <summary>The section's heading from its anchor, as the builder's sections name it.</summary>
     private static string Title(string anchor) =>
         ReportBuilder.DefaultSections.Select(s => s.Heading).FirstOrDefault(h => Findings.Anchor(h) == anchor)?.TrimStart('#').Trim() ?? anchor;
 
-    /// <summary>"**missing**: no revocation window run; `scripts/run-all.sh` makes it (its windows phase)."</summary>
-    public static string MissingLine(string what, string phase) => $"{Missing}: {what} in these results; {Job} makes it ({phase}).";
+    /// <summary>"**missing**: a revocation window run is not in these results; `scripts/run-all.sh --only revocation` makes it."</summary>
+    public static string NoRun(string what, params string[] phases) =>
+        $"{Missing}: {what} is not in these results; {string.Join(" and ", phases.Select(p => $"{Job} {p}`"))} make{(phases.Length == 1 ? "s" : "")} it.";
 }
