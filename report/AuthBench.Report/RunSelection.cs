@@ -47,7 +47,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// </summary>
     public static RunSelection Find(string results, string? explicitLoad = null)
     {
-        var all = Complete(Path.Combine(results, "load"));
+        var all = PreferJob(Complete(Path.Combine(results, "load")), JobOf(results));
         // The standard sections read runs over the default topology only; the topology sections pick theirs from all.
         // Runs that compare the instrument rather than the arms (--target read through the metrics endpoint, --api-metrics
         // off,on) are published beside the others and quoted from their own summary.md; no standard section reads them.
@@ -55,8 +55,21 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         string? NewestPath(Func<LoadRun, bool> kind) => Newest(runs, kind)?.Path;
         // The load tables compare the arms: of the runs of a kind, the newest of those with the most arms (a newer run of
         // two arms, made for another comparison, does not replace a run of every arm).
-        string? WidestPath(Func<LoadRun, bool> kind) =>
-            runs.Where(r => kind(r.Run)).GroupBy(r => r.Run.Trials.Select(t => t.Label).Distinct().Count()).MaxBy(g => g.Key)?.Last().Path;
+        var job = JobOf(results);
+        // The job's own runs of a family where it made any (its configurations), else every run of the family.
+        IEnumerable<(string Path, LoadRun Run)> OursWhereAny(IEnumerable<(string Path, LoadRun Run)> family)
+        {
+            var list = family.ToList();
+            var ours = list.Where(r => job.Produced(System.IO.Path.GetDirectoryName(r.Path) ?? r.Path)).ToList();
+            return ours.Count > 0 ? ours : list;
+        }
+        string? WidestPath(Func<LoadRun, bool> kind)
+        {
+            var ofKind = runs.Where(r => kind(r.Run)).ToList();
+            // The job's own run of the kind, where it made one; else the newest of the widest.
+            var ours = ofKind.Where(r => job.Produced(System.IO.Path.GetDirectoryName(r.Path) ?? r.Path)).ToList();
+            return (ours.Count > 0 ? ours : ofKind).GroupBy(r => r.Run.Trials.Select(t => t.Label).Distinct().Count()).MaxBy(g => g.Key)?.Last().Path;
+        }
         string? NewestAny(Func<LoadRun, bool> kind) => Newest(all, kind)?.Path;
         var spinFree = WidestPath(r => IsSpinFreeRates(r) && IsStandard(r));
         // The load tables show the spin-free fixed-rate run where there is one (idle spinning inflates CPU per request).
@@ -68,7 +81,7 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         {
             SpinFree = loadRun is { IsSpinFree: true } ? null : spinFree,
             AsShipped = loadRun is { IsAsShipped: true } ? null : WidestPath(r => IsAsShippedRates(r) && IsStandard(r)),
-            Configurations = [.. runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load)
+            Configurations = [.. OursWhereAny(runs.Where(r => IsSpinFreeRates(r.Run) && !IsStandard(r.Run) && r.Path != load))
                 .GroupBy(r => Configuration(r.Run)).Select(g => g.Last().Path)],
             Fanout = NewestPath(r => r.IsFanout),
             Http2 = NewestPath(IsHttp2Run),
@@ -82,6 +95,41 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
             StoreTopologies = [.. new[] { StoreRealismSection.ReplicaAof, StoreRealismSection.Cluster3 }
                 .Select(topology => NewestAny(r => r.Results.Settings.StoreConnections is null && StoreRealismSection.TopologyOf(r) == topology)).OfType<string>()],
         };
+    }
+
+    /// <summary>What results/run.json says of the job that wrote these results (no phases when there is none).</summary>
+    public static JobStatus JobOf(string results)
+    {
+        var path = Path.Combine(results, "run.json");
+        if (!File.Exists(path))
+        {
+            return new JobStatus(null, null, []);
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            return JobStatus.Read(doc.RootElement.Clone());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new JobStatus(null, null, []);
+        }
+    }
+
+    /// <summary>
+    /// The runs in the order the selection reads them (the newest of a kind is the last): the runs of the job run.json
+    /// records go last, so that every section shows the job's own run of its kind where the job made one, even where an
+    /// earlier run of the kind is newer by name or has more arms (a --full run beside a default one); a kind the job did
+    /// not make falls back to the newest run found.
+    /// </summary>
+    public static IReadOnlyList<(string Path, LoadRun Run)> PreferJob(IReadOnlyList<(string Path, LoadRun Run)> runs, JobStatus job)
+    {
+        if (job.Phases.Count == 0)
+        {
+            return runs;
+        }
+        bool Ours((string Path, LoadRun Run) r) => job.Produced(System.IO.Path.GetDirectoryName(r.Path) ?? r.Path);
+        return [.. runs.Where(r => !Ours(r)), .. runs.Where(Ours)];
     }
 
     /// <summary>The folder under results/ where <c>relay-calibrate</c> writes (results/relay/&lt;UTC timestamp&gt;/relay-calibration.json).</summary>

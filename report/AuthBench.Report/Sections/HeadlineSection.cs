@@ -90,15 +90,21 @@ public sealed class HeadlineSection : IReportSection
         report.Line();
     }
 
-    /// <summary>Every label of the catalogue, the baseline first, plus any label a source run has that the catalogue does not name.</summary>
+    /// <summary>
+    /// Every label a source run measured, the baseline first, and every arm of the catalogue: an arm no source run
+    /// measured at any algorithm or transport gets its first label as a column ("–", with the note saying why), so that
+    /// every arm appears without a column for each of its variants that only the full job runs.
+    /// </summary>
     public static IReadOnlyList<string> Columns(ReportContext report)
     {
-        IEnumerable<string> found = [
+        IReadOnlyList<string> found = [
             .. report.Load?.Trials.Select(t => t.Label) ?? [],
             .. report.Saturation?.Trials.Select(t => t.Label) ?? [],
             .. report.Inputs.Slo?.Results.Slo.Select(r => r.Label) ?? [],
         ];
-        return ArmCatalogue.OrderLabels(ArmCatalogue.Runs.SelectMany(a => a.Labels).Concat(found));
+        var measured = found.ToHashSet(StringComparer.Ordinal);
+        var arms = ArmCatalogue.Runs.SelectMany(a => a.Labels.Any(measured.Contains) ? a.Labels.Where(measured.Contains) : a.Labels.Take(1));
+        return ArmCatalogue.OrderLabels(arms.Concat(found).Distinct(StringComparer.Ordinal));
     }
 
     private static void WriteCpuRows(ReportContext report, Table table, double rate)
