@@ -69,6 +69,8 @@ phase() { # phase NAME TRIALS NEEDS -- command...
 }
 out() { echo "$results/load/$stamp-$1"; }
 
+# The build is the first phase, so that run.json and the time estimate count it (skipped with --no-build).
+phase build 0 - -- dotnet build -c Release -nologo -v q
 if [[ $mode == quick ]]; then
     phase micro 0 - -- "${bench[@]}" --filter '*' --job dry --inProcess --artifacts "$results/micro"
     phase quick 20 - -- "${lt[@]}" --out "$(out quick)" --arms all,jwt-cookie --alg HS256,ES256 --claims typical --quick
@@ -139,7 +141,8 @@ fi
 estimate() {
     local i=$1 name=${names[$1]} n=${trials[$1]}
     case $name in
-        micro) [[ $mode == quick ]] && echo 60 || { [[ $mode == full ]] && echo 2600 || echo 150; } ;;
+        build) echo 150 ;;
+        micro) [[ $mode == quick ]] && echo 60 || { [[ $mode == full ]] && echo 2600 || echo 250; } ;;
         quick) echo 100 ;;
         relay-calibration) echo 25 ;;
         outage) echo $(( n * 44 / 10 + 25 )) ;;
@@ -151,6 +154,7 @@ estimate() {
 
 selected() { # is phase $1 to run?
     local name=$1
+    if [[ $name == build ]]; then ((build)); return; fi
     if [[ -n $only ]]; then [[ ",$only," == *",$name,"* ]]; return; fi
     if [[ $name == micro ]]; then ((micro)); return; fi
     ((load))
@@ -167,10 +171,7 @@ if ((list)); then
     exit 0
 fi
 
-if ((build)); then
-    echo "== build (Release)"
-    dotnet build -c Release -nologo -v q
-else
+if ((!build)); then
     # --no-build runs what is already built; a missing program is a clear error, not dotnet's stack trace.
     for project in bench/AuthBench.Benchmarks loadtest/AuthBench.LoadTest report/AuthBench.Report; do
         name=${project##*/}
@@ -223,7 +224,6 @@ output_of() { # the folder or file a command writes (its --out, or --artifacts)
     [[ $cmd =~ --(out|artifacts)\ ([^ ]+) ]] && echo "${BASH_REMATCH[2]}"
 }
 
-done_estimate=0 done_actual=0
 for i in "${!names[@]}"; do
     name=${names[$i]}
     selected "$name" || continue
@@ -238,10 +238,11 @@ for i in "${!names[@]}"; do
     fi
     est=$(estimate "$i")
     elapsed=$(( $(date +%s) - job_started ))
-    # Time left: the remaining phases' estimates, scaled by how the finished ones compared with theirs.
+    # Time left: the remaining phases' estimates (from timed runs on a 2-core machine; the load tool shows a finer one
+    # for its own phase). Not scaled by how the finished phases compared with theirs: the build and the benchmarks vary
+    # with the machine far more than the load phases, whose trials have fixed lengths.
     remaining=0
     for j in "${!names[@]}"; do ((j >= i)) && selected "${names[$j]}" && remaining=$(( remaining + $(estimate "$j") )); done
-    ((done_estimate > 0)) && remaining=$(( remaining * done_actual / done_estimate ))
     echo "== [$name] about $(clock "$est"); job: $(clock "$elapsed") elapsed, about $(clock "$remaining") left"
     echo "   ${cmds[$i]}"
     if [[ $name == micro ]]; then
@@ -250,9 +251,11 @@ for i in "${!names[@]}"; do
     started=$(date +%s) rc=0
     eval "${cmds[$i]}" || rc=$?
     durations[$i]=$(( $(date +%s) - started ))
-    done_estimate=$(( done_estimate + est )) done_actual=$(( done_actual + durations[$i] ))
     if ((interrupted)) || ((rc == 130)); then
         interrupted=1 interrupted_phase=$name statuses[$i]=interrupted
+    elif ((rc != 0)) && [[ $name == build ]]; then
+        echo "error: the build failed (exit $rc): nothing was measured" >&2
+        exit 1
     elif ((rc != 0)); then
         failed=1 statuses[$i]=failed
         echo "error: phase $name failed (exit $rc); the job goes on with the next phase" >&2

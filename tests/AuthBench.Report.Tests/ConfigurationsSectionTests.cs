@@ -40,6 +40,38 @@ public sealed class ConfigurationsSectionTests : IDisposable
     }
 
     [Fact]
+    public void The_runs_of_the_job_in_run_json_are_read_before_newer_or_wider_runs_of_the_same_kind()
+    {
+        var jobStandard = WriteRun("20260101T000000Z-arms", "typical", "/api/me");
+        var jobLarge = WriteRun("20260101T000000Z-large-claims", "large", "/api/me");
+        // An earlier job's runs, named later: newer by name, so they were read before the job preference.
+        WriteRun("20260105T000000Z", "typical", "/api/me");
+        WriteRun("20260106T000000Z", "large", "/api/me");
+        WriteRun("20260107T000000Z", "typical", "/api/items");
+        File.WriteAllText(Path.Combine(_root, "run.json"), """
+            { "status": "complete", "phases": [
+              { "name": "arms", "status": "complete", "output": "results/load/20260101T000000Z-arms" },
+              { "name": "large-claims", "status": "complete", "output": "results/load/20260101T000000Z-large-claims" } ] }
+            """);
+
+        var selection = RunSelection.Find(_root);
+
+        Assert.Equal(jobStandard, selection.Load);
+        // Only the job's configurations where it made any: no earlier /api/items run beside its large-claims run.
+        Assert.Equal([jobLarge], selection.Configurations);
+    }
+
+    [Fact]
+    public void Without_a_job_in_run_json_the_newest_run_of_each_kind_is_read()
+    {
+        WriteRun("20260101T000000Z-arms", "typical", "/api/me");
+        var newer = WriteRun("20260105T000000Z", "typical", "/api/me");
+        File.WriteAllText(Path.Combine(_root, "run.json"), """{ "commit": "abc", "mode": "full" }""");
+
+        Assert.Equal(newer, RunSelection.Find(_root).Load);
+    }
+
+    [Fact]
     public void Each_configuration_shows_the_credential_beside_the_bytes_on_the_wire_and_the_cpu_over_the_baseline()
     {
         var large = LoadRun.Read(WriteRun("20260103T000000Z", "large", "/api/me", jwtCredential: 1700));
