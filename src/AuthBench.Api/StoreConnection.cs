@@ -46,6 +46,17 @@ public sealed class StoreConnection(AuthBenchOptions options) : IAsyncDisposable
             {
                 multiplexers.Add(await RedisConnections.ConnectAsync(store.ConnectionString).ConfigureAwait(false));
             }
+            // A store that answered the first connection is up; on a loaded machine another may still be in its handshake
+            // after the connect timeout (it goes on in the background), and a request routed to it would fail closed
+            // (503) although the store is there. Wait for them, bounded; a store down at start is not waited for.
+            if (multiplexers[0].IsConnected)
+            {
+                var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(4 * RedisConnections.TimeoutMs);
+                while (multiplexers.Any(m => !m.IsConnected) && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(25, ct).ConfigureAwait(false);
+                }
+            }
         }
         catch
         {

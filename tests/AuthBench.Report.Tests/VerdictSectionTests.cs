@@ -17,7 +17,7 @@ public sealed partial class VerdictSectionTests : IDisposable
     private static readonly ArmDescriptor Jwt = ArmCatalogue.Jwt;
 
     /// <summary>A fixed-rate run of none, session and jwt-HS256; <paramref name="sessionP50"/> gives the session's p50 per repetition (none's is 100, 130, 160).</summary>
-    private ReportInputs Inputs(Func<int, long> sessionP50)
+    private ReportInputs Inputs(Func<int, long> sessionP50, long sessionLate = 0)
     {
         var trials = new List<TrialResult>();
         foreach (var rate in new[] { 100, 200, 400 })
@@ -25,7 +25,7 @@ public sealed partial class VerdictSectionTests : IDisposable
             foreach (var rep in new[] { 1, 2, 3 })
             {
                 trials.Add(Fixtures.Trial(None, null, rate, rep, 100 + rep, 300, 100, null, p50: 70 + (30 * rep)));
-                trials.Add(Fixtures.Trial(Session, null, rate, rep, 150 + rep, 450, 160, 420, p50: sessionP50(rep)));
+                trials.Add(Fixtures.Trial(Session, null, rate, rep, 150 + rep, 450, 160, 420, p50: sessionP50(rep), late: rep == 1 ? sessionLate : 0));
                 trials.Add(Fixtures.Trial(Jwt, "HS256", rate, rep, 130 + rep, 390, 560, null, p50: 150 + rep));
             }
         }
@@ -48,6 +48,24 @@ public sealed partial class VerdictSectionTests : IDisposable
 
     /// <summary>A figure as the verdict prints it: the repetition count its intro states once is left out of each interval.</summary>
     private static string Printed(string figure) => Repetitions().Replace(figure, "");
+
+    [Fact]
+    public void Overloaded_trials_of_the_fixed_rate_run_are_counted_under_the_table_with_the_stall_that_flags_one()
+    {
+        var clean = VerdictOf(Build(Inputs(rep => 300 + rep)));
+        Assert.DoesNotContain("_Overload:_", clean, StringComparison.Ordinal);
+
+        var inputs = Inputs(rep => 300 + rep, sessionLate: 1_000_000);
+        var verdict = VerdictOf(Build(inputs));
+        var note = LineOf(verdict, "_Overload:_");
+        var flagged = inputs.Load!.Trials.Count(t => t.Overloaded);
+        Assert.True(flagged > 0);
+        Assert.Contains($"{flagged} of {inputs.Load.Trials.Count} trials", note, StringComparison.Ordinal);
+        // The stall: the overload share of one trial's length.
+        var stall = Trial.OverloadShare * inputs.Load.Results.Settings.DurationS * 1000;
+        Assert.Contains($"a stall of about {LoadRun.Format(stall, 0)} ms", note, StringComparison.Ordinal);
+        Assert.True(verdict.IndexOf(note, StringComparison.Ordinal) < verdict.IndexOf("### The debate's claims", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void Verdict_is_the_first_section_and_has_a_line_for_every_claim_question_and_requirement()

@@ -60,6 +60,11 @@ public sealed partial class VerdictSection : IReportSection
         var f = report.Findings;
         var lines = new List<string>();
         Table(lines, report, f);
+        foreach (var note in new[] { OverloadNote(report), NearCacheNote(report) }.OfType<string>())
+        {
+            lines.Add("");
+            lines.Add(note);
+        }
         lines.Add("");
         lines.Add("### The debate's claims");
         lines.Add("");
@@ -95,6 +100,56 @@ public sealed partial class VerdictSection : IReportSection
     private static partial System.Text.RegularExpressions.Regex Repetitions();
 
     // ---- the decision table ----
+
+    /// <summary>
+    /// How many trials of the fixed-rate run behind the tables the overload rule flagged, and the stall that flags one at
+    /// its trial length: with short trials a brief pause, not a lack of capacity, can put a cell out of comparison. Null
+    /// without a fixed-rate run or when no trial was flagged.
+    /// </summary>
+    private static string? OverloadNote(ReportContext report)
+    {
+        if (report.Load is not { } load || load.Trials.Count == 0)
+        {
+            return null;
+        }
+        var flagged = load.Trials.Count(t => t.Overloaded);
+        if (flagged == 0)
+        {
+            return null;
+        }
+        var seconds = load.Results.Settings.DurationS;
+        var stallMs = Trial.OverloadShare * seconds * 1000;
+        return $"_Overload:_ {flagged} of {load.Trials.Count} trials of the fixed-rate run `{Findings.SourceOf(load)}` had more than "
+            + $"{LoadRun.Format(Trial.OverloadShare * 100, 0)} % of their requests late or dropped and are not compared (cells marked overloaded); "
+            + $"in its trials of {LoadRun.Format(seconds, 0)} s a stall of about {LoadRun.Format(stallMs, 0)} ms at a steady rate is enough, so the flag marks short "
+            + "stalls as well as a rate beyond the arm's capacity (see [Load tests](#load-tests)); in longer trials (`scripts/run-all.sh --full`) a stall of the same length is a smaller share.";
+    }
+
+    /// <summary>
+    /// What the near-cached arms' store commands per request mean in this harness: every trial starts with the near cache
+    /// cold (the load tool stops idle APIs during other arms' trials, the subscription lease lapses, and copies from
+    /// before the lapse are not served), so each user's first request of a trial reads the store. Null without such an arm.
+    /// </summary>
+    private static string? NearCacheNote(ReportContext report)
+    {
+        if (report.Load is not { } load)
+        {
+            return null;
+        }
+        var cached = load.Trials.Where(t => Arm(t.Label) is { NearCache: not null }).ToList();
+        if (cached.Count == 0)
+        {
+            return null;
+        }
+        var requests = cached.Select(t => (double)t.Requests).Order().ElementAt(cached.Count / 2);
+        var users = load.Results.Settings.Users;
+        var labels = string.Join(", ", cached.Select(t => t.Label).Distinct().Select(l => $"`{l}`"));
+        return $"_Near caches:_ {labels} start every trial cold: the load tool stops the idle APIs while another arm is measured, the "
+            + "subscription lease lapses, and a copy from before a lapse is never served; so each user's first request of a trial reads the "
+            + $"store, and with {LoadRun.Format(users, 0)} users over {LoadRun.Format(requests, 0)} requests per trial their store commands per "
+            + $"request can be as high as {LoadRun.Format(Math.Min(1, users / requests), 2)}: an upper bound for a warm cache, which serves a user's later "
+            + "requests from memory for the near-cache TTL ([Load tests](#load-tests)).";
+    }
 
     private static void Table(List<string> lines, ReportContext report, Findings f)
     {
