@@ -47,7 +47,8 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
     /// </summary>
     public static RunSelection Find(string results, string? explicitLoad = null)
     {
-        var all = PreferJob(Complete(Path.Combine(results, "load")), JobOf(results));
+        var job = JobOf(results);
+        var all = PreferJob(Complete(Path.Combine(results, "load")), job);
         // The standard sections read runs over the default topology only; the topology sections pick theirs from all.
         // Runs that compare the instrument rather than the arms (--target read through the metrics endpoint, --api-metrics
         // off,on) are published beside the others and quoted from their own summary.md; no standard section reads them.
@@ -55,20 +56,17 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         string? NewestPath(Func<LoadRun, bool> kind) => Newest(runs, kind)?.Path;
         // The load tables compare the arms: of the runs of a kind, the newest of those with the most arms (a newer run of
         // two arms, made for another comparison, does not replace a run of every arm).
-        var job = JobOf(results);
         // The job's own runs of a family where it made any (its configurations), else every run of the family.
         IEnumerable<(string Path, LoadRun Run)> OursWhereAny(IEnumerable<(string Path, LoadRun Run)> family)
         {
             var list = family.ToList();
-            var ours = list.Where(r => job.Produced(System.IO.Path.GetDirectoryName(r.Path) ?? r.Path)).ToList();
+            var ours = list.Where(r => IsJobRun(job, r)).ToList();
             return ours.Count > 0 ? ours : list;
         }
         string? WidestPath(Func<LoadRun, bool> kind)
         {
-            var ofKind = runs.Where(r => kind(r.Run)).ToList();
             // The job's own run of the kind, where it made one; else the newest of the widest.
-            var ours = ofKind.Where(r => job.Produced(System.IO.Path.GetDirectoryName(r.Path) ?? r.Path)).ToList();
-            return (ours.Count > 0 ? ours : ofKind).GroupBy(r => r.Run.Trials.Select(t => t.Label).Distinct().Count()).MaxBy(g => g.Key)?.Last().Path;
+            return OursWhereAny(runs.Where(r => kind(r.Run))).GroupBy(r => r.Run.Trials.Select(t => t.Label).Distinct().Count()).MaxBy(g => g.Key)?.Last().Path;
         }
         string? NewestAny(Func<LoadRun, bool> kind) => Newest(all, kind)?.Path;
         var spinFree = WidestPath(r => IsSpinFreeRates(r) && IsStandard(r));
@@ -128,9 +126,12 @@ public sealed record RunSelection(string? Load, string? AsShipped, string? Satur
         {
             return runs;
         }
-        bool Ours((string Path, LoadRun Run) r) => job.Produced(System.IO.Path.GetDirectoryName(r.Path) ?? r.Path);
-        return [.. runs.Where(r => !Ours(r)), .. runs.Where(Ours)];
+        return [.. runs.Where(r => !IsJobRun(job, r)), .. runs.Where(r => IsJobRun(job, r))];
     }
+
+    /// <summary>Whether a run (its results.json path) is the output of one of <paramref name="job"/>'s phases.</summary>
+    private static bool IsJobRun(JobStatus job, (string Path, LoadRun Run) run) =>
+        job.Produced(System.IO.Path.GetDirectoryName(run.Path) ?? run.Path);
 
     /// <summary>The folder under results/ where <c>relay-calibrate</c> writes (results/relay/&lt;UTC timestamp&gt;/relay-calibration.json).</summary>
     public const string RelayFolder = "relay";

@@ -141,7 +141,7 @@ public sealed partial class VerdictSection : IReportSection
         {
             return null;
         }
-        var requests = cached.Select(t => (double)t.Requests).Order().ElementAt(cached.Count / 2);
+        var requests = Spread.Of(cached.Select(t => (double)t.Requests)).Median;
         var users = load.Results.Settings.Users;
         var labels = string.Join(", ", cached.Select(t => t.Label).Distinct().Select(l => $"`{l}`"));
         return $"_Near caches:_ {labels} start every trial cold: the load tool stops the idle APIs while another arm is measured, the "
